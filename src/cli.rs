@@ -1,0 +1,441 @@
+//! Everything the applets share about talking to the user: the program name,
+//! util-linux-style messages and exit codes, option parsing on top of lexopt,
+//! `--help`/`--version`, number parsing, and a buffered stdout.
+//!
+//! Messages are assembled from byte pieces with [`cat!`] rather than
+//! `format!`, so the core formatting machinery stays off the hot paths.
+
+use rustix::io::Errno;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::sync::OnceLock;
+
+/// The version every applet reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An early exit with this status; any message has already been printed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Exit(pub i32);
+
+/// Result type of applet code.
+pub type Res<T = ()> = Result<T, Exit>;
+
+struct Names {
+    /// argv[0] exactly as given (getopt-style complaints use it).
+    argv0: &'static [u8],
+    /// The name messages start with: the basename we were called by.
+    name: &'static [u8],
+}
+
+static NAMES: OnceLock<Names> = OnceLock::new();
+
+/// Records how the running applet was invoked. First call wins.
+pub fn set_names(argv0: &'static [u8], name: &'static [u8]) {
+    let _ = NAMES.set(Names { argv0, name });
+}
+
+/// The name messages start with (`hostname`, `unshare`, ...).
+pub fn prog() -> &'static [u8] {
+    NAMES.get().map_or(b"nsbox", |n| n.name)
+}
+
+fn argv0() -> &'static [u8] {
+    NAMES.get().map_or(b"nsbox", |n| n.argv0)
+}
+
+/// A piece of a message: text, bytes, numbers, an errno (as its text).
+pub trait Part {
+    fn put(&self, v: &mut Vec<u8>);
+}
+impl Part for str {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self.as_bytes())
+    }
+}
+impl Part for [u8] {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self)
+    }
+}
+impl<const N: usize> Part for [u8; N] {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self)
+    }
+}
+impl Part for OsStr {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self.as_bytes())
+    }
+}
+impl Part for OsString {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self.as_bytes())
+    }
+}
+impl Part for std::path::Path {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self.as_os_str().as_bytes())
+    }
+}
+impl Part for String {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self.as_bytes())
+    }
+}
+impl Part for Vec<u8> {
+    fn put(&self, v: &mut Vec<u8>) {
+        v.extend_from_slice(self)
+    }
+}
+impl Part for char {
+    fn put(&self, v: &mut Vec<u8>) {
+        let mut b = [0; 4];
+        v.extend_from_slice(self.encode_utf8(&mut b).as_bytes())
+    }
+}
+impl Part for Errno {
+    fn put(&self, v: &mut Vec<u8>) {
+        strerror(*self, v)
+    }
+}
+macro_rules! num_part {
+    ($($t:ty),*) => {$(
+        impl Part for $t {
+            fn put(&self, v: &mut Vec<u8>) {
+                #[allow(unused_comparisons)]
+                if *self < 0 {
+                    v.push(b'-');
+                }
+                let mut b = [0u8; 20];
+                v.extend_from_slice(fmt_u64((*self as i128).unsigned_abs() as u64, &mut b));
+            }
+        }
+    )*};
+}
+num_part!(u8, u16, u32, u64, usize, i32, i64, isize);
+impl<T: Part + ?Sized> Part for &T {
+    fn put(&self, v: &mut Vec<u8>) {
+        (**self).put(v)
+    }
+}
+
+/// Concatenates message pieces into a `Vec<u8>`.
+#[macro_export]
+macro_rules! cat {
+    ($($p:expr),* $(,)?) => {{
+        let mut v: Vec<u8> = Vec::new();
+        $($crate::cli::Part::put(&$p, &mut v);)*
+        v
+    }};
+}
+
+/// Writes a decimal number into `buf` and returns the digits.
+pub fn fmt_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+/// glibc's texts for errno 1..=43 (what util-linux users see), one per line.
+const ERRNO_TEXT: &str = "Operation not permitted\nNo such file or directory\nNo such process\n\
+Interrupted system call\nInput/output error\nNo such device or address\nArgument list too long\n\
+Exec format error\nBad file descriptor\nNo child processes\nResource temporarily unavailable\n\
+Cannot allocate memory\nPermission denied\nBad address\nBlock device required\n\
+Device or resource busy\nFile exists\nInvalid cross-device link\nNo such device\nNot a directory\n\
+Is a directory\nInvalid argument\nToo many open files in system\nToo many open files\n\
+Inappropriate ioctl for device\nText file busy\nFile too large\nNo space left on device\n\
+Illegal seek\nRead-only file system\nToo many links\nBroken pipe\nNumerical argument out of domain\n\
+Numerical result out of range\nResource deadlock avoided\nFile name too long\nNo locks available\n\
+Function not implemented\nDirectory not empty\nToo many levels of symbolic links\n\n\
+No message of desired type\nIdentifier removed";
+
+/// Appends glibc's `strerror` text for `e`.
+pub fn strerror(e: Errno, v: &mut Vec<u8>) {
+    let n = e.raw_os_error();
+    let text = match n {
+        1..=43 => ERRNO_TEXT.split('\n').nth(n as usize - 1).unwrap_or(""),
+        61 => "No data available",
+        75 => "Value too large for defined data type",
+        84 => "Invalid or incomplete multibyte or wide character",
+        87 => "Too many users",
+        88 => "Socket operation on non-socket",
+        95 => "Operation not supported",
+        97 => "Address family not supported by protocol",
+        98 => "Address already in use",
+        99 => "Cannot assign requested address",
+        105 => "No buffer space available",
+        110 => "Connection timed out",
+        111 => "Connection refused",
+        122 => "Disk quota exceeded",
+        _ => "",
+    };
+    if text.is_empty() {
+        v.extend_from_slice(b"Unknown error ");
+        n.put(v);
+    } else {
+        v.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// Writes all of `buf` to `fd`, retrying on EINTR and short writes.
+pub fn write_fd(fd: i32, mut buf: &[u8]) -> Result<(), Errno> {
+    // SAFETY-free: rustix's stdio handles are safe with the `std` feature.
+    let fd = match fd {
+        1 => rustix::stdio::stdout(),
+        _ => rustix::stdio::stderr(),
+    };
+    while !buf.is_empty() {
+        match rustix::io::write(fd, buf) {
+            Ok(0) => return Err(Errno::IO),
+            Ok(n) => buf = &buf[n..],
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Prints `PROG: MSG\n` on stderr in one write.
+pub fn warnx(msg: &[u8]) {
+    let mut v = cat!(prog(), ": ");
+    v.extend_from_slice(msg);
+    v.push(b'\n');
+    let _ = write_fd(2, &v);
+}
+
+/// Prints `PROG: MSG: strerror\n` on stderr.
+pub fn warn(msg: &[u8], e: Errno) {
+    warnx(&cat!(msg, ": ", e));
+}
+
+/// `errx(1, ...)`: prints `PROG: MSG` and returns exit status 1.
+pub fn errx(msg: &[u8]) -> Exit {
+    warnx(msg);
+    Exit(1)
+}
+
+/// `err(1, ...)`: prints `PROG: MSG: strerror` and returns exit status 1.
+pub fn err(msg: &[u8], e: Errno) -> Exit {
+    warn(msg, e);
+    Exit(1)
+}
+
+/// Converts a std I/O error to an `Errno` (EIO when it carries none).
+pub fn errno_of(e: &std::io::Error) -> Errno {
+    Errno::from_raw_os_error(e.raw_os_error().unwrap_or(5))
+}
+
+/// The `Try 'PROG --help' for more information.` line; exit status 1.
+pub fn try_help() -> Exit {
+    let _ = write_fd(
+        2,
+        &cat!("Try '", prog(), " --help' for more information.\n"),
+    );
+    Exit(1)
+}
+
+/// A usage error: `PROG: MSG` then the try-help line; exit status 1.
+pub fn usage_err(msg: &[u8]) -> Exit {
+    warnx(msg);
+    try_help()
+}
+
+/// A complaint in getopt's own words (prefixed by argv[0] as given).
+fn getopt_err(msg: &[u8]) -> Exit {
+    let mut v = cat!(argv0(), ": ");
+    v.extend_from_slice(msg);
+    v.push(b'\n');
+    let _ = write_fd(2, &v);
+    try_help()
+}
+
+/// Prints an applet's help text on stdout; exit status 0.
+pub fn help(text: &str) -> Exit {
+    let _ = write_fd(1, text.as_bytes());
+    Exit(0)
+}
+
+/// Prints `PROG from nsbox X.Y.Z`; exit status 0.
+pub fn version() -> Exit {
+    let _ = write_fd(1, &cat!(prog(), " from nsbox ", VERSION, "\n"));
+    Exit(0)
+}
+
+/// Command-line arguments of an applet: lexopt with getopt's messages.
+pub struct Args {
+    p: lexopt::Parser,
+}
+
+pub use lexopt::Arg;
+
+impl Args {
+    /// Arguments after the applet name.
+    pub fn new<I: IntoIterator<Item = &'static OsStr>>(args: I) -> Args
+    where
+        I::IntoIter: 'static,
+    {
+        let mut p = lexopt::Parser::from_args(args.into_iter().map(OsString::from));
+        p.set_short_equals(false);
+        Args { p }
+    }
+
+    /// The next option or operand; parse errors become getopt's messages.
+    pub fn next(&mut self) -> Res<Option<Arg<'_>>> {
+        self.p.next().map_err(lex_err)
+    }
+
+    /// The required value of the option just returned.
+    pub fn value(&mut self) -> Res<OsString> {
+        self.p.value().map_err(lex_err)
+    }
+
+    /// The optional value of the option just returned: only when attached
+    /// (`--opt=VAL`, `-oVAL`), never the next argument.
+    pub fn optional_value(&mut self) -> Option<OsString> {
+        self.p.optional_value()
+    }
+
+    /// Everything not parsed yet, verbatim (getopt's `+`: options after the
+    /// first operand belong to the program).
+    pub fn rest(&mut self) -> Vec<OsString> {
+        self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
+    }
+}
+
+/// The usage error for an option the applet does not know.
+pub fn unknown(arg: Arg<'_>) -> Exit {
+    match arg {
+        Arg::Short(c) => getopt_err(&cat!("invalid option -- '", c, "'")),
+        Arg::Long(l) => getopt_err(&cat!("unrecognized option '--", l, "'")),
+        Arg::Value(v) => usage_err(&cat!("unexpected argument: ", v)),
+    }
+}
+
+fn lex_err(e: lexopt::Error) -> Exit {
+    use lexopt::Error as E;
+    match e {
+        E::MissingValue { option: Some(o) } => match o.strip_prefix('-') {
+            Some(s) if !s.starts_with('-') => {
+                getopt_err(&cat!("option requires an argument -- '", s, "'"))
+            }
+            _ => getopt_err(&cat!("option '", o, "' requires an argument")),
+        },
+        E::UnexpectedValue { option, .. } => {
+            getopt_err(&cat!("option '", option, "' doesn't allow an argument"))
+        }
+        E::UnexpectedOption(o) => getopt_err(&cat!("unrecognized option '", o, "'")),
+        E::UnexpectedArgument(a) => usage_err(&cat!("unexpected argument: ", a)),
+        E::NonUnicodeValue(v) => usage_err(&cat!("invalid argument: ", v)),
+        other => usage_err(other.to_string().as_bytes()),
+    }
+}
+
+/// Parses an unsigned decimal number like util-linux's `strtoul_or_err`:
+/// `failed to parse WHAT: 'S'`, or with ERANGE's text when it is too big.
+pub fn parse_u64(s: &OsStr, what: &str, max: u64) -> Res<u64> {
+    let b = s.as_bytes();
+    let fail = || errx(&cat!("failed to parse ", what, ": '", s, "'"));
+    let digits = b.strip_prefix(b"+").unwrap_or(b);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(fail());
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        n = match n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add((d - b'0') as u64))
+        {
+            Some(n) if n <= max => n,
+            _ => {
+                return Err(err(
+                    &cat!("failed to parse ", what, ": '", s, "'"),
+                    Errno::RANGE,
+                ));
+            }
+        };
+    }
+    Ok(n)
+}
+
+/// Parses a u32 id (uid, gid, pid ...).
+pub fn parse_u32(s: &OsStr, what: &str) -> Res<u32> {
+    parse_u64(s, what, u32::MAX as u64).map(|n| n as u32)
+}
+
+/// Buffered stdout for applets that print tables.
+pub struct Out {
+    buf: Vec<u8>,
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Out {
+    pub fn new() -> Out {
+        Out { buf: Vec::new() }
+    }
+
+    /// Appends a piece; flushes when the buffer passes 32 KiB.
+    pub fn put<P: Part + ?Sized>(&mut self, p: &P) -> &mut Out {
+        p.put(&mut self.buf);
+        if self.buf.len() >= 32 * 1024 {
+            self.flush_quiet();
+        }
+        self
+    }
+
+    fn flush_quiet(&mut self) {
+        if write_fd(1, &self.buf).is_err() {
+            // The final `finish` reports it; keep memory bounded meanwhile.
+            self.buf.clear();
+            self.buf.extend_from_slice(b"\0!");
+            return;
+        }
+        self.buf.clear();
+    }
+
+    /// Writes what is left; a failed write is `PROG: write error: ...`, status 1.
+    pub fn finish(mut self) -> Res {
+        if self.buf.starts_with(b"\0!") {
+            return Err(errx(b"write error"));
+        }
+        write_fd(1, &self.buf).map_err(|e| err(b"write error", e))?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_errnos() {
+        assert_eq!(
+            cat!(0u32, " ", 4294967295u32, " ", -12i64),
+            b"0 4294967295 -12"
+        );
+        assert_eq!(cat!(Errno::NOENT), b"No such file or directory");
+        assert_eq!(cat!(Errno::IDRM), b"Identifier removed");
+        assert_eq!(cat!(Errno::NOTTY), b"Inappropriate ioctl for device");
+        assert_eq!(cat!(Errno::from_raw_os_error(41)), b"Unknown error 41");
+        assert_eq!(cat!(Errno::from_raw_os_error(200)), b"Unknown error 200");
+    }
+
+    #[test]
+    fn parse_numbers() {
+        assert_eq!(parse_u32(OsStr::new("1000"), "uid"), Ok(1000));
+        assert_eq!(parse_u32(OsStr::new("abc"), "uid"), Err(Exit(1)));
+        assert_eq!(parse_u32(OsStr::new("4294967296"), "uid"), Err(Exit(1)));
+        assert_eq!(parse_u32(OsStr::new(""), "uid"), Err(Exit(1)));
+    }
+}

@@ -1,0 +1,228 @@
+//! nsbox: one static binary, many applets, chosen by the name it is called by.
+//!
+//! This file only dispatches: basename(argv[0]) → applet; `nsbox APPLET ...`;
+//! `nsbox --list`; `nsbox --install [-s] [--force] DIR`.
+
+#![cfg_attr(not(test), no_main)]
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+mod applets;
+// The shared pieces the namespace and IPC applets build on are not all in use
+// while only the UTS applets exist.
+#[allow(dead_code)]
+mod cli;
+#[allow(dead_code)]
+mod exec;
+#[allow(dead_code)]
+mod netlink;
+#[allow(dead_code)]
+mod ns;
+#[allow(dead_code)]
+mod passwd;
+#[allow(dead_code)]
+mod sys;
+
+use cli::{Exit, Out};
+use rustix::io::Errno;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use sys::Argv;
+
+const USAGE: &str = "\
+Usage: nsbox APPLET [ARGUMENTS...]
+   or: APPLET [ARGUMENTS...]       (through a link named after the applet)
+   or: nsbox --list                one applet per line
+   or: nsbox --install [-s] [--force] DIR
+                                   link every applet into DIR (hard links,
+                                   symbolic with -s; --force replaces files
+                                   that are not already links to nsbox)
+   or: nsbox --help | --version
+
+nsbox: namespace and IPC tools for minimal Linux images, in one static
+binary. Each applet takes --help.
+
+Applets:
+";
+
+/// The basename of `path`, without a login shell's leading `-`.
+fn applet_name(path: &[u8]) -> &[u8] {
+    let base = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    base.strip_prefix(b"-").unwrap_or(base)
+}
+
+/// Entry point (called from `sys::entry`'s C `main`).
+pub fn run(mut argv: Argv) -> i32 {
+    let argv0: &'static [u8] = argv.next().map_or(b"nsbox", OsStr::as_bytes);
+    let mut name = applet_name(argv0);
+    if applets::find(name).is_none() && !name.starts_with(b"nsbox") && argv0.contains(&b'/') {
+        name = follow_links(argv0).unwrap_or(name);
+    }
+    if let Some(a) = applets::find(name) {
+        return start(a, argv0, name, argv);
+    }
+    if name.starts_with(b"nsbox") {
+        return multiplexer(argv);
+    }
+    not_found(name)
+}
+
+/// Follows a chain of symlinks (`tools/hn -> hostname -> nsbox`) to the
+/// first name that is an applet. A chain that reaches nsbox itself without
+/// naming an applet is an unknown applet (like BusyBox), not the multiplexer.
+fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
+    let mut path = PathBuf::from(OsStr::from_bytes(argv0));
+    for _ in 0..8 {
+        let t = std::fs::read_link(&path).ok()?;
+        path = path.parent().unwrap_or(Path::new("/")).join(t);
+        let name = applet_name(path.as_os_str().as_bytes());
+        if applets::find(name).is_some() {
+            return Some(leak(name));
+        }
+        if name.starts_with(b"nsbox") {
+            return None;
+        }
+    }
+    None
+}
+
+fn leak(b: &[u8]) -> &'static [u8] {
+    Box::leak(b.to_vec().into_boxed_slice())
+}
+
+fn start(a: &applets::Applet, argv0: &'static [u8], name: &'static [u8], argv: Argv) -> i32 {
+    cli::set_names(argv0, name);
+    match (a.main)(argv) {
+        Ok(code) | Err(Exit(code)) => code,
+    }
+}
+
+fn not_found(name: &[u8]) -> i32 {
+    let _ = cli::write_fd(2, &cat!("nsbox: applet not found: ", name, "\n"));
+    127
+}
+
+fn multiplexer(mut argv: Argv) -> i32 {
+    cli::set_names(b"nsbox", b"nsbox");
+    let Some(first) = argv.next() else {
+        return usage(2);
+    };
+    match first.as_bytes() {
+        b"--help" | b"-h" => usage(1),
+        b"--version" | b"-V" => {
+            let _ = cli::write_fd(1, &cat!("nsbox ", cli::VERSION, "\n"));
+            0
+        }
+        b"--list" => {
+            let mut out = Out::new();
+            for a in applets::APPLETS {
+                out.put(a.name).put("\n");
+            }
+            out.finish().map_or_else(|Exit(c)| c, |_| 0)
+        }
+        b"--install" => install(argv).map_or_else(|Exit(c)| c, |_| 0),
+        opt if opt.starts_with(b"-") => {
+            cli::warnx(&cat!("unrecognized option '", opt, "'"));
+            cli::try_help().0
+        }
+        name => match applets::find(name) {
+            Some(a) => start(a, leak(name), leak(name), argv),
+            None => not_found(name),
+        },
+    }
+}
+
+/// Prints the usage; `to` 1 is stdout with status 0, 2 is stderr with 1...
+/// except that bare `nsbox` also prints on stdout and succeeds, like BusyBox.
+fn usage(_to: i32) -> i32 {
+    let mut out = Out::new();
+    out.put(USAGE);
+    let mut col = 0;
+    for a in applets::APPLETS {
+        if col + a.name.len() + 1 > 72 {
+            out.put("\n");
+            col = 0;
+        }
+        out.put(if col == 0 { "  " } else { " " }).put(a.name);
+        col += a.name.len() + 2;
+    }
+    out.put("\n");
+    out.finish().map_or_else(|Exit(c)| c, |_| 0)
+}
+
+/// `nsbox --install [-s] [--force] DIR`. Checks every name first, so a
+/// refusal leaves DIR untouched.
+fn install(argv: Argv) -> cli::Res {
+    let (mut symbolic, mut force, mut dir) = (false, false, None);
+    for a in argv {
+        match a.as_bytes() {
+            b"-s" | b"--symlink" => symbolic = true,
+            b"-f" | b"--force" => force = true,
+            o if o.starts_with(b"-") => {
+                return Err(cli::usage_err(&cat!("unrecognized option '", o, "'")));
+            }
+            _ if dir.is_some() => return Err(cli::usage_err(b"too many arguments")),
+            _ => dir = Some(Path::new(a)),
+        }
+    }
+    let Some(dir) = dir else {
+        return Err(cli::usage_err(b"--install needs a directory"));
+    };
+    let exe = self_path()?;
+    let me =
+        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_path()), e))?;
+    let mut todo = Vec::new();
+    let mut refused = false;
+    for a in applets::APPLETS {
+        let link = dir.join(a.name);
+        match rustix::fs::lstat(&link) {
+            Err(Errno::NOENT) => todo.push((link, false)),
+            Err(e) => return Err(cli::err(&cat!("cannot stat ", link.as_path()), e)),
+            Ok(_) => {
+                let same = rustix::fs::stat(&link)
+                    .is_ok_and(|s| s.st_dev == me.st_dev && s.st_ino == me.st_ino);
+                if same || force {
+                    todo.push((link, true));
+                } else {
+                    cli::warnx(&cat!(
+                        link.as_path(),
+                        ": exists and is not a link to nsbox (use --force to replace it)"
+                    ));
+                    refused = true;
+                }
+            }
+        }
+    }
+    if refused {
+        return Err(Exit(1));
+    }
+    for (link, exists) in todo {
+        if exists {
+            rustix::fs::unlink(&link)
+                .map_err(|e| cli::err(&cat!("cannot remove ", link.as_path()), e))?;
+        }
+        let r = if symbolic {
+            rustix::fs::symlink(&exe, &link)
+        } else {
+            rustix::fs::link(&exe, &link)
+        };
+        r.map_err(|e| {
+            cli::err(
+                &cat!("cannot link ", link.as_path(), " to ", exe.as_path()),
+                e,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// This binary's absolute path: /proc/self/exe, or (before /proc is
+/// mounted) argv[0] resolved like the shell did.
+fn self_path() -> cli::Res<PathBuf> {
+    if let Ok(p) = std::fs::read_link("/proc/self/exe") {
+        return Ok(p);
+    }
+    Err(cli::errx(
+        b"cannot find the nsbox binary: /proc/self/exe is unreadable (is /proc mounted?)",
+    ))
+}

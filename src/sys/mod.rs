@@ -1,0 +1,12 @@
+//! The raw-syscall layer: everything rustix does not cover, and the only home
+//! of `unsafe` in nsbox besides `pre_exec` closures.
+//!
+//! * [`raw`]: `syscall`/`svc 0` entry, errno mapping to [`rustix::io::Errno`].
+//! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
+//! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
+
+pub mod entry;
+pub mod proc;
+pub mod raw;
+
+pub use entry::Argv;

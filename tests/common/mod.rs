@@ -1,0 +1,246 @@
+//! Shared test support: find the binary under test, call it through
+//! applet-named links (as an image would), temp dirs, root/qemu detection and
+//! visible skips.
+//!
+//! The binary is `$NSBOX_BIN` when set (the QEMU VM and the tiny build use
+//! that), else cargo's build of this package.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Every applet nsbox has (the tests check `--list` against this).
+pub const ALL_APPLETS: &[&str] = &["dnsdomainname", "domainname", "hostname"];
+
+/// The nsbox binary under test.
+pub fn nsbox() -> PathBuf {
+    match std::env::var_os("NSBOX_BIN") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_nsbox")),
+    }
+}
+
+static SEQ: AtomicUsize = AtomicUsize::new(0);
+
+/// A directory removed (recursively) on drop, even when the test fails.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let base = std::env::var_os("NSBOX_TMP")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
+        let p = base.join(format!(
+            "nsbox-{tag}-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+    pub fn join(&self, s: &str) -> PathBuf {
+        self.0.join(s)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A directory of symlinks named after every applet, pointing at nsbox.
+pub struct Links {
+    pub dir: TempDir,
+}
+
+impl Links {
+    pub fn new() -> Links {
+        let dir = TempDir::new("links");
+        let bin = nsbox();
+        for a in ALL_APPLETS.iter().chain(&["nisdomainname", "ypdomainname"]) {
+            std::os::unix::fs::symlink(&bin, dir.join(a)).expect("symlink");
+        }
+        Links { dir }
+    }
+    /// The path of applet `name`'s link.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+    /// A command running applet `name` through its link.
+    pub fn cmd(&self, name: &str) -> Command {
+        let mut c = Command::new(self.path(name));
+        c.stdin(Stdio::null());
+        c
+    }
+    /// `PATH` with this directory first, so scripts run nsbox's applets.
+    pub fn path_env(&self) -> std::ffi::OsString {
+        let mut p = self.dir.path().as_os_str().to_owned();
+        p.push(":");
+        p.push(std::env::var_os("PATH").unwrap_or_else(|| "/usr/sbin:/usr/bin:/sbin:/bin".into()));
+        p
+    }
+    /// `sh -c SCRIPT` with the applet links first on PATH.
+    pub fn sh(&self, script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(script)
+            .env("PATH", self.path_env())
+            .stdin(Stdio::null());
+        c
+    }
+}
+
+/// Runs `cmd` and returns its output (stdout, stderr, status).
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// stdout as a String (lossy).
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as a String (lossy).
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts exit status `code`, showing stdout/stderr when it differs.
+#[track_caller]
+pub fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// Makes `cmd` start in fresh namespaces (`CLONE_NEW*` flags), so a test can
+/// change hostnames, mounts or IPC objects without touching the host.
+pub fn in_new_ns(cmd: &mut Command, flags: u32) -> &mut Command {
+    let f = rustix::thread::UnshareFlags::from_bits_retain(flags);
+    // SAFETY: only the unshare syscall runs between fork and exec; it neither
+    // allocates nor takes locks.
+    unsafe {
+        cmd.pre_exec(move || rustix::thread::unshare_unsafe(f).map_err(std::io::Error::from));
+    }
+    cmd
+}
+
+/// True when running as root.
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// True when this test process runs under qemu-user (the kernel's arch is
+/// not the one this binary was built for). qemu-user cannot create user
+/// namespaces, setns into mount namespaces, or do the NS_GET ioctls.
+pub fn qemu_user() -> bool {
+    let karch = std::fs::read_to_string("/proc/sys/kernel/arch").unwrap_or_default();
+    let karch = karch.trim();
+    !karch.is_empty() && karch != std::env::consts::ARCH
+}
+
+/// True under `CI=true`: root-only tests must run there, not skip.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Records and prints a skip. Skips are listed (with their reasons) and
+/// counted by scripts/test, from `$NSBOX_SKIP_LOG`.
+pub fn skip(test: &str, reason: &str) {
+    eprintln!("SKIP {test}: {reason}");
+    if let Some(log) = std::env::var_os("NSBOX_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{} {test}: {reason}", std::env::consts::ARCH);
+        }
+    }
+}
+
+/// For root-only tests: true when root. Otherwise skips with a reason — but
+/// fails under `CI=true`, where the root-only tests must run.
+pub fn need_root(test: &str) -> bool {
+    if is_root() {
+        return true;
+    }
+    assert!(!ci(), "{test}: needs root, and CI=true forbids skipping it");
+    skip(
+        test,
+        "needs root (run the suite as root, e.g. in CI or the QEMU VM)",
+    );
+    false
+}
+
+/// For tests qemu-user cannot do: true when they can run here.
+pub fn not_qemu_user(test: &str, what: &str) -> bool {
+    if qemu_user() {
+        skip(
+            test,
+            &format!("qemu-user cannot {what}; runs in the QEMU system VM"),
+        );
+        return false;
+    }
+    true
+}
+
+/// `readlink /proc/PID/ns/KIND`, e.g. `uts:[4026531838]`.
+pub fn ns_link(pid: impl std::fmt::Display, kind: &str) -> String {
+    std::fs::read_link(format!("/proc/{pid}/ns/{kind}"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|e| panic!("readlink /proc/{pid}/ns/{kind}: {e}"))
+}
+
+/// A child process killed (and reaped) on drop.
+pub struct Child(pub std::process::Child);
+
+impl Child {
+    pub fn spawn(cmd: &mut Command) -> Child {
+        Child(
+            cmd.spawn()
+                .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}")),
+        )
+    }
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits until `path` exists (up to 10 s).
+pub fn wait_for(path: &Path) {
+    for _ in 0..1000 {
+        if path.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {}", path.display());
+}
+
+/// The file names in `/proc/self/fd` of a process, via `ls` (for fd-leak checks).
+pub fn os(s: &str) -> &OsStr {
+    OsStr::new(s)
+}
