@@ -3,26 +3,32 @@
 
 use crate::cat;
 use crate::cli::{self, Exit};
+use crate::sys;
 use crate::sys::proc::{SIG_DFL, set_disposition, sigbit, sigprocmask};
 use rustix::io::Errno;
 use rustix::process::{Pid, Signal, WaitOptions, kill_process, waitpid};
-use std::ffi::{OsStr, OsString};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::process::CommandExt;
-use std::process::Command;
 
 /// Replaces the process with `argv` (PATH search). Only returns on failure:
 /// `PROG: failed to execute X: strerror`, status 127 for ENOENT, else 126.
 pub fn exec(argv: &[OsString]) -> Exit {
-    let Some((prog, args)) = argv.split_first() else {
+    let Some(prog) = argv.first() else {
         return exec_shell();
     };
-    let e = Command::new(prog).args(args).exec();
-    exec_failed(prog, &e)
+    let Some(c) = cstrings(argv) else {
+        return exec_failed(prog, Errno::INVAL);
+    };
+    let refs: Vec<&CStr> = c.iter().map(CString::as_c_str).collect();
+    exec_failed(prog, sys::proc::exec_path(&refs))
 }
 
-fn exec_failed(prog: &OsStr, e: &std::io::Error) -> Exit {
-    let errno = cli::errno_of(e);
+/// NUL-terminated copies; None if an argument contains a NUL byte.
+fn cstrings(v: &[OsString]) -> Option<Vec<CString>> {
+    v.iter().map(|a| CString::new(a.as_bytes()).ok()).collect()
+}
+
+fn exec_failed(prog: &OsStr, errno: Errno) -> Exit {
     cli::warn(&cat!("failed to execute ", prog), errno);
     Exit(if errno == Errno::NOENT { 127 } else { 126 })
 }
@@ -41,8 +47,10 @@ pub fn exec_shell() -> Exit {
     let sh = default_shell();
     let base = sh.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
     let arg0 = OsString::from_vec(cat!("-", base));
-    let e = Command::new(&sh).arg0(arg0).exec();
-    exec_failed(&sh, &e)
+    match cstrings(&[sh.clone(), arg0]) {
+        Some(c) => exec_failed(&sh, sys::proc::exec_file(&c[0], &[&c[1]])),
+        None => exec_failed(&sh, Errno::INVAL),
+    }
 }
 
 /// How a parent mirrors its child.

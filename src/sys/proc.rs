@@ -4,10 +4,41 @@
 use super::raw::{check, nr, scalar, syscall6};
 use rustix::io::Errno;
 use rustix::process::Pid;
+use std::ffi::{CStr, c_char};
 
 unsafe extern "C" {
     fn fork() -> i32;
+    fn execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
+}
+
+fn errno() -> Errno {
+    // SAFETY: musl's errno location is always valid for the calling thread.
+    Errno::from_raw_os_error(unsafe { *__errno_location() })
+}
+
+/// musl's `execvp`: PATH search, then execve with the current environment.
+/// Much smaller than std's `Command`. Only returns on failure.
+pub fn exec_path(argv: &[&CStr]) -> Errno {
+    let Some(file) = argv.first() else {
+        return Errno::INVAL;
+    };
+    let mut ptrs: Vec<*const c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(core::ptr::null());
+    // SAFETY: `file` and every element of `ptrs` are valid NUL-terminated
+    // strings borrowed for the call, and `ptrs` is NULL-terminated.
+    unsafe { execvp(file.as_ptr(), ptrs.as_ptr()) };
+    errno()
+}
+
+/// Like [`exec_path`], but runs `file` with `argv` (whose first element may
+/// differ from `file`, e.g. `-sh` for a login shell).
+pub fn exec_file(file: &CStr, argv: &[&CStr]) -> Errno {
+    let mut ptrs: Vec<*const c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(core::ptr::null());
+    // SAFETY: as in `exec_path`.
+    unsafe { execvp(file.as_ptr(), ptrs.as_ptr()) };
+    errno()
 }
 
 /// Result of [`fork_process`].
@@ -27,8 +58,7 @@ pub fn fork_process() -> Result<Forked, Errno> {
     match r {
         0 => Ok(Forked::Child),
         p if p > 0 => Ok(Forked::Parent(Pid::from_raw(p).expect("positive pid"))),
-        // SAFETY: musl's errno location is always valid for the calling thread.
-        _ => Err(Errno::from_raw_os_error(unsafe { *__errno_location() })),
+        _ => Err(errno()),
     }
 }
 
