@@ -61,7 +61,7 @@ fn print_forms() {
     }
     let l = Links::new();
     let o = run(in_new_ns(
-        &mut l.sh("hostname web1.example.org; hostname; hostname -s; hostname --short; domainname; domainname lab; domainname; nisdomainname; ypdomainname; hostname -y; hostname --nis"),
+        &mut l.sh("hostname web1.example.org; hostname; hostname -s; hostname --short; hostname --sh; domainname; domainname lab; domainname; nisdomainname; ypdomainname; hostname -y; hostname --nis"),
         CLONE_NEWUTS,
     ));
     assert_code(&o, 0);
