@@ -67,7 +67,7 @@ fn print_forms() {
     assert_code(&o, 0);
     assert_eq!(
         stdout(&o),
-        "web1.example.org\nweb1\nweb1\n(none)\nlab\nlab\nlab\nlab\nlab\n"
+        "web1.example.org\nweb1\nweb1\nweb1\n(none)\nlab\nlab\nlab\nlab\nlab\n"
     );
     let o = run(in_new_ns(&mut l.sh("hostname -y"), CLONE_NEWUTS));
     assert_code(&o, 1);
