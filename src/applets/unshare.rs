@@ -1,0 +1,1091 @@
+//! unshare: run a program in new namespaces, like util-linux 2.42's
+//! `unshare(1)`, including its order of operations (helpers forked before
+//! unshare(2) for persistence and id-range maps; uid_map, setgroups, gid_map;
+//! propagation before chroot; proc mounted last, in the forked child).
+
+use crate::cat;
+use crate::cli::{self, Arg, Args, Exit, Res};
+use crate::exec::{self, Mirror};
+use crate::ns::{self, NsKind};
+use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition, sigbit, sigprocmask};
+use crate::sys::{Argv, unshare as su};
+use linux_raw_sys::general as g;
+use rustix::fd::OwnedFd;
+use rustix::fs::{Mode, OFlags};
+use rustix::io::Errno;
+use rustix::mount::{MountFlags, UnmountFlags};
+use rustix::process::{Pid, WaitOptions, getpid, waitpid};
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
+const HELP: &str = "\
+Usage:
+ unshare [options] [<program> [<argument>...]]
+
+Run a program with some namespaces unshared from the parent.
+
+Options:
+ -m, --mount[=<file>]      unshare mounts namespace
+ -u, --uts[=<file>]        unshare UTS namespace (hostname etc)
+ -i, --ipc[=<file>]        unshare System V IPC namespace
+ -n, --net[=<file>]        unshare network namespace
+ -p, --pid[=<file>]        unshare pid namespace
+ -U, --user[=<file>]       unshare user namespace
+ -C, --cgroup[=<file>]     unshare cgroup namespace
+ -T, --time[=<file>]       unshare time namespace
+
+ --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)
+ --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)
+ -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)
+ --propagation slave|shared|private|unchanged
+                           modify mount propagation in mount namespace
+ -R, --root <dir>          run the command with root directory set to <dir>
+ -w, --wd <dir>            change working directory to <dir>
+
+ -S, --setuid <uid>        set uid in entered namespace
+ -G, --setgid <gid>        set gid in entered namespace
+ --map-user <uid>|<name>   map current user to uid (implies --user)
+ --map-group <gid>|<name>  map current group to gid (implies --user)
+ -r, --map-root-user       map current user to root (implies --user)
+ -c, --map-current-user    map current user to itself (implies --user)
+ --map-auto                map users and groups automatically (implies --user)
+ --map-subids              map the first block of user IDs owned by euid (implies --user)
+ --map-users <inneruid>:<outeruid>:<count>
+                           map count users from outeruid to inneruid (implies --user)
+ --map-groups <innergid>:<outergid>:<count>
+                           map count groups from outergid to innergid (implies --user)
+ --owner <uid>:<gid>       set the user namespace owner (implies --user)
+
+ -f, --fork                fork before launching <program>
+ --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)
+                             defaults to SIGKILL
+ --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)
+
+ --setgroups allow|deny    control the setgroups syscall in user namespaces
+ --keep-caps               retain capabilities granted in user namespaces
+
+ --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces
+ --boottime <offset>       set clock boottime offset (seconds) in time namespaces
+ --clear-env               do not inherit environment variables from the calling process
+ --whitelist-env <list>    clear environment except for specified variables
+
+ -h, --help                display this help
+ -V, --version             display version
+
+With --fork, unshare blocks SIGINT and SIGTERM while it waits for the child:
+unless --forward-signals is given, a SIGTERM or SIGINT sent to unshare does
+NOT reach the child (it stays pending). --kill-child only acts when unshare
+itself dies (e.g. of SIGKILL).
+";
+
+/// util-linux's bind order for persistent namespace files.
+const BIND_ORDER: [u32; 8] = [
+    g::CLONE_NEWUSER,
+    g::CLONE_NEWCGROUP,
+    g::CLONE_NEWIPC,
+    g::CLONE_NEWUTS,
+    g::CLONE_NEWNET,
+    g::CLONE_NEWPID,
+    g::CLONE_NEWNS,
+    g::CLONE_NEWTIME,
+];
+
+const BINFMT: &str = "/proc/sys/fs/binfmt_misc";
+const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
+/// An id range's inner start meaning "0, but shift past the single map".
+const AUTO: u32 = u32::MAX;
+
+/// One `inner outer count` line of an id map.
+#[derive(Clone, Copy)]
+struct Range {
+    inner: u32,
+    outer: u32,
+    count: u32,
+}
+
+#[derive(Default)]
+struct Opts {
+    flags: u32,
+    /// Persistence targets, indexed like `ns::KINDS`.
+    files: [Option<OsString>; 8],
+    fork: bool,
+    kill_sig: i32,
+    forward: bool,
+    proc_dir: Option<OsString>,
+    binfmt: Option<OsString>,
+    interp: Option<OsString>,
+    /// `--propagation` flags; 0 is `unchanged`. Set to PRIVATE by `parse`.
+    propagation: u32,
+    root: Option<OsString>,
+    wd: Option<OsString>,
+    setuid: Option<u32>,
+    setgid: Option<u32>,
+    map_user: Option<u32>,
+    map_group: Option<u32>,
+    users: Vec<Range>,
+    groups: Vec<Range>,
+    owner: Option<(u32, u32)>,
+    /// `--setgroups`: Some(true) allow, Some(false) deny.
+    setgroups: Option<bool>,
+    keep_caps: bool,
+    monotonic: Option<i64>,
+    boottime: Option<i64>,
+    clear_env: bool,
+    /// `--whitelist-env` names with the values they had.
+    keep_env: Option<Vec<(OsString, OsString)>>,
+    argv: Vec<OsString>,
+    euid: u32,
+    egid: u32,
+}
+
+/// `unshare`.
+pub fn unshare(argv: Argv) -> Res<i32> {
+    let o = parse(argv)?;
+    run(o)
+}
+
+fn parse(argv: Argv) -> Res<Opts> {
+    let mut o = Opts {
+        propagation: PRIVATE,
+        euid: rustix::process::geteuid().as_raw(),
+        egid: rustix::process::getegid().as_raw(),
+        ..Opts::default()
+    };
+    let mut a = Args::new(argv);
+    while let Some(arg) = a.next()? {
+        let kind = match arg {
+            Arg::Short(c) => ns::by_short(c),
+            Arg::Long(l) => ns::by_long(l),
+            Arg::Value(_) => None,
+        };
+        if let Some(k) = kind {
+            o.flags |= k.flag;
+            if matches!(arg, Arg::Long(_)) {
+                if let Some(f) = a.optional_value() {
+                    o.files[kind_index(k)] = Some(f);
+                }
+            }
+            continue;
+        }
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Err(cli::help(HELP)),
+            Arg::Short('V') | Arg::Long("version") => return Err(cli::version()),
+            Arg::Short('f') | Arg::Long("fork") => o.fork = true,
+            Arg::Long("kill-child") => {
+                o.fork = true;
+                o.kill_sig = match a.optional_value() {
+                    None => 9,
+                    Some(s) => signum(s.as_bytes())
+                        .ok_or_else(|| cli::errx(&cat!("unknown signal: ", s)))?,
+                };
+            }
+            Arg::Long("forward-signals") => (o.fork, o.forward) = (true, true),
+            Arg::Long("mount-proc") => {
+                o.flags |= g::CLONE_NEWNS;
+                o.proc_dir = Some(a.optional_value().unwrap_or_else(|| "/proc".into()));
+            }
+            Arg::Long("mount-binfmt") => {
+                o.flags |= g::CLONE_NEWNS | g::CLONE_NEWUSER;
+                o.binfmt = a.optional_value();
+                default_binfmt(&mut o);
+            }
+            Arg::Short('l') | Arg::Long("load-interp") => {
+                o.flags |= g::CLONE_NEWNS | g::CLONE_NEWUSER;
+                default_binfmt(&mut o);
+                o.interp = Some(a.value()?);
+            }
+            Arg::Long("map-user") => {
+                o.flags |= g::CLONE_NEWUSER;
+                o.map_user = Some(id_or_name(&a.value()?, "/etc/passwd", "uid")?);
+            }
+            Arg::Long("map-group") => {
+                o.flags |= g::CLONE_NEWUSER;
+                o.map_group = Some(id_or_name(&a.value()?, "/etc/group", "gid")?);
+            }
+            Arg::Short('r') | Arg::Long("map-root-user") => {
+                o.flags |= g::CLONE_NEWUSER;
+                (o.map_user, o.map_group) = (Some(0), Some(0));
+            }
+            Arg::Short('c') | Arg::Long("map-current-user") => {
+                o.flags |= g::CLONE_NEWUSER;
+                (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid));
+            }
+            Arg::Long("map-users") => {
+                o.flags |= g::CLONE_NEWUSER;
+                let v = a.value()?;
+                map_spec(&mut o.users, &v, "/etc/subuid", "/proc/self/uid_map", o.euid)?;
+            }
+            Arg::Long("map-groups") => {
+                o.flags |= g::CLONE_NEWUSER;
+                let v = a.value()?;
+                map_spec(&mut o.groups, &v, "/etc/subgid", "/proc/self/gid_map", o.euid)?;
+            }
+            Arg::Long("map-auto") | Arg::Long("map-subids") => {
+                let identity = matches!(arg, Arg::Long("map-subids"));
+                o.flags |= g::CLONE_NEWUSER;
+                o.users.push(subid_range("/etc/subuid", o.euid, identity)?);
+                o.groups.push(subid_range("/etc/subgid", o.euid, identity)?);
+            }
+            Arg::Long("owner") => {
+                o.flags |= g::CLONE_NEWUSER;
+                let v = a.value()?;
+                let mut it = v.as_bytes().splitn(2, |&b| b == b':').map(dec);
+                match (it.next().flatten(), it.next().flatten()) {
+                    (Some(u), Some(gid)) => o.owner = Some((u, gid)),
+                    _ => return Err(cli::errx(b"failed to parse owner")),
+                }
+            }
+            Arg::Long("setgroups") => {
+                let v = a.value()?;
+                o.setgroups = Some(match v.as_bytes() {
+                    b"allow" => true,
+                    b"deny" => false,
+                    _ => {
+                        let m = cat!("unsupported --setgroups argument '", v, "'");
+                        return Err(cli::errx(&m));
+                    }
+                });
+            }
+            Arg::Long("propagation") => {
+                let v = a.value()?;
+                o.propagation = match v.as_bytes() {
+                    b"slave" => g::MS_REC | g::MS_SLAVE,
+                    b"private" => PRIVATE,
+                    b"shared" => g::MS_REC | g::MS_SHARED,
+                    b"unchanged" => 0,
+                    _ => return Err(cli::errx(&cat!("unsupported propagation mode: ", v))),
+                };
+            }
+            Arg::Long("keep-caps") => o.keep_caps = true,
+            Arg::Short('S') | Arg::Long("setuid") => {
+                o.setuid = Some(cli::parse_u32(&a.value()?, "uid")?);
+            }
+            Arg::Short('G') | Arg::Long("setgid") => {
+                o.setgid = Some(cli::parse_u32(&a.value()?, "gid")?);
+            }
+            Arg::Short('R') | Arg::Long("root") => o.root = Some(a.value()?),
+            Arg::Short('w') | Arg::Long("wd") => o.wd = Some(a.value()?),
+            Arg::Long("monotonic") => {
+                o.monotonic = Some(parse_i64(&a.value()?, "monotonic offset")?);
+            }
+            Arg::Long("boottime") => {
+                o.boottime = Some(parse_i64(&a.value()?, "boottime offset")?);
+            }
+            Arg::Long("clear-env") => o.clear_env = true,
+            Arg::Long("whitelist-env") => {
+                let v = a.value()?;
+                let keep = o.keep_env.get_or_insert_with(Vec::new);
+                for name in v.as_bytes().split(|&b| b == b',') {
+                    let name = OsStr::from_bytes(name);
+                    if let Some(val) = std::env::var_os(name).filter(|_| !name.is_empty()) {
+                        keep.push((name.to_owned(), val));
+                    }
+                }
+            }
+            Arg::Value(prog) => {
+                o.argv.push(prog);
+                o.argv.extend(a.rest());
+                break;
+            }
+            other => return Err(cli::unknown(other)),
+        }
+    }
+    Ok(o)
+}
+
+fn kind_index(k: &NsKind) -> usize {
+    ns::KINDS.iter().position(|x| x.flag == k.flag).unwrap_or(0)
+}
+
+/// `--mount-binfmt` without a directory and `-l` also mount proc.
+fn default_binfmt(o: &mut Opts) {
+    if o.binfmt.is_none() {
+        o.proc_dir.get_or_insert_with(|| "/proc".into());
+        o.binfmt = Some(BINFMT.into());
+    }
+}
+
+/// A plain decimal u32.
+fn dec(b: &[u8]) -> Option<u32> {
+    crate::passwd::parse_dec(b)
+}
+
+/// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
+/// `failed to parse uid 'S': strerror`.
+fn id_or_name(s: &OsStr, db: &str, what: &str) -> Res<u32> {
+    let b = s.as_bytes();
+    let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
+        match dec(b) {
+            Some(n) if n != u32::MAX => return Ok(n),
+            Some(_) => Errno::INVAL,
+            None => Errno::RANGE,
+        }
+    } else {
+        match crate::passwd::Db::load(db).id_of(b) {
+            Some(n) => return Ok(n),
+            None => Errno::INVAL,
+        }
+    };
+    Err(cli::err(&cat!("failed to parse ", what, " '", s, "'"), e))
+}
+
+/// One `--map-users`/`--map-groups` value.
+fn map_spec(v: &mut Vec<Range>, s: &OsStr, subid: &str, kmap: &str, euid: u32) -> Res {
+    match s.as_bytes() {
+        b"auto" => v.push(subid_range(subid, euid, false)?),
+        b"subids" => v.push(subid_range(subid, euid, true)?),
+        b"all" => {
+            let data = std::fs::read(kmap)
+                .map_err(|e| cli::err(&cat!("could not open '", kmap, "'"), cli::errno_of(&e)))?;
+            for line in data.split(|&b| b == b'\n') {
+                let mut f = line
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|f| !f.is_empty());
+                if let (Some(i), Some(_), Some(c)) = (f.next(), f.next(), f.next()) {
+                    if let (Some(i), Some(c)) = (dec(i), dec(c)) {
+                        v.push(Range {
+                            inner: i,
+                            outer: i,
+                            count: c,
+                        });
+                    }
+                }
+            }
+        }
+        b => {
+            // inner:outer:count, or the deprecated outer,inner,count.
+            let sep = if b.contains(&b':') { b':' } else { b',' };
+            let n: Vec<Option<u32>> = b.split(|&c| c == sep).map(dec).collect();
+            let r = match *n.as_slice() {
+                [Some(x), Some(y), Some(count)] if sep == b':' => Range {
+                    inner: x,
+                    outer: y,
+                    count,
+                },
+                [Some(x), Some(y), Some(count)] => Range {
+                    inner: y,
+                    outer: x,
+                    count,
+                },
+                _ => return Err(cli::errx(&cat!("invalid mapping '", s, "'"))),
+            };
+            v.push(r);
+        }
+    }
+    Ok(())
+}
+
+/// The first range of `euid` (by name or number) in /etc/subuid or
+/// /etc/subgid; mapped to itself with `identity`, else from 0 (AUTO).
+fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
+    let pw = crate::passwd::Db::load("/etc/passwd");
+    let Some(name) = pw.name_of(euid) else {
+        return Err(cli::errx(&cat!("you (user ", euid, ") don't exist.")));
+    };
+    let data = std::fs::read(file)
+        .map_err(|e| cli::err(&cat!("could not open '", file, "'"), cli::errno_of(&e)))?;
+    for line in data.split(|&b| b == b'\n') {
+        let mut f = line.splitn(3, |&b| b == b':');
+        let (Some(who), Some(start), Some(count)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        if who != name && dec(who) != Some(euid) {
+            continue;
+        }
+        let num = |b: &[u8]| cli::parse_u32(OsStr::from_bytes(b), "subid map");
+        let outer = num(start)?;
+        return Ok(Range {
+            inner: if identity { outer } else { AUTO },
+            outer,
+            count: num(count)?,
+        });
+    }
+    Err(cli::errx(&cat!(
+        "no line matching user \"",
+        name,
+        "\" in ",
+        file
+    )))
+}
+
+/// Puts the single map `inner -> outer` first and cuts it out of every
+/// range that overlaps it on either side (the range loses its top id), the
+/// way util-linux's add_single_map_range does.
+fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
+    let mut out = Vec::new();
+    let (si, so) = match inner {
+        Some(i) => {
+            out.push(Range {
+                inner: i,
+                outer,
+                count: 1,
+            });
+            (i, outer)
+        }
+        None => (u32::MAX, u32::MAX),
+    };
+    for m in ranges {
+        let mut m = *m;
+        let within = |x: u32, start: u32, count: u32| x >= start && x <= start.wrapping_add(count);
+        if m.inner == AUTO {
+            m.inner = 0;
+        } else if inner.is_some() && (within(so, m.outer, m.count) || within(si, m.inner, m.count)) {
+            m.count = m.count.wrapping_sub(1);
+        }
+        let oo = so.saturating_sub(m.outer).min(m.count);
+        let io = si.saturating_sub(m.inner).min(m.count);
+        let lo = Range {
+            count: oo.min(io),
+            ..m
+        };
+        let skip = |v: u32, at: u32| v.wrapping_add((v == at) as u32);
+        let mid_o = skip(lo.outer.wrapping_add(lo.count), so);
+        let mid_i = skip(lo.inner.wrapping_add(lo.count), si);
+        let mid_c = oo.abs_diff(io);
+        let hi = Range {
+            outer: skip(mid_o.wrapping_add(mid_c), so),
+            inner: skip(mid_i.wrapping_add(mid_c), si),
+            count: m.count.wrapping_sub(lo.count).wrapping_sub(mid_c),
+        };
+        let mid = Range {
+            inner: mid_i,
+            outer: mid_o,
+            count: mid_c,
+        };
+        out.extend([lo, mid, hi].into_iter().filter(|r| r.count != 0));
+    }
+    out
+}
+
+/// A signal name as util-linux's signame_to_signum takes it: any case,
+/// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+fn signum(s: &[u8]) -> Option<i32> {
+    const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
+        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+    let up = s.to_ascii_uppercase();
+    let n = up.strip_prefix(b"SIG").unwrap_or(&up);
+    if let Some(rt) = n.strip_prefix(b"RT") {
+        // glibc's range (32 and 33 are its own), as util-linux sees it.
+        let (base, rest, sign) = match (rt.strip_prefix(b"MIN"), rt.strip_prefix(b"MAX")) {
+            (Some(r), _) => (34, r, b'+'),
+            (_, Some(r)) => (64, r, b'-'),
+            _ => return None,
+        };
+        let off = match rest {
+            [] => 0,
+            [c, d @ ..] if *c == sign => dec(d)? as i64,
+            _ => return None,
+        };
+        let sig = if sign == b'+' { base + off } else { base - off };
+        return (34..=64).contains(&sig).then_some(sig as i32);
+    }
+    let alias = match n {
+        b"IOT" => b"ABRT".as_slice(),
+        b"CLD" => b"CHLD",
+        b"POLL" => b"IO",
+        _ => n,
+    };
+    let i = NAMES.split(' ').position(|x| x.as_bytes() == alias)?;
+    Some(i as i32 + 1)
+}
+
+/// A signed 64-bit number: `failed to parse WHAT: 'S'`.
+fn parse_i64(s: &OsStr, what: &str) -> Res<i64> {
+    let (neg, d) = match s.as_bytes() {
+        [b'-', d @ ..] => (true, d),
+        [b'+', d @ ..] => (false, d),
+        d => (false, d),
+    };
+    let msg = || cat!("failed to parse ", what, ": '", s, "'");
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        return Err(cli::errx(&msg()));
+    }
+    let mut n: i64 = 0;
+    for &c in d {
+        let v = (c - b'0') as i64;
+        n = n
+            .checked_mul(10)
+            .and_then(|n| if neg { n.checked_sub(v) } else { n.checked_add(v) })
+            .ok_or_else(|| cli::err(&msg(), Errno::RANGE))?;
+    }
+    Ok(n)
+}
+
+fn cstring(b: &[u8]) -> CString {
+    CString::new(b).unwrap_or_default()
+}
+
+/// `mount(2)` with C strings (no generic path handling).
+fn mount(src: &CStr, target: &CStr, fstype: &CStr, flags: u32) -> Result<(), Errno> {
+    rustix::mount::mount(
+        src,
+        target,
+        fstype,
+        MountFlags::from_bits_retain(flags),
+        None,
+    )
+}
+
+/// Opens an existing file for writing and writes `data` in one go.
+/// Err(0, e): the open failed; Err(1, e): the write did.
+fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
+    let fd = rustix::fs::open(
+        cstring(path).as_c_str(),
+        OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .map_err(|e| (0, e))?;
+    match rustix::io::write(&fd, data) {
+        Ok(n) if n == data.len() => Ok(()),
+        Ok(_) => Err((1, Errno::IO)),
+        Err(e) => Err((1, e)),
+    }
+}
+
+/// [`put_raw`] with util-linux's messages: `PRE[0] PATH` or `PRE[1] PATH`.
+fn put(path: &[u8], data: &[u8], pre: [&str; 2]) -> Res {
+    put_raw(path, data).map_err(|(i, e)| cli::err(&cat!(pre[i], path), e))
+}
+
+const CANNOT: [&str; 2] = ["cannot open ", "write failed "];
+
+fn setgroups_control(allow: bool) -> Res {
+    let data: &[u8] = if allow { b"allow" } else { b"deny" };
+    match put_raw(b"/proc/self/setgroups", data) {
+        Err((0, Errno::NOENT)) => Ok(()),
+        Err((i, e)) => Err(cli::err(&cat!(CANNOT[i], "/proc/self/setgroups"), e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// A small number from a /proc/sys file.
+fn read_small(path: &str) -> Option<u32> {
+    dec(std::fs::read(path).ok()?.trim_ascii())
+}
+
+/// A process forked before unshare(2) that waits for the go-ahead on a
+/// pipe, still in the original namespaces. EOF (we died) means: do nothing.
+struct Helper {
+    pid: Pid,
+    go: OwnedFd,
+}
+
+fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(|e| cli::err(b"pipe failed", e))?;
+    match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        Forked::Child => {
+            drop(w);
+            let mut b = [0u8];
+            let code = match rustix::io::read(&r, &mut b) {
+                Ok(1) => work(o, me).map_or_else(|Exit(c)| c, |_| 0),
+                _ => 1,
+            };
+            crate::sys::proc::exit_now(code)
+        }
+        Forked::Parent(pid) => Ok(Helper { pid, go: w }),
+    }
+}
+
+impl Helper {
+    /// Lets the helper run and waits for it; its failure is ours.
+    fn go(self) -> Res {
+        let _ = rustix::io::write(&self.go, b"\x06");
+        drop(self.go);
+        wait_ok(self.pid)
+    }
+}
+
+/// util-linux's waitchild: a non-zero exit status becomes ours.
+fn wait_ok(pid: Pid) -> Res {
+    loop {
+        match waitpid(Some(pid), WaitOptions::empty()) {
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(cli::err(b"waitpid failed", e)),
+            Ok(st) => {
+                return match st.and_then(|(_, s)| s.exit_status()) {
+                    Some(c) if c != 0 => Err(Exit(c)),
+                    _ => Ok(()),
+                };
+            }
+        }
+    }
+}
+
+/// `/proc/PID/ns/NAME`, with `_for_children` for pid and time.
+fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
+    let kids = k.flag & (g::CLONE_NEWPID | g::CLONE_NEWTIME) != 0;
+    cat!(
+        "/proc/",
+        pid.as_raw_nonzero().get(),
+        "/ns/",
+        k.name,
+        if kids { "_for_children" } else { "" }
+    )
+}
+
+/// The persistence targets in util-linux's bind order.
+fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
+    BIND_ORDER.iter().filter_map(|&f| {
+        let k = ns::by_flag(f)?;
+        Some((k, o.files[kind_index(k)].as_ref()?))
+    })
+}
+
+/// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
+/// already made.
+fn bind_files(o: &Opts, pid: Pid) -> Res {
+    let mut done: Vec<CString> = Vec::new();
+    for (k, file) in targets(o) {
+        let src = ns_path(pid, k);
+        let dst = cstring(file.as_bytes());
+        if let Err(e) = mount(&cstring(&src), &dst, c"", g::MS_BIND) {
+            for d in done {
+                let _ = rustix::mount::unmount(d.as_c_str(), UnmountFlags::DETACH);
+            }
+            return Err(cli::err(&cat!("mount ", src, " on ", file, " failed"), e));
+        }
+        done.push(dst);
+    }
+    Ok(())
+}
+
+/// Checks every persistence target before anything happens: it must exist,
+/// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
+/// shared mount (util-linux issue #289: a bare EINVAL).
+fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
+    let mut any = false;
+    for (k, file) in targets(o) {
+        any = true;
+        let fail = |e: Errno, hint: &str| {
+            let src = ns_path(me, k);
+            let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
+            cli::errx(&m)
+        };
+        if k.flag == g::CLONE_NEWPID && !o.fork {
+            return Err(fail(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
+        }
+        let st = rustix::fs::statx(
+            rustix::fs::CWD,
+            cstring(file.as_bytes()).as_c_str(),
+            rustix::fs::AtFlags::empty(),
+            rustix::fs::StatxFlags::MNT_ID,
+        )
+        .map_err(|e| fail(e, ""))?;
+        if k.flag == g::CLONE_NEWNS {
+            if let Some(mp) = shared_mount(st.stx_mnt_id) {
+                let b = file.as_bytes();
+                let dir = match b.iter().rposition(|&c| c == b'/') {
+                    Some(0) => &b"/"[..],
+                    Some(i) => &b[..i],
+                    None => b".",
+                };
+                return Err(cli::errx(&cat!(
+                    "cannot bind a mount namespace on ",
+                    file,
+                    ": it is on the shared mount ",
+                    mp,
+                    " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
+                    dir,
+                    " ",
+                    dir,
+                    " && mount --make-private ",
+                    dir
+                )));
+            }
+        }
+    }
+    Ok(any)
+}
+
+/// The mount point of mount `id` if it has shared propagation.
+fn shared_mount(id: u64) -> Option<Vec<u8>> {
+    let info = std::fs::read("/proc/self/mountinfo").ok()?;
+    let mut buf = [0u8; 20];
+    let id = cli::fmt_u64(id, &mut buf);
+    for line in info.split(|&b| b == b'\n') {
+        let mut f = line.split(|&b| b == b' ');
+        if f.next() != Some(id) {
+            continue;
+        }
+        let mp = f.nth(3)?;
+        let shared = f
+            .take_while(|&x| x != b"-")
+            .any(|x| x.starts_with(b"shared:"));
+        return shared.then(|| mp.to_vec());
+    }
+    None
+}
+
+/// The idmap helper: writes the range maps of its parent `ppid`, directly
+/// as root, else through newuidmap/newgidmap.
+fn write_maps(o: &Opts, ppid: Pid) -> Res {
+    let maps = [("uid_map", &o.users), ("gid_map", &o.groups)];
+    if rustix::process::geteuid().is_root() {
+        for (name, map) in maps {
+            if map.is_empty() {
+                continue;
+            }
+            let path = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name);
+            let mut text = Vec::new();
+            for r in map.iter() {
+                text.extend(cat!(r.inner, " ", r.outer, " ", r.count, "\n"));
+            }
+            if text.len() > 4096 {
+                return Err(cli::errx(&cat!(path, " too large for kernel 4k limit")));
+            }
+            put(&path, &text, ["failed to open ", "failed to write "])?;
+        }
+        return Ok(());
+    }
+    let mut pid = None;
+    if !o.users.is_empty() && !o.groups.is_empty() {
+        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+            Forked::Child => {}
+            Forked::Parent(p) => {
+                wait_ok(p)?;
+                pid = Some(p);
+            }
+        }
+    }
+    if pid.is_none() && !o.users.is_empty() {
+        return Err(new_idmap("newuidmap", ppid, &o.users));
+    }
+    if !o.groups.is_empty() {
+        return Err(new_idmap("newgidmap", ppid, &o.groups));
+    }
+    Ok(())
+}
+
+fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
+    let mut argv: Vec<OsString> = vec![tool.into(), num(ppid.as_raw_nonzero().get() as u32)];
+    for r in map {
+        argv.extend([num(r.inner), num(r.outer), num(r.count)]);
+    }
+    exec::exec(&argv)
+}
+
+fn num(n: u32) -> OsString {
+    OsStr::from_bytes(&cat!(n)).to_owned()
+}
+
+fn run(mut o: Opts) -> Res<i32> {
+    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
+        return Err(cli::errx(
+            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
+        ));
+    }
+    // Fold the single maps into the range lists, as util-linux does.
+    if !o.users.is_empty() || (o.map_user.is_some() && o.owner.is_some()) {
+        o.users = fold(&o.users, o.euid, o.map_user.take());
+    }
+    if !o.groups.is_empty() || (o.map_group.is_some() && o.owner.is_some()) {
+        o.groups = fold(&o.groups, o.egid, o.map_group.take());
+    }
+    // util-linux finds this after unshare(2); nothing is done yet here.
+    if o.setgroups == Some(true) && o.map_group.is_some() {
+        return Err(cli::errx(
+            b"options --setgroups=allow and --map-group are mutually exclusive",
+        ));
+    }
+    let me = getpid();
+    let persist = check_targets(&o, me)?;
+    let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
+
+    let mut binder = None;
+    if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
+        binder = Some(spawn_helper(&o, me, bind_files)?);
+    }
+    let mut mapper = None;
+    if !o.users.is_empty() || !o.groups.is_empty() {
+        mapper = Some(spawn_helper(&o, me, write_maps)?);
+    }
+    if let Some((u, gid)) = o.owner {
+        set_ids(Some(u), Some(gid))?;
+    }
+    if let Err(e) = su::unshare(o.flags) {
+        return Err(unshare_failed(e, o.flags));
+    }
+    if let Some(h) = mapper {
+        h.go()?;
+    }
+    for (clock, off) in [(7, o.boottime), (1, o.monotonic)] {
+        if let Some(off) = off {
+            let path = b"/proc/self/timens_offsets";
+            let pre = ["failed to open ", "failed to write to "];
+            put(path, &cat!(clock as u32, " ", off, " 0"), pre)?;
+        }
+    }
+
+    let mut child = None;
+    let mut parent_fd = None;
+    let mut child_go = None;
+    if o.fork {
+        let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
+        let old = sigprocmask(0, both).map_err(|e| cli::err(b"sigprocmask block failed", e))?;
+        if o.forward {
+            su::install_forwarder().map_err(|s| {
+                let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+                cli::err(&cat!("sigaction ", name, " failed"), Errno::INVAL)
+            })?;
+        }
+        if o.kill_sig != 0 {
+            let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
+                .map_err(|e| cli::err(b"pidfd_open failed", e))?;
+            parent_fd = Some(fd);
+        }
+        let sync = if persist {
+            Some(
+                rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+                    .map_err(|e| cli::err(b"pipe failed", e))?,
+            )
+        } else {
+            None
+        };
+        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+            Forked::Child => {
+                if o.forward {
+                    let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
+                    let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
+                }
+                sigprocmask(2, old).map_err(|e| cli::err(b"sigprocmask restore failed", e))?;
+                drop(binder.take());
+                if let Some((r, w)) = sync {
+                    // Wait until the parent has persisted the namespaces.
+                    drop(w);
+                    let mut b = [0u8];
+                    if rustix::io::read(&r, &mut b) != Ok(1) {
+                        return Err(Exit(1));
+                    }
+                }
+            }
+            Forked::Parent(pid) => {
+                child = Some(pid);
+                child_go = sync.map(|(_, w)| w);
+                if o.forward {
+                    su::forward_to(pid.as_raw_nonzero().get());
+                    let _ = sigprocmask(2, old);
+                }
+            }
+        }
+    }
+    if persist && (child.is_some() || !o.fork) {
+        let r = match binder {
+            Some(h) => h.go(),
+            None => bind_files(&o, me),
+        };
+        if let Err(e) = r {
+            if let Some(pid) = child {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                let _ = waitpid(Some(pid), WaitOptions::empty());
+            }
+            return Err(e);
+        }
+        if let Some(w) = child_go {
+            let _ = rustix::io::write(&w, b"\x06");
+        }
+    }
+    if let Some(pid) = child {
+        return Err(exec::wait_and_mirror(pid, Mirror::Exit));
+    }
+    setup_and_exec(&o, parent_fd)
+}
+
+/// setgroups(0) + setgid, then setuid, with util-linux's messages.
+fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
+    if let Some(gid) = gid {
+        rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
+        rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid))
+            .map_err(|e| cli::err(b"setgid() failed", e))?;
+    }
+    if let Some(uid) = uid {
+        rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid))
+            .map_err(|e| cli::err(b"setuid() failed", e))?;
+    }
+    Ok(())
+}
+
+/// What the program's process does after unshare(2) (and the fork).
+fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
+    if o.kill_sig != 0 {
+        su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
+        if let Some(fd) = parent_fd {
+            // Did the parent die before the prctl? Then nobody waits for us.
+            if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
+                .map_err(|e| cli::err(b"poll parent pidfd failed", e))?
+            {
+                return Err(Exit(1));
+            }
+        }
+    }
+    if let Some(u) = o.map_user {
+        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT)?;
+    }
+    if let Some(gid) = o.map_group {
+        setgroups_control(false)?;
+        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT)?;
+    }
+    if let Some(allow) = o.setgroups {
+        setgroups_control(allow)?;
+    }
+    if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
+        mount(c"none", c"/", c"", o.propagation)
+            .map_err(|e| cli::err(b"cannot change root filesystem propagation", e))?;
+    }
+    let fixed = o.interp.as_ref().is_some_and(|i| {
+        let b = i.as_bytes();
+        b.iter()
+            .rposition(|&c| c == b':')
+            .is_some_and(|p| b[p..].contains(&b'F'))
+    });
+    let binfmt_mount = |dir: &[u8]| {
+        let nodev = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+        mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", nodev)
+            .map_err(|e| cli::err(&cat!("mount ", dir, " failed"), e))
+    };
+    let load = |dir: &[u8], interp: &OsString| {
+        let reg = cat!(dir, "/register");
+        put(&reg, interp.as_bytes(), CANNOT)
+    };
+    if let (Some(i), true, true) = (&o.interp, fixed, o.root.is_some()) {
+        binfmt_mount(BINFMT.as_bytes())?;
+        load(BINFMT.as_bytes(), i)?;
+    }
+    let mut wd = o.wd.as_deref();
+    if let Some(r) = &o.root {
+        rustix::process::chroot(cstring(r.as_bytes()).as_c_str())
+            .map_err(|e| cli::err(&cat!("cannot change root directory to '", r, "'"), e))?;
+        wd = Some(wd.unwrap_or(OsStr::new("/")));
+    }
+    if let Some(d) = wd {
+        rustix::process::chdir(cstring(d.as_bytes()).as_c_str())
+            .map_err(|e| cli::err(&cat!("cannot change directory to ", d), e))?;
+    }
+    if let Some(p) = &o.proc_dir {
+        let dir = cstring(p.as_bytes());
+        if o.root.is_none() && o.propagation != PRIVATE {
+            match mount(c"none", &dir, c"", PRIVATE) {
+                Ok(()) | Err(Errno::INVAL) => {}
+                Err(e) => {
+                    return Err(cli::err(
+                        &cat!("cannot change ", p, " filesystem propagation"),
+                        e,
+                    ));
+                }
+            }
+        }
+        let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+        mount(c"proc", &dir, c"proc", flags)
+            .map_err(|e| cli::err(&cat!("mount ", p, " failed"), e))?;
+    }
+    if let Some(b) = &o.binfmt {
+        binfmt_mount(b.as_bytes())?;
+        if let (Some(i), false) = (&o.interp, fixed && o.root.is_some()) {
+            load(b.as_bytes(), i)?;
+        }
+    }
+    set_ids(o.setuid, o.setgid)?;
+    if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
+        keep_caps()?;
+    }
+    if o.clear_env || o.keep_env.is_some() {
+        su::clear_env();
+        for (k, v) in o.keep_env.iter().flatten() {
+            su::set_env(&cstring(k.as_bytes()), &cstring(v.as_bytes()));
+        }
+    }
+    Err(exec::exec(&o.argv))
+}
+
+/// `--keep-caps`: inheritable = permitted, then every effective capability
+/// into the ambient set (so it survives exec as a non-root uid).
+fn keep_caps() -> Res {
+    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
+    let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
+    c.inheritable = c.permitted;
+    set_capabilities(None, c).map_err(|e| cli::err(b"capset failed", e))?;
+    let eff = c.effective.bits();
+    for cap in 0..64 {
+        if eff & (1 << cap) != 0 {
+            let one = CapabilitySet::from_bits_retain(1 << cap);
+            rustix::thread::configure_capability_in_ambient_set(one, true)
+                .map_err(|e| cli::err(b"prctl(PR_CAP_AMBIENT) failed", e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `unshare failed: strerror`, or better: which namespace failed and why,
+/// when that can be known (util-linux issue #3851). The process exits
+/// right after, so the flags can be tried one by one (user first: it is
+/// what grants the capabilities for the others).
+fn unshare_failed(e: Errno, flags: u32) -> Exit {
+    let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
+    let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
+    for k in order.filter(|k| flags & k.flag != 0) {
+        let Err(e) = su::unshare(k.flag) else {
+            continue;
+        };
+        let Some(hint) = hint(k, e, flags) else {
+            break;
+        };
+        let upper = if k.name == "mnt" {
+            b"NS".to_vec()
+        } else {
+            k.name.to_ascii_uppercase().into_bytes()
+        };
+        return cli::errx(&cat!(
+            "unshare(CLONE_NEW",
+            upper,
+            ") failed: ",
+            e,
+            " (hint: ",
+            hint,
+            ")"
+        ));
+    }
+    cli::err(b"unshare failed", e)
+}
+
+fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
+    let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
+    let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));
+    let user = k.flag == g::CLONE_NEWUSER;
+    let admin = rustix::thread::capabilities(None)
+        .is_ok_and(|c| c.effective.contains(rustix::thread::CapabilitySet::SYS_ADMIN));
+    let restricted = read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
+    Some(match e {
+        _ if max == Some(0) => cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"),
+        Errno::NOSPC if user && su::userns_level().is_some_and(|l| l >= 33) => {
+            cat!("already at the kernel's nesting limit of 32 user namespaces")
+        }
+        Errno::NOSPC => cat!(
+            "the limit of ",
+            max.unwrap_or(0),
+            " ",
+            k.name,
+            " namespaces (",
+            sysctl,
+            ") or of 32 nested levels is reached"
+        ),
+        Errno::PERM if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) => {
+            cat!("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0")
+        }
+        Errno::PERM if restricted && !admin => cat!(
+            "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
+        ),
+        Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
+            cat!("run as root or add -r/--map-root-user")
+        }
+        Errno::INVAL if user && threads() > 1 => {
+            cat!("a multithreaded process cannot create a user namespace (running under qemu-user?)")
+        }
+        _ => return None,
+    })
+}
+
+/// The number of threads: procfs counts them in the link count of
+/// `/proc/self/task` (plus 2).
+fn threads() -> u64 {
+    rustix::fs::stat(c"/proc/self/task").map_or(0, |s| (s.st_nlink as u64).saturating_sub(2))
+}
