@@ -144,6 +144,35 @@ pub fn unshare(argv: Argv) -> Res<i32> {
     run(o)
 }
 
+/// The long options besides the namespaces; an option's code is its index.
+const LONGS: &str = "fork kill-child forward-signals mount-proc mount-binfmt load-interp \
+    map-user map-group map-root-user map-current-user map-users map-groups map-auto \
+    map-subids owner setgroups propagation keep-caps setuid setgid root wd monotonic \
+    boottime clear-env whitelist-env help version";
+/// Their short forms by code ('.': none). Namespace options are codes 32+.
+const SHORTS: &[u8] = b"f....l..rc........SGRw....hV";
+/// Codes whose option takes a required / an optional (`=`) value.
+const REQ: u64 = 1 << 5
+    | 1 << 6
+    | 1 << 7
+    | 1 << 10
+    | 1 << 11
+    | 1 << 14
+    | 1 << 15
+    | 1 << 16
+    | 1 << 18
+    | 1 << 19
+    | 1 << 20
+    | 1 << 21
+    | 1 << 22
+    | 1 << 23
+    | 1 << 25;
+const OPT: u64 = 0b1_1010 | 0xff << 32;
+/// Codes that imply -U / -m.
+const USER: u64 = 0b111_1111_1111_0000;
+const MNT: u64 = 0b11_1000;
+
+#[inline(never)]
 fn parse(argv: Argv) -> Res<Opts> {
     let mut o = Opts {
         propagation: PRIVATE,
@@ -153,148 +182,157 @@ fn parse(argv: Argv) -> Res<Opts> {
     };
     let mut a = Args::new(argv);
     while let Some(arg) = a.next()? {
-        let kind = match arg {
-            Arg::Short(c) => ns::by_short(c),
-            Arg::Long(l) => ns::by_long(l),
-            Arg::Value(_) => None,
+        let (code, long) = match arg {
+            Arg::Short(c) => (
+                ns::by_short(c)
+                    .map(|k| 32 + kind_index(k.flag))
+                    .or_else(|| SHORTS.iter().position(|&s| s as char == c)),
+                false,
+            ),
+            Arg::Long(l) => (
+                ns::by_long(l)
+                    .map(|k| 32 + kind_index(k.flag))
+                    .or_else(|| LONGS.split_ascii_whitespace().position(|x| x == l)),
+                true,
+            ),
+            Arg::Value(_) => (None, false),
         };
-        if let Some(k) = kind {
-            o.flags |= k.flag;
-            if matches!(arg, Arg::Long(_)) {
-                if let Some(f) = a.optional_value() {
-                    o.files[kind_index(k)] = Some(f);
-                }
+        let Some(code) = code else {
+            if let Arg::Value(prog) = arg {
+                o.argv.push(prog);
+                o.argv.extend(a.rest());
+                break;
             }
-            continue;
+            return Err(cli::unknown(arg));
+        };
+        let bit = 1u64 << code;
+        let val = if REQ & bit != 0 {
+            Some(a.value()?)
+        } else if OPT & bit != 0 && long {
+            a.optional_value()
+        } else {
+            None
+        };
+        if USER & bit != 0 {
+            o.flags |= g::CLONE_NEWUSER;
         }
-        match arg {
-            Arg::Short('h') | Arg::Long("help") => return Err(cli::help(HELP)),
-            Arg::Short('V') | Arg::Long("version") => return Err(cli::version()),
-            Arg::Short('f') | Arg::Long("fork") => o.fork = true,
-            Arg::Long("kill-child") => {
+        if MNT & bit != 0 {
+            o.flags |= g::CLONE_NEWNS;
+        }
+        let v = val.clone().unwrap_or_default();
+        let vb = v.as_bytes();
+        match code {
+            0 => o.fork = true,
+            1 => {
                 o.fork = true;
-                o.kill_sig = match a.optional_value() {
+                o.kill_sig = match val {
                     None => 9,
-                    Some(s) => signum(s.as_bytes())
-                        .ok_or_else(|| cli::errx(&cat!("unknown signal: ", s)))?,
+                    Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
                 };
             }
-            Arg::Long("forward-signals") => (o.fork, o.forward) = (true, true),
-            Arg::Long("mount-proc") => {
-                o.flags |= g::CLONE_NEWNS;
-                o.proc_dir = Some(a.optional_value().unwrap_or_else(|| "/proc".into()));
-            }
-            Arg::Long("mount-binfmt") => {
-                o.flags |= g::CLONE_NEWNS | g::CLONE_NEWUSER;
-                o.binfmt = a.optional_value();
+            2 => (o.fork, o.forward) = (true, true),
+            3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
+            4 => {
+                o.binfmt = val;
                 default_binfmt(&mut o);
             }
-            Arg::Short('l') | Arg::Long("load-interp") => {
-                o.flags |= g::CLONE_NEWNS | g::CLONE_NEWUSER;
+            5 => {
                 default_binfmt(&mut o);
-                o.interp = Some(a.value()?);
+                o.interp = val;
             }
-            Arg::Long("map-user") => {
-                o.flags |= g::CLONE_NEWUSER;
-                o.map_user = Some(id_or_name(&a.value()?, "/etc/passwd", "uid")?);
+            6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "uid")?),
+            7 => o.map_group = Some(id_or_name(vb, "/etc/group", "gid")?),
+            8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
+            9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
+            10 => map_spec(
+                &mut o.users,
+                vb,
+                "/etc/subuid",
+                "/proc/self/uid_map",
+                o.euid,
+            )?,
+            11 => map_spec(
+                &mut o.groups,
+                vb,
+                "/etc/subgid",
+                "/proc/self/gid_map",
+                o.euid,
+            )?,
+            12 | 13 => {
+                o.users
+                    .push(subid_range("/etc/subuid", o.euid, code == 13)?);
+                o.groups
+                    .push(subid_range("/etc/subgid", o.euid, code == 13)?);
             }
-            Arg::Long("map-group") => {
-                o.flags |= g::CLONE_NEWUSER;
-                o.map_group = Some(id_or_name(&a.value()?, "/etc/group", "gid")?);
-            }
-            Arg::Short('r') | Arg::Long("map-root-user") => {
-                o.flags |= g::CLONE_NEWUSER;
-                (o.map_user, o.map_group) = (Some(0), Some(0));
-            }
-            Arg::Short('c') | Arg::Long("map-current-user") => {
-                o.flags |= g::CLONE_NEWUSER;
-                (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid));
-            }
-            Arg::Long("map-users") => {
-                o.flags |= g::CLONE_NEWUSER;
-                let v = a.value()?;
-                map_spec(&mut o.users, &v, "/etc/subuid", "/proc/self/uid_map", o.euid)?;
-            }
-            Arg::Long("map-groups") => {
-                o.flags |= g::CLONE_NEWUSER;
-                let v = a.value()?;
-                map_spec(&mut o.groups, &v, "/etc/subgid", "/proc/self/gid_map", o.euid)?;
-            }
-            Arg::Long("map-auto") | Arg::Long("map-subids") => {
-                let identity = matches!(arg, Arg::Long("map-subids"));
-                o.flags |= g::CLONE_NEWUSER;
-                o.users.push(subid_range("/etc/subuid", o.euid, identity)?);
-                o.groups.push(subid_range("/etc/subgid", o.euid, identity)?);
-            }
-            Arg::Long("owner") => {
-                o.flags |= g::CLONE_NEWUSER;
-                let v = a.value()?;
-                let mut it = v.as_bytes().splitn(2, |&b| b == b':').map(dec);
+            14 => {
+                let mut it = vb.splitn(2, |&b| b == b':').map(dec);
                 match (it.next().flatten(), it.next().flatten()) {
                     (Some(u), Some(gid)) => o.owner = Some((u, gid)),
                     _ => return Err(cli::errx(b"failed to parse owner")),
                 }
             }
-            Arg::Long("setgroups") => {
-                let v = a.value()?;
-                o.setgroups = Some(match v.as_bytes() {
+            15 => {
+                o.setgroups = Some(match vb {
                     b"allow" => true,
                     b"deny" => false,
-                    _ => {
-                        let m = cat!("unsupported --setgroups argument '", v, "'");
-                        return Err(cli::errx(&m));
-                    }
-                });
+                    _ => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+                })
             }
-            Arg::Long("propagation") => {
-                let v = a.value()?;
-                o.propagation = match v.as_bytes() {
+            16 => {
+                o.propagation = match vb {
                     b"slave" => g::MS_REC | g::MS_SLAVE,
                     b"private" => PRIVATE,
                     b"shared" => g::MS_REC | g::MS_SHARED,
                     b"unchanged" => 0,
-                    _ => return Err(cli::errx(&cat!("unsupported propagation mode: ", v))),
-                };
+                    _ => return Err(fail("unsupported propagation mode: ", vb, "", None)),
+                }
             }
-            Arg::Long("keep-caps") => o.keep_caps = true,
-            Arg::Short('S') | Arg::Long("setuid") => {
-                o.setuid = Some(cli::parse_u32(&a.value()?, "uid")?);
-            }
-            Arg::Short('G') | Arg::Long("setgid") => {
-                o.setgid = Some(cli::parse_u32(&a.value()?, "gid")?);
-            }
-            Arg::Short('R') | Arg::Long("root") => o.root = Some(a.value()?),
-            Arg::Short('w') | Arg::Long("wd") => o.wd = Some(a.value()?),
-            Arg::Long("monotonic") => {
-                o.monotonic = Some(parse_i64(&a.value()?, "monotonic offset")?);
-            }
-            Arg::Long("boottime") => {
-                o.boottime = Some(parse_i64(&a.value()?, "boottime offset")?);
-            }
-            Arg::Long("clear-env") => o.clear_env = true,
-            Arg::Long("whitelist-env") => {
-                let v = a.value()?;
+            17 => o.keep_caps = true,
+            18 => o.setuid = Some(cli::parse_u32(&v, "uid")?),
+            19 => o.setgid = Some(cli::parse_u32(&v, "gid")?),
+            20 => o.root = val,
+            21 => o.wd = val,
+            22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
+            23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
+            24 => o.clear_env = true,
+            25 => {
                 let keep = o.keep_env.get_or_insert_with(Vec::new);
-                for name in v.as_bytes().split(|&b| b == b',') {
+                for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
                     let name = OsStr::from_bytes(name);
-                    if let Some(val) = std::env::var_os(name).filter(|_| !name.is_empty()) {
+                    if let Some(val) = std::env::var_os(name) {
                         keep.push((name.to_owned(), val));
                     }
                 }
             }
-            Arg::Value(prog) => {
-                o.argv.push(prog);
-                o.argv.extend(a.rest());
-                break;
+            26 => return Err(cli::help(HELP)),
+            27 => return Err(cli::version()),
+            _ => {
+                let i = code - 32;
+                if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
+                    o.flags |= k.flag;
+                    if val.is_some() {
+                        *slot = val;
+                    }
+                }
             }
-            other => return Err(cli::unknown(other)),
         }
     }
     Ok(o)
 }
 
-fn kind_index(k: &NsKind) -> usize {
-    ns::KINDS.iter().position(|x| x.flag == k.flag).unwrap_or(0)
+/// `PROG: A B C[: strerror]`, exit status 1.
+#[inline(never)]
+fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
+    let m = cat!(a, b, c);
+    match e {
+        Some(e) => cli::err(&m, e),
+        None => cli::errx(&m),
+    }
+}
+
+/// The index in `ns::KINDS` of the kind with `flag`.
+fn kind_index(flag: u32) -> usize {
+    ns::KINDS.iter().position(|x| x.flag == flag).unwrap_or(0)
 }
 
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
@@ -312,8 +350,7 @@ fn dec(b: &[u8]) -> Option<u32> {
 
 /// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
 /// `failed to parse uid 'S': strerror`.
-fn id_or_name(s: &OsStr, db: &str, what: &str) -> Res<u32> {
-    let b = s.as_bytes();
+fn id_or_name(b: &[u8], db: &str, what: &str) -> Res<u32> {
     let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
         match dec(b) {
             Some(n) if n != u32::MAX => return Ok(n),
@@ -326,12 +363,12 @@ fn id_or_name(s: &OsStr, db: &str, what: &str) -> Res<u32> {
             None => Errno::INVAL,
         }
     };
-    Err(cli::err(&cat!("failed to parse ", what, " '", s, "'"), e))
+    Err(cli::err(&cat!("failed to parse ", what, " '", b, "'"), e))
 }
 
 /// One `--map-users`/`--map-groups` value.
-fn map_spec(v: &mut Vec<Range>, s: &OsStr, subid: &str, kmap: &str, euid: u32) -> Res {
-    match s.as_bytes() {
+fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
+    match s {
         b"auto" => v.push(subid_range(subid, euid, false)?),
         b"subids" => v.push(subid_range(subid, euid, true)?),
         b"all" => {
@@ -341,14 +378,14 @@ fn map_spec(v: &mut Vec<Range>, s: &OsStr, subid: &str, kmap: &str, euid: u32) -
                 let mut f = line
                     .split(|b| b.is_ascii_whitespace())
                     .filter(|f| !f.is_empty());
-                if let (Some(i), Some(_), Some(c)) = (f.next(), f.next(), f.next()) {
-                    if let (Some(i), Some(c)) = (dec(i), dec(c)) {
-                        v.push(Range {
-                            inner: i,
-                            outer: i,
-                            count: c,
-                        });
-                    }
+                if let (Some(i), Some(_), Some(c)) = (f.next(), f.next(), f.next())
+                    && let (Some(i), Some(c)) = (dec(i), dec(c))
+                {
+                    v.push(Range {
+                        inner: i,
+                        outer: i,
+                        count: c,
+                    });
                 }
             }
         }
@@ -429,7 +466,8 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
         let within = |x: u32, start: u32, count: u32| x >= start && x <= start.wrapping_add(count);
         if m.inner == AUTO {
             m.inner = 0;
-        } else if inner.is_some() && (within(so, m.outer, m.count) || within(si, m.inner, m.count)) {
+        } else if inner.is_some() && (within(so, m.outer, m.count) || within(si, m.inner, m.count))
+        {
             m.count = m.count.wrapping_sub(1);
         }
         let oo = so.saturating_sub(m.outer).min(m.count);
@@ -459,6 +497,7 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
 
 /// A signal name as util-linux's signame_to_signum takes it: any case,
 /// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+#[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
         TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
@@ -490,8 +529,8 @@ fn signum(s: &[u8]) -> Option<i32> {
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
-fn parse_i64(s: &OsStr, what: &str) -> Res<i64> {
-    let (neg, d) = match s.as_bytes() {
+fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
+    let (neg, d) = match s {
         [b'-', d @ ..] => (true, d),
         [b'+', d @ ..] => (false, d),
         d => (false, d),
@@ -505,7 +544,13 @@ fn parse_i64(s: &OsStr, what: &str) -> Res<i64> {
         let v = (c - b'0') as i64;
         n = n
             .checked_mul(10)
-            .and_then(|n| if neg { n.checked_sub(v) } else { n.checked_add(v) })
+            .and_then(|n| {
+                if neg {
+                    n.checked_sub(v)
+                } else {
+                    n.checked_add(v)
+                }
+            })
             .ok_or_else(|| cli::err(&msg(), Errno::RANGE))?;
     }
     Ok(n)
@@ -628,7 +673,7 @@ fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
 fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
     BIND_ORDER.iter().filter_map(|&f| {
         let k = ns::by_flag(f)?;
-        Some((k, o.files[kind_index(k)].as_ref()?))
+        Some((k, o.files.get(kind_index(f))?.as_ref()?))
     })
 }
 
@@ -653,6 +698,7 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// Checks every persistence target before anything happens: it must exist,
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
+#[inline(never)]
 fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
     let mut any = false;
     for (k, file) in targets(o) {
@@ -672,8 +718,10 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
             rustix::fs::StatxFlags::MNT_ID,
         )
         .map_err(|e| fail(e, ""))?;
-        if k.flag == g::CLONE_NEWNS {
-            if let Some(mp) = shared_mount(st.stx_mnt_id) {
+        if k.flag == g::CLONE_NEWNS
+            && let Some(mp) = shared_mount(st.stx_mnt_id)
+        {
+            {
                 let b = file.as_bytes();
                 let dir = match b.iter().rposition(|&c| c == b'/') {
                     Some(0) => &b"/"[..],
@@ -699,6 +747,7 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
 }
 
 /// The mount point of mount `id` if it has shared propagation.
+#[inline(never)]
 fn shared_mount(id: u64) -> Option<Vec<u8>> {
     let info = std::fs::read("/proc/self/mountinfo").ok()?;
     let mut buf = [0u8; 20];
@@ -769,6 +818,7 @@ fn num(n: u32) -> OsString {
     OsStr::from_bytes(&cat!(n)).to_owned()
 }
 
+#[inline(never)]
 fn run(mut o: Opts) -> Res<i32> {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
         return Err(cli::errx(
@@ -892,6 +942,7 @@ fn run(mut o: Opts) -> Res<i32> {
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
+#[inline(never)]
 fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
     if let Some(gid) = gid {
         rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
@@ -906,6 +957,7 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
 }
 
 /// What the program's process does after unshare(2) (and the fork).
+#[inline(never)]
 fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.kill_sig != 0 {
         su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
@@ -999,6 +1051,7 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
 /// into the ambient set (so it survives exec as a non-root uid).
+#[inline(never)]
 fn keep_caps() -> Res {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
     let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
@@ -1019,6 +1072,7 @@ fn keep_caps() -> Res {
 /// when that can be known (util-linux issue #3851). The process exits
 /// right after, so the flags can be tried one by one (user first: it is
 /// what grants the capabilities for the others).
+#[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
     let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
     let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
@@ -1047,28 +1101,29 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
     cli::err(b"unshare failed", e)
 }
 
+#[inline(never)]
 fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
     let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
     let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));
     let user = k.flag == g::CLONE_NEWUSER;
-    let admin = rustix::thread::capabilities(None)
-        .is_ok_and(|c| c.effective.contains(rustix::thread::CapabilitySet::SYS_ADMIN));
-    let restricted = read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
+    let admin = rustix::thread::capabilities(None).is_ok_and(|c| {
+        c.effective
+            .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
+    });
+    let restricted =
+        read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
     Some(match e {
         _ if max == Some(0) => cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"),
-        Errno::NOSPC if user && su::userns_level().is_some_and(|l| l >= 33) => {
-            cat!("already at the kernel's nesting limit of 32 user namespaces")
-        }
         Errno::NOSPC => cat!(
-            "the limit of ",
-            max.unwrap_or(0),
-            " ",
-            k.name,
-            " namespaces (",
+            "the limit in ",
             sysctl,
-            ") or of 32 nested levels is reached"
+            " (",
+            max.unwrap_or(0),
+            ") or the nesting limit of 32 levels is reached"
         ),
-        Errno::PERM if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) => {
+        Errno::PERM
+            if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
+        {
             cat!("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0")
         }
         Errno::PERM if restricted && !admin => cat!(
@@ -1078,7 +1133,9 @@ fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
             cat!("run as root or add -r/--map-root-user")
         }
         Errno::INVAL if user && threads() > 1 => {
-            cat!("a multithreaded process cannot create a user namespace (running under qemu-user?)")
+            cat!(
+                "a multithreaded process cannot create a user namespace (running under qemu-user?)"
+            )
         }
         _ => return None,
     })
@@ -1087,5 +1144,5 @@ fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
 /// The number of threads: procfs counts them in the link count of
 /// `/proc/self/task` (plus 2).
 fn threads() -> u64 {
-    rustix::fs::stat(c"/proc/self/task").map_or(0, |s| (s.st_nlink as u64).saturating_sub(2))
+    rustix::fs::stat(c"/proc/self/task").map_or(0, |s| s.st_nlink.saturating_sub(2))
 }

@@ -5,7 +5,7 @@
 //! user-namespace nesting depth, and musl's `clearenv`/`setenv`.
 
 use super::raw::{check, scalar, syscall6};
-use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use rustix::fd::{AsRawFd, BorrowedFd};
 use rustix::io::Errno;
 use std::ffi::{CStr, c_char, c_int};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -98,28 +98,6 @@ pub fn readable_now(fd: BorrowedFd<'_>) -> Result<bool, Errno> {
         )
     })?;
     Ok(n > 0)
-}
-
-/// How deep the calling process's user namespace is nested (0: the initial
-/// one), by walking `NS_GET_PARENT` up; None if that cannot be asked.
-pub fn userns_level() -> Option<u32> {
-    let mut fd = rustix::fs::open(
-        "/proc/self/ns/user",
-        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-        rustix::fs::Mode::empty(),
-    )
-    .ok()?;
-    for level in 0..1000 {
-        // SAFETY: NS_GET_PARENT takes no argument and returns a new fd.
-        let r = unsafe { syscall6(nr::IOCTL, [fd.as_raw_fd() as usize, 0xb702, 0, 0, 0, 0]) };
-        match check(r) {
-            // SAFETY: the kernel just returned this fd to us; nobody else owns it.
-            Ok(p) => fd = unsafe { OwnedFd::from_raw_fd(p as i32) },
-            Err(Errno::PERM) => return Some(level),
-            Err(_) => return None,
-        }
-    }
-    None
 }
 
 /// Empties the environment (musl's `clearenv`).
