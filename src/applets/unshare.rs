@@ -172,7 +172,6 @@ const OPT: u64 = 0b1_1010 | 0xff << 32;
 const USER: u64 = 0b111_1111_1111_0000;
 const MNT: u64 = 0b11_1000;
 
-#[inline(never)]
 fn parse(argv: Argv) -> Res<Opts> {
     let mut o = Opts {
         propagation: PRIVATE,
@@ -240,8 +239,8 @@ fn parse(argv: Argv) -> Res<Opts> {
                 default_binfmt(&mut o);
                 o.interp = val;
             }
-            6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "uid")?),
-            7 => o.map_group = Some(id_or_name(vb, "/etc/group", "gid")?),
+            6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
+            7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
             8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
             9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
             10 => map_spec(
@@ -271,20 +270,16 @@ fn parse(argv: Argv) -> Res<Opts> {
                     _ => return Err(cli::errx(b"failed to parse owner")),
                 }
             }
-            15 => {
-                o.setgroups = Some(match vb {
-                    b"allow" => true,
-                    b"deny" => false,
-                    _ => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
-                })
-            }
+            15 => match pick(vb, "deny allow") {
+                Some(i) => o.setgroups = Some(i == 1),
+                None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+            },
             16 => {
-                o.propagation = match vb {
-                    b"slave" => g::MS_REC | g::MS_SLAVE,
-                    b"private" => PRIVATE,
-                    b"shared" => g::MS_REC | g::MS_SHARED,
-                    b"unchanged" => 0,
-                    _ => return Err(fail("unsupported propagation mode: ", vb, "", None)),
+                let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
+                o.propagation = match pick(vb, "slave private shared unchanged") {
+                    Some(3) => 0,
+                    Some(i) => g::MS_REC | modes[i],
+                    None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
                 }
             }
             17 => o.keep_caps = true,
@@ -318,6 +313,12 @@ fn parse(argv: Argv) -> Res<Opts> {
         }
     }
     Ok(o)
+}
+
+/// The position of `s` among the space-separated words of `table`.
+#[inline(never)]
+fn pick(s: &[u8], table: &str) -> Option<usize> {
+    table.split(' ').position(|w| w.as_bytes() == s)
 }
 
 /// `PROG: A B C[: strerror]`, exit status 1.
@@ -363,53 +364,58 @@ fn id_or_name(b: &[u8], db: &str, what: &str) -> Res<u32> {
             None => Errno::INVAL,
         }
     };
-    Err(cli::err(&cat!("failed to parse ", what, " '", b, "'"), e))
+    Err(fail(what, b, "'", Some(e)))
+}
+
+/// Three numbers separated by `sep` (runs of spaces for `b' '`).
+fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
+    let mut f = b
+        .split(|&c| c == sep)
+        .filter(|f| sep != b' ' || !f.is_empty())
+        .map(dec);
+    let r = [f.next()??, f.next()??, f.next()??];
+    f.next().is_none().then_some(r)
 }
 
 /// One `--map-users`/`--map-groups` value.
 fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
-    match s {
-        b"auto" => v.push(subid_range(subid, euid, false)?),
-        b"subids" => v.push(subid_range(subid, euid, true)?),
-        b"all" => {
-            let data = std::fs::read(kmap)
-                .map_err(|e| cli::err(&cat!("could not open '", kmap, "'"), cli::errno_of(&e)))?;
-            for line in data.split(|&b| b == b'\n') {
-                let mut f = line
-                    .split(|b| b.is_ascii_whitespace())
-                    .filter(|f| !f.is_empty());
-                if let (Some(i), Some(_), Some(c)) = (f.next(), f.next(), f.next())
-                    && let (Some(i), Some(c)) = (dec(i), dec(c))
-                {
-                    v.push(Range {
-                        inner: i,
-                        outer: i,
-                        count: c,
-                    });
-                }
+    let r = match pick(s, "auto subids all") {
+        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1)?,
+        Some(_) => {
+            let data = read(kmap)?;
+            for [i, _, count] in data.split(|&b| b == b'\n').filter_map(|l| triple(l, b' ')) {
+                v.push(Range {
+                    inner: i,
+                    outer: i,
+                    count,
+                });
             }
+            return Ok(());
         }
-        b => {
-            // inner:outer:count, or the deprecated outer,inner,count.
-            let sep = if b.contains(&b':') { b':' } else { b',' };
-            let n: Vec<Option<u32>> = b.split(|&c| c == sep).map(dec).collect();
-            let r = match *n.as_slice() {
-                [Some(x), Some(y), Some(count)] if sep == b':' => Range {
-                    inner: x,
-                    outer: y,
-                    count,
-                },
-                [Some(x), Some(y), Some(count)] => Range {
-                    inner: y,
-                    outer: x,
-                    count,
-                },
-                _ => return Err(cli::errx(&cat!("invalid mapping '", s, "'"))),
-            };
-            v.push(r);
-        }
-    }
+        // inner:outer:count, or the deprecated outer,inner,count.
+        _ => match (triple(s, b':'), triple(s, b',')) {
+            (Some([inner, outer, count]), _) | (_, Some([outer, inner, count])) => Range {
+                inner,
+                outer,
+                count,
+            },
+            _ => return Err(fail("invalid mapping '", s, "'", None)),
+        },
+    };
+    v.push(r);
     Ok(())
+}
+
+/// A whole file; util-linux's `could not open 'F'` on failure.
+fn read(path: &str) -> Res<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        fail(
+            "could not open '",
+            path.as_bytes(),
+            "'",
+            Some(cli::errno_of(&e)),
+        )
+    })
 }
 
 /// The first range of `euid` (by name or number) in /etc/subuid or
@@ -419,8 +425,7 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
     let Some(name) = pw.name_of(euid) else {
         return Err(cli::errx(&cat!("you (user ", euid, ") don't exist.")));
     };
-    let data = std::fs::read(file)
-        .map_err(|e| cli::err(&cat!("could not open '", file, "'"), cli::errno_of(&e)))?;
+    let data = read(file)?;
     for line in data.split(|&b| b == b'\n') {
         let mut f = line.splitn(3, |&b| b == b':');
         let (Some(who), Some(start), Some(count)) = (f.next(), f.next(), f.next()) else {
@@ -497,7 +502,6 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
 
 /// A signal name as util-linux's signame_to_signum takes it: any case,
 /// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
-#[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
         TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
@@ -518,14 +522,12 @@ fn signum(s: &[u8]) -> Option<i32> {
         let sig = if sign == b'+' { base + off } else { base - off };
         return (34..=64).contains(&sig).then_some(sig as i32);
     }
-    let alias = match n {
-        b"IOT" => b"ABRT".as_slice(),
-        b"CLD" => b"CHLD",
-        b"POLL" => b"IO",
-        _ => n,
-    };
-    let i = NAMES.split(' ').position(|x| x.as_bytes() == alias)?;
-    Some(i as i32 + 1)
+    // IOT, CLD and POLL are other names of ABRT, CHLD and IO.
+    const ALIASES: [i32; 3] = [6, 17, 29];
+    match pick(n, "IOT CLD POLL") {
+        Some(a) => ALIASES.get(a).copied(),
+        None => pick(n, NAMES).map(|i| i as i32 + 1),
+    }
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
@@ -589,7 +591,7 @@ fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
 
 /// [`put_raw`] with util-linux's messages: `PRE[0] PATH` or `PRE[1] PATH`.
 fn put(path: &[u8], data: &[u8], pre: [&str; 2]) -> Res {
-    put_raw(path, data).map_err(|(i, e)| cli::err(&cat!(pre[i], path), e))
+    put_raw(path, data).map_err(|(i, e)| fail(pre[i], path, "", Some(e)))
 }
 
 const CANNOT: [&str; 2] = ["cannot open ", "write failed "];
@@ -598,7 +600,7 @@ fn setgroups_control(allow: bool) -> Res {
     let data: &[u8] = if allow { b"allow" } else { b"deny" };
     match put_raw(b"/proc/self/setgroups", data) {
         Err((0, Errno::NOENT)) => Ok(()),
-        Err((i, e)) => Err(cli::err(&cat!(CANNOT[i], "/proc/self/setgroups"), e)),
+        Err((i, e)) => Err(fail(CANNOT[i], b"/proc/self/setgroups", "", Some(e))),
         Ok(()) => Ok(()),
     }
 }
@@ -688,7 +690,7 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
             for d in done {
                 let _ = rustix::mount::unmount(d.as_c_str(), UnmountFlags::DETACH);
             }
-            return Err(cli::err(&cat!("mount ", src, " on ", file, " failed"), e));
+            return Err(fail("mount ", &cat!(src, " on ", file), " failed", Some(e)));
         }
         done.push(dst);
     }
@@ -698,7 +700,6 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// Checks every persistence target before anything happens: it must exist,
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
-#[inline(never)]
 fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
     let mut any = false;
     for (k, file) in targets(o) {
@@ -747,7 +748,6 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
 }
 
 /// The mount point of mount `id` if it has shared propagation.
-#[inline(never)]
 fn shared_mount(id: u64) -> Option<Vec<u8>> {
     let info = std::fs::read("/proc/self/mountinfo").ok()?;
     let mut buf = [0u8; 20];
@@ -781,7 +781,7 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
                 text.extend(cat!(r.inner, " ", r.outer, " ", r.count, "\n"));
             }
             if text.len() > 4096 {
-                return Err(cli::errx(&cat!(path, " too large for kernel 4k limit")));
+                return Err(fail("", &path, " too large for kernel 4k limit", None));
             }
             put(&path, &text, ["failed to open ", "failed to write "])?;
         }
@@ -818,7 +818,6 @@ fn num(n: u32) -> OsString {
     OsStr::from_bytes(&cat!(n)).to_owned()
 }
 
-#[inline(never)]
 fn run(mut o: Opts) -> Res<i32> {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
         return Err(cli::errx(
@@ -942,7 +941,6 @@ fn run(mut o: Opts) -> Res<i32> {
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
-#[inline(never)]
 fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
     if let Some(gid) = gid {
         rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
@@ -957,7 +955,6 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
 }
 
 /// What the program's process does after unshare(2) (and the fork).
-#[inline(never)]
 fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.kill_sig != 0 {
         su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
@@ -990,28 +987,25 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
             .rposition(|&c| c == b':')
             .is_some_and(|p| b[p..].contains(&b'F'))
     });
-    let binfmt_mount = |dir: &[u8]| {
-        let nodev = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-        mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", nodev)
-            .map_err(|e| cli::err(&cat!("mount ", dir, " failed"), e))
-    };
-    let load = |dir: &[u8], interp: &OsString| {
-        let reg = cat!(dir, "/register");
-        put(&reg, interp.as_bytes(), CANNOT)
-    };
-    if let (Some(i), true, true) = (&o.interp, fixed, o.root.is_some()) {
-        binfmt_mount(BINFMT.as_bytes())?;
-        load(BINFMT.as_bytes(), i)?;
+    let early = fixed && o.root.is_some();
+    if early {
+        binfmt(BINFMT.as_bytes(), o.interp.as_ref())?;
     }
     let mut wd = o.wd.as_deref();
     if let Some(r) = &o.root {
-        rustix::process::chroot(cstring(r.as_bytes()).as_c_str())
-            .map_err(|e| cli::err(&cat!("cannot change root directory to '", r, "'"), e))?;
+        rustix::process::chroot(cstring(r.as_bytes()).as_c_str()).map_err(|e| {
+            fail(
+                "cannot change root directory to '",
+                r.as_bytes(),
+                "'",
+                Some(e),
+            )
+        })?;
         wd = Some(wd.unwrap_or(OsStr::new("/")));
     }
     if let Some(d) = wd {
         rustix::process::chdir(cstring(d.as_bytes()).as_c_str())
-            .map_err(|e| cli::err(&cat!("cannot change directory to ", d), e))?;
+            .map_err(|e| fail("cannot change directory to ", d.as_bytes(), "", Some(e)))?;
     }
     if let Some(p) = &o.proc_dir {
         let dir = cstring(p.as_bytes());
@@ -1028,30 +1022,35 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
         }
         let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
         mount(c"proc", &dir, c"proc", flags)
-            .map_err(|e| cli::err(&cat!("mount ", p, " failed"), e))?;
+            .map_err(|e| fail("mount ", p.as_bytes(), " failed", Some(e)))?;
     }
     if let Some(b) = &o.binfmt {
-        binfmt_mount(b.as_bytes())?;
-        if let (Some(i), false) = (&o.interp, fixed && o.root.is_some()) {
-            load(b.as_bytes(), i)?;
-        }
+        binfmt(b.as_bytes(), o.interp.as_ref().filter(|_| !early))?;
     }
     set_ids(o.setuid, o.setgid)?;
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
         keep_caps()?;
     }
     if o.clear_env || o.keep_env.is_some() {
-        su::clear_env();
-        for (k, v) in o.keep_env.iter().flatten() {
-            su::set_env(&cstring(k.as_bytes()), &cstring(v.as_bytes()));
-        }
+        let env = o.keep_env.iter().flatten();
+        su::set_environ(env.map(|(k, v)| cstring(&cat!(k, "=", v))).collect());
     }
     Err(exec::exec(&o.argv))
 }
 
+/// Mounts binfmt_misc on `dir`, then registers `interp` there.
+fn binfmt(dir: &[u8], interp: Option<&OsString>) -> Res {
+    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+    mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", flags)
+        .map_err(|e| fail("mount ", dir, " failed", Some(e)))?;
+    match interp {
+        Some(i) => put(&cat!(dir, "/register"), i.as_bytes(), CANNOT),
+        None => Ok(()),
+    }
+}
+
 /// `--keep-caps`: inheritable = permitted, then every effective capability
 /// into the ambient set (so it survives exec as a non-root uid).
-#[inline(never)]
 fn keep_caps() -> Res {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
     let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
@@ -1072,7 +1071,6 @@ fn keep_caps() -> Res {
 /// when that can be known (util-linux issue #3851). The process exits
 /// right after, so the flags can be tried one by one (user first: it is
 /// what grants the capabilities for the others).
-#[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
     let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
     let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
@@ -1101,7 +1099,6 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
     cli::err(b"unshare failed", e)
 }
 
-#[inline(never)]
 fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
     let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
     let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));

@@ -1,13 +1,13 @@
 //! What `unshare` needs beyond rustix: a SIGTERM/SIGINT forwarding handler
-//! (musl's `signal`, which supplies the SA_RESTORER trampoline), the parent
-//! death signal for any signal number (rustix's typed `Signal` cannot name
-//! real-time ones), a zero-timeout `ppoll` on a pidfd, `NS_GET_PARENT` for the
-//! user-namespace nesting depth, and musl's `clearenv`/`setenv`.
+//! (raw rt_sigaction with musl's `__restore_rt` as the SA_RESTORER
+//! trampoline), the parent death signal for any signal number (rustix's
+//! typed `Signal` cannot name real-time ones), a zero-timeout `ppoll` on a
+//! pidfd, replacing the environment, and unshare(2) itself.
 
 use super::raw::{check, scalar, syscall6};
 use rustix::fd::{AsRawFd, BorrowedFd};
 use rustix::io::Errno;
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{CString, c_char, c_int};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 #[cfg(target_arch = "x86_64")]
@@ -26,10 +26,20 @@ mod nr {
 }
 
 unsafe extern "C" {
-    fn signal(sig: c_int, handler: extern "C" fn(c_int)) -> isize;
-    fn clearenv() -> c_int;
-    fn setenv(name: *const c_char, value: *const c_char, overwrite: c_int) -> c_int;
+    /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
+    fn __restore_rt();
+    static mut environ: *const *const c_char;
 }
+
+/// Kernel `struct sigaction` (same layout on x86_64 and aarch64).
+#[repr(C)]
+struct KSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+const _: () = assert!(core::mem::size_of::<KSigaction>() == 32);
 
 /// The pid SIGTERM/SIGINT are forwarded to (0: none yet, so dropped).
 static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
@@ -46,12 +56,23 @@ extern "C" fn forward(sig: c_int) {
 /// Signals arriving before [`forward_to`] names the child are dropped, so
 /// callers keep both blocked until then.
 pub fn install_forwarder() -> Result<(), c_int> {
+    let act = KSigaction {
+        handler: forward as extern "C" fn(c_int) as usize,
+        flags: 0x1000_0000 | 0x0400_0000, // SA_RESTART | SA_RESTORER
+        restorer: __restore_rt as unsafe extern "C" fn() as usize,
+        mask: 0,
+    };
     for sig in [15, 2] {
-        // SAFETY: `forward` only reads an atomic and makes a raw syscall,
-        // both async-signal-safe.
-        if unsafe { signal(sig, forward) } == -1 {
-            return Err(sig);
-        }
+        // SAFETY: `act` is a valid kernel sigaction whose handler only reads
+        // an atomic and makes a raw syscall (async-signal-safe), and whose
+        // restorer is musl's rt_sigreturn trampoline.
+        let r = unsafe {
+            syscall6(
+                super::raw::nr::RT_SIGACTION,
+                [sig as usize, &act as *const KSigaction as usize, 0, 8, 0, 0],
+            )
+        };
+        check(r).map_err(|_| sig)?;
     }
     Ok(())
 }
@@ -100,16 +121,16 @@ pub fn readable_now(fd: BorrowedFd<'_>) -> Result<bool, Errno> {
     Ok(n > 0)
 }
 
-/// Empties the environment (musl's `clearenv`).
-pub fn clear_env() {
-    // SAFETY: nsbox is single-threaded; nothing holds pointers into environ.
-    unsafe { clearenv() };
-}
-
-/// `setenv(name, value, 1)`.
-pub fn set_env(name: &CStr, value: &CStr) {
-    // SAFETY: both are valid C strings; single-threaded (see `clear_env`).
-    unsafe { setenv(name.as_ptr(), value.as_ptr(), 1) };
+/// Replaces the environment the next exec passes on (musl's `environ`).
+pub fn set_environ(vars: Vec<CString>) {
+    let mut ptrs: Vec<*const c_char> = vars.iter().map(|v| v.as_ptr()).collect();
+    ptrs.push(core::ptr::null());
+    // The strings and the array must live until exec: leak them.
+    let p = Box::leak(ptrs.into_boxed_slice()).as_ptr();
+    core::mem::forget(vars);
+    // SAFETY: single-threaded; nothing holds pointers into the old environ,
+    // and the new one is a NULL-terminated array of live C strings.
+    unsafe { environ = p };
 }
 
 /// `unshare(2)` with `CLONE_NEW*` flags only.
