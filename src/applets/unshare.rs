@@ -212,107 +212,112 @@ fn parse(argv: Argv) -> Res<Opts> {
         } else {
             None
         };
-        if USER & bit != 0 {
-            o.flags |= g::CLONE_NEWUSER;
+        apply(&mut o, code, bit, val)?;
+    }
+    Ok(o)
+}
+
+/// Applies option `code` (bit `bit`) with its value to `o`.
+fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
+    if USER & bit != 0 {
+        o.flags |= g::CLONE_NEWUSER;
+    }
+    if MNT & bit != 0 {
+        o.flags |= g::CLONE_NEWNS;
+    }
+    let vb: &[u8] = val.as_deref().map_or(b"", OsStrExt::as_bytes);
+    match code {
+        0 => o.fork = true,
+        1 => {
+            o.fork = true;
+            o.kill_sig = match val {
+                None => 9,
+                Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
+            };
         }
-        if MNT & bit != 0 {
-            o.flags |= g::CLONE_NEWNS;
+        2 => (o.fork, o.forward) = (true, true),
+        3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
+        4 => {
+            o.binfmt = val;
+            default_binfmt(o);
         }
-        let v = val.clone().unwrap_or_default();
-        let vb = v.as_bytes();
-        match code {
-            0 => o.fork = true,
-            1 => {
-                o.fork = true;
-                o.kill_sig = match val {
-                    None => 9,
-                    Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
-                };
+        5 => {
+            default_binfmt(o);
+            o.interp = val;
+        }
+        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
+        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
+        8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
+        9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
+        10 => map_spec(
+            &mut o.users,
+            vb,
+            "/etc/subuid",
+            "/proc/self/uid_map",
+            o.euid,
+        )?,
+        11 => map_spec(
+            &mut o.groups,
+            vb,
+            "/etc/subgid",
+            "/proc/self/gid_map",
+            o.euid,
+        )?,
+        12 | 13 => {
+            o.users
+                .push(subid_range("/etc/subuid", o.euid, code == 13)?);
+            o.groups
+                .push(subid_range("/etc/subgid", o.euid, code == 13)?);
+        }
+        14 => {
+            let mut it = vb.splitn(2, |&b| b == b':').map(dec);
+            match (it.next().flatten(), it.next().flatten()) {
+                (Some(u), Some(gid)) => o.owner = Some((u, gid)),
+                _ => return Err(cli::errx(b"failed to parse owner")),
             }
-            2 => (o.fork, o.forward) = (true, true),
-            3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
-            4 => {
-                o.binfmt = val;
-                default_binfmt(&mut o);
+        }
+        15 => match pick(vb, "deny allow") {
+            Some(i) => o.setgroups = Some(i == 1),
+            None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+        },
+        16 => {
+            let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
+            o.propagation = match pick(vb, "slave private shared unchanged") {
+                Some(3) => 0,
+                Some(i) => g::MS_REC | modes[i],
+                None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
             }
-            5 => {
-                default_binfmt(&mut o);
-                o.interp = val;
-            }
-            6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
-            7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
-            8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
-            9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
-            10 => map_spec(
-                &mut o.users,
-                vb,
-                "/etc/subuid",
-                "/proc/self/uid_map",
-                o.euid,
-            )?,
-            11 => map_spec(
-                &mut o.groups,
-                vb,
-                "/etc/subgid",
-                "/proc/self/gid_map",
-                o.euid,
-            )?,
-            12 | 13 => {
-                o.users
-                    .push(subid_range("/etc/subuid", o.euid, code == 13)?);
-                o.groups
-                    .push(subid_range("/etc/subgid", o.euid, code == 13)?);
-            }
-            14 => {
-                let mut it = vb.splitn(2, |&b| b == b':').map(dec);
-                match (it.next().flatten(), it.next().flatten()) {
-                    (Some(u), Some(gid)) => o.owner = Some((u, gid)),
-                    _ => return Err(cli::errx(b"failed to parse owner")),
+        }
+        17 => o.keep_caps = true,
+        18 => o.setuid = Some(cli::parse_u32(OsStr::from_bytes(vb), "uid")?),
+        19 => o.setgid = Some(cli::parse_u32(OsStr::from_bytes(vb), "gid")?),
+        20 => o.root = val,
+        21 => o.wd = val,
+        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
+        23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
+        24 => o.clear_env = true,
+        25 => {
+            let keep = o.keep_env.get_or_insert_with(Vec::new);
+            for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+                let name = OsStr::from_bytes(name);
+                if let Some(val) = std::env::var_os(name) {
+                    keep.push((name.to_owned(), val));
                 }
             }
-            15 => match pick(vb, "deny allow") {
-                Some(i) => o.setgroups = Some(i == 1),
-                None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
-            },
-            16 => {
-                let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
-                o.propagation = match pick(vb, "slave private shared unchanged") {
-                    Some(3) => 0,
-                    Some(i) => g::MS_REC | modes[i],
-                    None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
-                }
-            }
-            17 => o.keep_caps = true,
-            18 => o.setuid = Some(cli::parse_u32(&v, "uid")?),
-            19 => o.setgid = Some(cli::parse_u32(&v, "gid")?),
-            20 => o.root = val,
-            21 => o.wd = val,
-            22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
-            23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
-            24 => o.clear_env = true,
-            25 => {
-                let keep = o.keep_env.get_or_insert_with(Vec::new);
-                for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
-                    let name = OsStr::from_bytes(name);
-                    if let Some(val) = std::env::var_os(name) {
-                        keep.push((name.to_owned(), val));
-                    }
-                }
-            }
-            26 => return Err(cli::help(HELP)),
-            27 => return Err(cli::version()),
-            _ => {
-                let i = code - 32;
-                if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
-                    o.flags |= k.flag;
-                    if val.is_some() {
-                        *slot = val;
-                    }
+        }
+        26 => return Err(cli::help(HELP)),
+        27 => return Err(cli::version()),
+        _ => {
+            let i = code - 32;
+            if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
+                o.flags |= k.flag;
+                if val.is_some() {
+                    *slot = val;
                 }
             }
         }
     }
-    Ok(o)
+    Ok(())
 }
 
 /// The position of `s` among the space-separated words of `table`.
@@ -1129,7 +1134,7 @@ fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
         Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
             cat!("run as root or add -r/--map-root-user")
         }
-        Errno::INVAL if user && threads() > 1 => {
+        Errno::INVAL if user && multithreaded() => {
             cat!(
                 "a multithreaded process cannot create a user namespace (running under qemu-user?)"
             )
@@ -1138,8 +1143,8 @@ fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
     })
 }
 
-/// The number of threads: procfs counts them in the link count of
-/// `/proc/self/task` (plus 2).
-fn threads() -> u64 {
-    rustix::fs::stat(c"/proc/self/task").map_or(0, |s| s.st_nlink.saturating_sub(2))
+/// More than one thread? (procfs counts them in the link count of
+/// `/proc/self/task`, plus 2.)
+fn multithreaded() -> bool {
+    rustix::fs::stat(c"/proc/self/task").is_ok_and(|s| s.st_nlink > 3)
 }
