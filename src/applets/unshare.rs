@@ -717,15 +717,14 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
         if k.flag == g::CLONE_NEWPID && !o.fork {
             return Err(fail(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
         }
-        let st = rustix::fs::statx(
-            rustix::fs::CWD,
+        let fd = rustix::fs::open(
             cstring(file.as_bytes()).as_c_str(),
-            rustix::fs::AtFlags::empty(),
-            rustix::fs::StatxFlags::MNT_ID,
+            OFlags::PATH | OFlags::CLOEXEC,
+            Mode::empty(),
         )
         .map_err(|e| fail(e, ""))?;
         if k.flag == g::CLONE_NEWNS
-            && let Some(mp) = shared_mount(st.stx_mnt_id)
+            && let Some(mp) = shared_mount(&fd)
         {
             {
                 let b = file.as_bytes();
@@ -752,11 +751,17 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
     Ok(any)
 }
 
-/// The mount point of mount `id` if it has shared propagation.
-fn shared_mount(id: u64) -> Option<Vec<u8>> {
+/// The mount point of the mount `fd` is on, if that has shared propagation.
+fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
+    // The mount id from fdinfo rather than statx's STATX_MNT_ID, which
+    // qemu-user does not pass on.
+    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd));
+    let fdinfo = std::fs::read(OsStr::from_bytes(&fdinfo)).ok()?;
+    let id = fdinfo
+        .split(|&b| b == b'\n')
+        .find_map(|l| l.strip_prefix(b"mnt_id:"))?
+        .trim_ascii();
     let info = std::fs::read("/proc/self/mountinfo").ok()?;
-    let mut buf = [0u8; 20];
-    let id = cli::fmt_u64(id, &mut buf);
     for line in info.split(|&b| b == b'\n') {
         let mut f = line.split(|&b| b == b' ');
         if f.next() != Some(id) {
