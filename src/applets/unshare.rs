@@ -191,7 +191,7 @@ fn parse(argv: Argv) -> Res<Opts> {
             Arg::Long(l) => (
                 ns::by_long(l)
                     .map(|k| 32 + kind_index(k.flag))
-                    .or_else(|| LONGS.split_ascii_whitespace().position(|x| x == l)),
+                    .or_else(|| pick(l.as_bytes(), LONGS)),
                 true,
             ),
             Arg::Value(_) => (None, false),
@@ -270,8 +270,9 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
                 .push(subid_range("/etc/subgid", o.euid, code == 13)?);
         }
         14 => {
-            let mut it = vb.splitn(2, |&b| b == b':').map(dec);
-            match (it.next().flatten(), it.next().flatten()) {
+            let i = vb.iter().position(|&c| c == b':').unwrap_or(0);
+            let (u, gid) = vb.split_at(i);
+            match (dec(u), dec(gid.get(1..).unwrap_or(b""))) {
                 (Some(u), Some(gid)) => o.owner = Some((u, gid)),
                 _ => return Err(cli::errx(b"failed to parse owner")),
             }
