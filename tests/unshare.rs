@@ -1035,6 +1035,7 @@ fn bad_inputs() {
         (&["--bogus"], format!("{argv0}: unrecognized option '--bogus'\n{try_help}")),
         (&["-Z"], format!("{argv0}: invalid option -- 'Z'\n{try_help}")),
         (&["-m/x"], format!("{argv0}: invalid option -- '/'\n{try_help}")),
+        (&["-."], format!("{argv0}: invalid option -- '.'\n{try_help}")),
         (&["--fork=1"], format!("{argv0}: option '--fork' doesn't allow an argument\n{try_help}")),
         (&["-S"], format!("{argv0}: option requires an argument -- 'S'\n{try_help}")),
         (&["--map-users=1:2", "true"], "unshare: invalid mapping '1:2'\n".into()),

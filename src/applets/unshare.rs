@@ -185,7 +185,7 @@ fn parse(argv: Argv) -> Res<Opts> {
             Arg::Short(c) => (
                 ns::by_short(c)
                     .map(|k| 32 + kind_index(k.flag))
-                    .or_else(|| SHORTS.iter().position(|&s| s as char == c)),
+                    .or_else(|| SHORTS.iter().position(|&s| s != b'.' && s as char == c)),
                 false,
             ),
             Arg::Long(l) => (
@@ -710,43 +710,41 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
     let mut any = false;
     for (k, file) in targets(o) {
         any = true;
-        let fail = |e: Errno, hint: &str| {
+        let bad = |e: Errno, hint: &str| {
             let src = ns_path(me, k);
             let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
             cli::errx(&m)
         };
         if k.flag == g::CLONE_NEWPID && !o.fork {
-            return Err(fail(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
+            return Err(bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
         }
         let fd = rustix::fs::open(
             cstring(file.as_bytes()).as_c_str(),
             OFlags::PATH | OFlags::CLOEXEC,
             Mode::empty(),
         )
-        .map_err(|e| fail(e, ""))?;
+        .map_err(|e| bad(e, ""))?;
         if k.flag == g::CLONE_NEWNS
             && let Some(mp) = shared_mount(&fd)
         {
-            {
-                let b = file.as_bytes();
-                let dir = match b.iter().rposition(|&c| c == b'/') {
-                    Some(0) => &b"/"[..],
-                    Some(i) => &b[..i],
-                    None => b".",
-                };
-                return Err(cli::errx(&cat!(
-                    "cannot bind a mount namespace on ",
-                    file,
-                    ": it is on the shared mount ",
-                    mp,
-                    " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
-                    dir,
-                    " ",
-                    dir,
-                    " && mount --make-private ",
-                    dir
-                )));
-            }
+            let b = file.as_bytes();
+            let dir = match b.iter().rposition(|&c| c == b'/') {
+                Some(0) => &b"/"[..],
+                Some(i) => &b[..i],
+                None => b".",
+            };
+            return Err(cli::errx(&cat!(
+                "cannot bind a mount namespace on ",
+                file,
+                ": it is on the shared mount ",
+                mp,
+                " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
+                dir,
+                " ",
+                dir,
+                " && mount --make-private ",
+                dir
+            )));
         }
     }
     Ok(any)
