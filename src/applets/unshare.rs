@@ -309,7 +309,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
         26 => return Err(cli::help(HELP)),
         27 => return Err(cli::version()),
         _ => {
-            let i = code - 32;
+            let i = code.wrapping_sub(32);
             if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
                 o.flags |= k.flag;
                 if val.is_some() {
