@@ -457,6 +457,10 @@ fn root_wd_and_proc_inside_new_root() {
         stdout(&o).trim_end(),
         rustix::system::uname().nodename().to_str().unwrap()
     );
+    // With -m, the propagation change is made on the real / before the
+    // chroot (inside it, / is no mount point and that would be EINVAL).
+    let o = unshare(&l, &["-m", "-R", r, "/hostname"]);
+    assert_code(&o, 0);
     // --wd is resolved after the chroot.
     let o = unshare(&l, &["--root", r, "-w", "/nonexistent", "/hostname"]);
     assert_err(
