@@ -8,5 +8,6 @@
 pub mod entry;
 pub mod proc;
 pub mod raw;
+pub mod unshare;
 
 pub use entry::Argv;
