@@ -179,7 +179,7 @@ fn parse(argv: Argv) -> Res<Opts> {
         egid: rustix::process::getegid().as_raw(),
         ..Opts::default()
     };
-    let mut a = Args::new(argv);
+    let mut a = Args::new(argv).abbrev(HELP);
     while let Some(arg) = a.next()? {
         let (code, long) = match arg {
             Arg::Short(c) => (
