@@ -105,7 +105,9 @@ struct Target {
 impl Target {
     /// The PID as text.
     fn pid(&self) -> &[u8] {
-        self.dir.get(6..self.dir.len() - 1).unwrap_or_default()
+        self.dir
+            .get(6..self.dir.len().saturating_sub(1))
+            .unwrap_or_default()
     }
 
     /// Opens `/proc/PID/WHAT`.
@@ -167,9 +169,8 @@ fn open_arg(v: Option<OsString>) -> (Option<OsString>, Option<OwnedFd>) {
 fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
     match t {
         Some(t) => t,
-        None if what.is_empty() || what == b"--all" => {
-            die(&[b"no target PID specified for ", what], None)
-        }
+        None if what.is_empty() => die(&[b"no target PID specified"], None),
+        None if what == b"--all" => die(&[b"no target PID specified for ", what], None),
         None => die(
             &[b"neither filename nor target pid supplied for ", what],
             None,
@@ -310,7 +311,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         }
         .unwrap_or_else(|e| {
             die(
-                &[b"cannot get file descriptor ", n, b" of ", &t.dir],
+                &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
                 Some(e),
             )
         });
