@@ -309,7 +309,7 @@ fn exit_status_signals_and_stops_are_mirrored() {
     let mut c = l.cmd("nsenter");
     c.args(["-t", &p, "-p", "sh", "-c", "kill -STOP $$; echo resumed"])
         .stdout(Stdio::piped());
-    let mut child = c.spawn().unwrap();
+    let child = c.spawn().unwrap();
     let stat = format!("/proc/{}/stat", child.id());
     let mut stopped = false;
     for _ in 0..500 {
