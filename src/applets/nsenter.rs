@@ -16,11 +16,11 @@ use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition}
 use linux_raw_sys::general::{
     CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
 };
-use rustix::fd::{AsFd, AsRawFd, OwnedFd};
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
@@ -92,14 +92,26 @@ const ORDER: &[u8; 8] = b"UCiunpmT";
 /// valid id anyway: setuid(-1) is EINVAL.
 const FOLLOW: u32 = u32::MAX;
 
+/// A descriptor that is never closed by us: nsenter ends in exec (every
+/// descriptor is close-on-exec) or exit, so dropping them would only cost
+/// code.
+type Fd = BorrowedFd<'static>;
+
+/// Keeps `fd` open for the rest of the process.
+#[inline(never)]
+fn keep(fd: OwnedFd) -> Fd {
+    let fd: &'static OwnedFd = Box::leak(Box::new(fd));
+    fd.as_fd()
+}
+
 /// The pinned target process.
 struct Target {
     /// None only on kernels without pidfd_open (before 5.3).
-    pidfd: Option<OwnedFd>,
+    pidfd: Option<Fd>,
     /// `/proc/PID`, opened while the pidfd's process existed.
-    proc: OwnedFd,
+    proc: Fd,
     /// `/proc/PID/`, for messages.
-    dir: Vec<u8>,
+    dir: &'static [u8],
 }
 
 impl Target {
@@ -111,8 +123,8 @@ impl Target {
     }
 
     /// Opens `/proc/PID/WHAT`.
-    fn open(&self, what: &[u8]) -> OwnedFd {
-        open_or_die(Some(&self.proc), &self.dir, what, OFlags::RDONLY)
+    fn open(&self, what: &[u8]) -> Fd {
+        open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
     }
 }
 
@@ -141,26 +153,36 @@ fn ok<T>(r: Res<T>) -> T {
 
 /// `openat(dir or the cwd, path)`, close-on-exec.
 #[inline(never)]
-fn open_at(dir: Option<&OwnedFd>, path: &[u8], flags: OFlags) -> Result<OwnedFd, Errno> {
+fn open_at(dir: Option<&Fd>, path: &[u8], flags: OFlags) -> Result<Fd, Errno> {
     let d = dir.map_or(rfs::CWD, |d| d.as_fd());
-    rfs::openat(d, path, flags | OFlags::CLOEXEC, Mode::empty())
+    rfs::openat(d, path, flags | OFlags::CLOEXEC, Mode::empty()).map(keep)
 }
 
 /// [`open_at`], or `cannot open SHOWN+PATH` and the end.
 #[inline(never)]
-fn open_or_die(dir: Option<&OwnedFd>, shown: &[u8], path: &[u8], flags: OFlags) -> OwnedFd {
+fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &[u8], flags: OFlags) -> Fd {
     open_at(dir, path, flags).unwrap_or_else(|e| die(&[b"cannot open ", shown, path], Some(e)))
 }
 
-/// An optional attached argument, opened now (before any setns).
+/// The required value of the option just parsed (kept for the process's
+/// lifetime).
 #[inline(never)]
-fn open_arg(v: Option<OsString>) -> (Option<OsString>, Option<OwnedFd>) {
-    match v {
-        Some(p) => {
-            let fd = open_or_die(None, b"", p.as_bytes(), OFlags::RDONLY);
-            (Some(p), Some(fd))
-        }
-        None => (None, None),
+fn value(a: &mut Args) -> &'static OsStr {
+    Box::leak(ok(a.value()).into_boxed_os_str())
+}
+
+/// The optional attached value of the option just parsed.
+#[inline(never)]
+fn optional(a: &mut Args) -> Option<&'static [u8]> {
+    a.optional_value().map(|v| &*v.into_vec().leak())
+}
+
+/// An optional attached path, opened now (before any setns).
+#[inline(never)]
+fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
+    match optional(a) {
+        Some(p) => (p, Some(open_or_die(None, b"", p, OFlags::RDONLY))),
+        None => (b"", None),
     }
 }
 
@@ -185,16 +207,16 @@ fn kind_index(c: u8) -> usize {
 /// `nsenter`.
 pub fn nsenter(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv);
-    let mut fds: [Option<OwnedFd>; 8] = Default::default();
-    let mut files: [Option<OsString>; 8] = Default::default();
+    let mut fds: [Option<Fd>; 8] = Default::default();
+    let mut files: [&[u8]; 8] = [b""; 8];
     let mut want = 0u32;
     let mut seen = 0u64; // option letters given, as bits from 'A'
     let mut tgt = None;
     let mut sock = None;
     let (mut uid, mut gid) = (None, None);
     // None: not given; Some(None): the target's; Some(Some(fd)): a directory.
-    let (mut root, mut wd): (Option<Option<OwnedFd>>, Option<Option<OwnedFd>>) = (None, None);
-    let mut wdns: Option<Option<OsString>> = None;
+    let (mut root, mut wd): (Option<Option<Fd>>, Option<Option<Fd>>) = (None, None);
+    let mut wdns: Option<Option<&[u8]>> = None;
     let mut prog = Vec::new();
     while let Some(arg) = ok(a.next()) {
         let c = match arg {
@@ -218,7 +240,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 if tgt.is_some() {
                     die(&[b"option --target may be given only once"], None);
                 }
-                tgt = Some(open_target(&ok(a.value())));
+                tgt = Some(open_target(value(&mut a)));
             }
             'N' => {
                 sock = Some(ok(cli::parse_u64(
@@ -227,9 +249,9 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                     i32::MAX as u64,
                 )))
             }
-            'S' => uid = Some(parse_id(&ok(a.value()), "uid")),
-            'G' => gid = Some(parse_id(&ok(a.value()), "gid")),
-            'r' => root = Some(open_arg(a.optional_value()).1),
+            'S' => uid = Some(parse_id(value(&mut a), "uid")),
+            'G' => gid = Some(parse_id(value(&mut a), "gid")),
+            'r' => root = Some(open_arg(&mut a).1),
             'w' | 'W'
                 if (if c == 'w' {
                     wdns.is_some()
@@ -239,8 +261,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             {
                 die(&[b"mutually exclusive arguments: --wdns --wd"], None);
             }
-            'w' => wd = Some(open_arg(a.optional_value()).1),
-            'W' => wdns = Some(a.optional_value()),
+            'w' => wd = Some(open_arg(&mut a).1),
+            'W' => wdns = Some(optional(&mut a)),
             'h' => return Err(cli::help(HELP)),
             'V' => return Err(cli::version()),
             'Z' => quit(cli::usage_err(
@@ -251,7 +273,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                     quit(cli::unknown(Arg::Short(c)));
                 };
                 let i = kind_index(c as u8);
-                let (file, fd) = open_arg(a.optional_value());
+                let (file, fd) = open_arg(&mut a);
                 if fd.is_some() {
                     (files[i], fds[i]) = (file, fd);
                 }
@@ -298,7 +320,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         };
         let parent = nsfd::ioctl_fd(base.as_fd(), nsfd::NS_GET_USERNS)
             .unwrap_or_else(|e| die(&[b"cannot open the parent user namespace"], Some(e)));
-        (files[ui], fds[ui]) = (None, Some(parent));
+        (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
     }
     if let Some(s) = sock {
@@ -321,7 +343,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
         });
         let i = kind_index(b'n');
-        (files[i], fds[i]) = (None, Some(n));
+        (files[i], fds[i]) = (b"", Some(keep(n)));
         want |= CLONE_NEWNET;
     }
 
@@ -366,13 +388,13 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             let t = need(&tgt, b"cwd");
             let p = rfs::readlinkat(&t.proc, "cwd", Vec::new())
                 .unwrap_or_else(|e| die(&[b"cannot read ", &t.dir, b"cwd"], Some(e)));
-            Some(p.into_bytes())
+            Some(&*p.into_bytes().leak())
         }
-        w => w.flatten().map(OsString::into_vec),
+        w => w.flatten(),
     };
     let environ = has(b'e').then(|| {
         let t = need(&tgt, b"environ");
-        read_all(&t.open(b"environ"))
+        read_all(t.open(b"environ"))
             .unwrap_or_else(|e| die(&[b"cannot read ", &t.dir, b"environ"], Some(e)))
     });
     let procs = has(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
@@ -423,7 +445,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             match nsfd::setns(fd.as_fd(), k.flag) {
                 Ok(()) => done |= k.flag,
-                Err(e) if pass == 1 => setns_failed(k.name, k.flag, fd, files[i].as_deref(), e),
+                Err(e) if pass == 1 => setns_failed(k.name, k.flag, *fd, files[i], e),
                 Err(_) => {}
             }
         }
@@ -544,11 +566,10 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 /// given for the namespace was refused (EINVAL): it is no namespace, or one
 /// of another type.
 #[inline(never)]
-fn setns_failed(name: &str, flag: u32, fd: &OwnedFd, file: Option<&OsStr>, e: Errno) -> ! {
+fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
     let mut why = Vec::new();
-    if let (Some(f), Errno::INVAL) = (file, e) {
-        let f = f.as_bytes();
+    if !f.is_empty() && e == Errno::INVAL {
         if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
             why = [b" (", f, b" is not a namespace file)"].concat();
         } else if let Ok(Some(o)) =
@@ -606,15 +627,18 @@ fn open_target(s: &OsStr) -> Target {
             None,
         );
     }
-    let dir = [b"/proc/", p].concat();
-    let proc = open_or_die(None, b"", &dir, OFlags::RDONLY | OFlags::DIRECTORY);
+    let dir = [b"/proc/", p, b"/"].concat().leak();
+    let proc = open_or_die(None, b"", dir, OFlags::RDONLY | OFlags::DIRECTORY);
     if let Some(fd) = &pidfd
         && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
     {
         bad(e);
     }
-    let dir = [&dir[..], b"/"].concat();
-    Target { pidfd, proc, dir }
+    Target {
+        pidfd: pidfd.map(keep),
+        proc,
+        dir,
+    }
 }
 
 /// A decimal u64: EINVAL unless all digits, ERANGE when too big.
@@ -654,7 +678,7 @@ fn pidfd_setns_works() -> bool {
 }
 
 #[inline(never)]
-fn read_all(fd: &OwnedFd) -> Result<Vec<u8>, Errno> {
+fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
     let mut v = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -669,7 +693,7 @@ fn read_all(fd: &OwnedFd) -> Result<Vec<u8>, Errno> {
 
 /// `-c`: the target's cgroup v2 `cgroup.procs`, opened for writing now.
 #[inline(never)]
-fn open_cgroup_procs(t: &Target) -> OwnedFd {
+fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
     let fs = open_at(None, CG, OFlags::PATH)
         .and_then(rfs::fstatfs)
@@ -677,7 +701,7 @@ fn open_cgroup_procs(t: &Target) -> OwnedFd {
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
         die(&[b"--join-cgroup is only supported in cgroup v2"], None);
     }
-    let data = read_all(&t.open(b"cgroup")).unwrap_or_default();
+    let data = read_all(t.open(b"cgroup")).unwrap_or_default();
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
