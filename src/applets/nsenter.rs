@@ -13,9 +13,7 @@ use crate::ns::{self, KINDS};
 use crate::sys::Argv;
 use crate::sys::nsfd;
 use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition};
-use linux_raw_sys::general::{
-    CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
-};
+use linux_raw_sys::general::{CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER};
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
@@ -200,6 +198,11 @@ fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
     }
 }
 
+#[inline(never)]
+fn stat_at(dir: Fd, path: &[u8]) -> Result<rfs::Stat, Errno> {
+    rfs::statat(dir, path, AtFlags::empty())
+}
+
 fn kind_index(c: u8) -> usize {
     KINDS.iter().position(|k| k.short == c as char).unwrap_or(0)
 }
@@ -291,18 +294,15 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         for k in &KINDS {
             // Skip kinds this kernel lacks, and our own user namespace
             // (setns into it is EINVAL).
-            let Ok(mine) = rfs::statat(
-                rfs::CWD,
-                ["/proc/self/ns/", k.name].concat(),
-                AtFlags::empty(),
-            ) else {
+            let Ok(mine) = stat_at(rfs::CWD, &[b"/proc/self/ns/", k.name.as_bytes()].concat())
+            else {
                 continue;
             };
             if want & k.flag != 0 {
                 continue;
             }
             if k.flag == CLONE_NEWUSER {
-                let theirs = rfs::statat(&t.proc, "ns/user", AtFlags::empty())
+                let theirs = stat_at(t.proc, b"ns/user")
                     .unwrap_or_else(|e| die(&[b"stat of ", &t.dir, b"ns/user failed"], Some(e)));
                 if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                     continue;
@@ -386,7 +386,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let wdns = match wdns {
         Some(None) => {
             let t = need(&tgt, b"cwd");
-            let p = rfs::readlinkat(&t.proc, "cwd", Vec::new())
+            let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
                 .unwrap_or_else(|e| die(&[b"cannot read ", &t.dir, b"cwd"], Some(e)));
             Some(&*p.into_bytes().leak())
         }
@@ -462,8 +462,11 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             rustix::process::fchdir(&r),
             b"change directory by root file descriptor failed",
         );
-        check(rustix::process::chroot("."), b"chroot failed");
-        check(rustix::process::chdir("/"), b"cannot change directory to /");
+        check(rustix::process::chroot(c"."), b"chroot failed");
+        check(
+            rustix::process::chdir(c"/"),
+            b"cannot change directory to /",
+        );
     }
     if let Some(p) = wdns {
         wd = Some(open_or_die(None, b"", &p, OFlags::RDONLY));
@@ -568,18 +571,17 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 #[inline(never)]
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
-    let mut why = Vec::new();
-    if !f.is_empty() && e == Errno::INVAL {
-        if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
-            why = [b" (", f, b" is not a namespace file)"].concat();
-        } else if let Ok(Some(o)) =
-            nsfd::ioctl(fd.as_fd(), nsfd::NS_GET_NSTYPE).map(|t| ns::by_flag(t as u32))
-            && o.flag != flag
-        {
-            why = [b" (", f, b": ", o.name.as_bytes(), b" namespace)"].concat();
-        }
-    }
-    die(&[&m, &why], None)
+    // nsfs answers NS_GET_NSTYPE; other files say ENOTTY (qemu-user: ENOSYS).
+    let (x, y, z): (&[u8], &[u8], &[u8]) = match nsfd::ioctl(fd, nsfd::NS_GET_NSTYPE) {
+        _ if f.is_empty() || e != Errno::INVAL => die(&[&m], None),
+        Err(Errno::NOTTY) => (b" is not a namespace file", b"", b")"),
+        Ok(t) => match ns::by_flag(t as u32) {
+            Some(o) if o.flag != flag => (b": ", o.name.as_bytes(), b" namespace)"),
+            _ => die(&[&m], None),
+        },
+        Err(_) => die(&[&m], None),
+    };
+    die(&[&m, b" (", f, x, y, z], None)
 }
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
