@@ -62,26 +62,10 @@ Not supported: -Z/--follow-context (SELinux) and <file> as =:<nsid>.
 ";
 
 /// Long options that are not namespaces, each after its short letter
+/// (one string: a table of pointers would cost relocations)
 /// (`[`, `\\`, `]`: long-only ones).
-const LONGS: [&str; 17] = [
-    "aall",
-    "ttarget",
-    "Nnet-socket",
-    "[user-parent",
-    "Ssetuid",
-    "Gsetgid",
-    "\\preserve-credentials",
-    "]keep-caps",
-    "rroot",
-    "wwd",
-    "Wwdns",
-    "eenv",
-    "Fno-fork",
-    "cjoin-cgroup",
-    "hhelp",
-    "Vversion",
-    "Zfollow-context",
-];
+const LONGS: &str = "aall ttarget Nnet-socket [user-parent Ssetuid Gsetgid \\preserve-credentials \
+]keep-caps rroot wwd Wwdns eenv Fno-fork cjoin-cgroup hhelp Vversion Zfollow-context";
 
 /// util-linux's setns order: user first (in the second pass), pid before mnt.
 const ORDER: &[u8; 8] = b"UCiunpmT";
@@ -138,6 +122,12 @@ fn die(parts: &[&[u8]], e: Option<Errno>) -> ! {
     })
 }
 
+/// [`die`] with one piece (no table of pieces in the binary).
+#[inline(never)]
+fn die1(msg: &[u8], e: Option<Errno>) -> ! {
+    die(&[msg], e)
+}
+
 /// Ends with the status of an already reported error.
 #[inline(never)]
 fn quit(e: Exit) -> ! {
@@ -189,7 +179,7 @@ fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
 fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
     match t {
         Some(t) => t,
-        None if what.is_empty() => die(&[b"no target PID specified"], None),
+        None if what.is_empty() => die1(b"no target PID specified", None),
         None if what == b"--all" => die(&[b"no target PID specified for ", what], None),
         None => die(
             &[b"neither filename nor target pid supplied for ", what],
@@ -224,7 +214,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     while let Some(arg) = ok(a.next()) {
         let c = match arg {
             Arg::Short(c) => c,
-            Arg::Long(l) => match LONGS.iter().find(|s| s.get(1..) == Some(l)) {
+            Arg::Long(l) => match LONGS.split(' ').find(|s| s.get(1..) == Some(l)) {
                 Some(s) => s.as_bytes()[0] as char,
                 None => match ns::by_long(l) {
                     Some(k) => k.short,
@@ -241,7 +231,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
             't' => {
                 if tgt.is_some() {
-                    die(&[b"option --target may be given only once"], None);
+                    die1(b"option --target may be given only once", None);
                 }
                 tgt = Some(open_target(value(&mut a)));
             }
@@ -262,7 +252,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                     wd.is_some()
                 }) =>
             {
-                die(&[b"mutually exclusive arguments: --wdns --wd"], None);
+                die1(b"mutually exclusive arguments: --wdns --wd", None);
             }
             'w' => wd = Some(open_arg(&mut a).1),
             'W' => wdns = Some(optional(&mut a)),
@@ -319,7 +309,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             None => need(&tgt, b"").open(b"ns/user"),
         };
         let parent = nsfd::ioctl_fd(base.as_fd(), nsfd::NS_GET_USERNS)
-            .unwrap_or_else(|e| die(&[b"cannot open the parent user namespace"], Some(e)));
+            .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
         (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
     }
@@ -404,7 +394,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if want == 0 && (tgt.is_none() || seen & OTHERS == 0) {
-        die(&[b"no namespace specified"], None);
+        die1(b"no namespace specified", None);
     }
 
     // Entering a user namespace makes us root there, unless told otherwise.
@@ -430,7 +420,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             if f != 0 {
                 match nsfd::setns(p, f) {
                     Ok(()) => done |= f,
-                    Err(e) if pass == 1 => die(&[b"reassociate to namespaces failed"], Some(e)),
+                    Err(e) if pass == 1 => die1(b"reassociate to namespaces failed", Some(e)),
                     Err(_) => {}
                 }
             }
@@ -455,7 +445,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         if wd.is_none() && wdns.is_none() {
             wd = Some(
                 open_at(None, b".", OFlags::RDONLY)
-                    .unwrap_or_else(|e| die(&[b"cannot open current working directory"], Some(e))),
+                    .unwrap_or_else(|e| die1(b"cannot open current working directory", Some(e))),
             );
         }
         check(
@@ -505,7 +495,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if want & CLONE_NEWPID != 0 && !has(b'F') {
         let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
         match fork_process() {
-            Err(e) => die(&[b"fork failed"], Some(e)),
+            Err(e) => die1(b"fork failed", Some(e)),
             Ok(Forked::Parent(pid)) => {
                 return Err(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
             }
@@ -568,7 +558,6 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 /// util-linux's message for a failed setns, plus what is wrong when a file
 /// given for the namespace was refused (EINVAL): it is no namespace, or one
 /// of another type.
-#[inline(never)]
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
     // nsfs answers NS_GET_NSTYPE; other files say ENOTTY (qemu-user: ENOSYS).
@@ -586,7 +575,6 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
 /// then opens `/proc/PID` while that pidfd's process still exists.
-#[inline(never)]
 fn open_target(s: &OsStr) -> Target {
     let b = s.as_bytes();
     let (p, i) = match b.iter().position(|&c| c == b':') {
@@ -694,21 +682,20 @@ fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
 }
 
 /// `-c`: the target's cgroup v2 `cgroup.procs`, opened for writing now.
-#[inline(never)]
 fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
     let fs = open_at(None, CG, OFlags::PATH)
         .and_then(rfs::fstatfs)
-        .unwrap_or_else(|e| die(&[b"statfs ", CG, b" failed"], Some(e)));
+        .unwrap_or_else(|e| die1(b"statfs /sys/fs/cgroup failed", Some(e)));
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
-        die(&[b"--join-cgroup is only supported in cgroup v2"], None);
+        die1(b"--join-cgroup is only supported in cgroup v2", None);
     }
     let data = read_all(t.open(b"cgroup")).unwrap_or_default();
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
     else {
-        die(&[b"failed to get cgroup path"], None);
+        die1(b"failed to get cgroup path", None);
     };
     let procs = [CG, path, b"/cgroup.procs"].concat();
     open_or_die(None, b"", &procs, OFlags::WRONLY | OFlags::APPEND)
@@ -716,10 +703,9 @@ fn open_cgroup_procs(t: &Target) -> Fd {
 
 /// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
 /// the user namespace granted survive the exec.
-#[inline(never)]
 fn permitted_to_ambient() {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| die(&[b"capget failed"], Some(e)));
+    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
     c.inheritable = c.permitted;
     check(set_capabilities(None, c), b"capset failed");
     for bit in 0..64 {
