@@ -293,7 +293,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             if k.flag == CLONE_NEWUSER {
                 let theirs = stat_at(t.proc, b"ns/user")
-                    .unwrap_or_else(|e| die(&[b"stat of ", &t.dir, b"ns/user failed"], Some(e)));
+                    .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
                 if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                     continue;
                 }
@@ -377,7 +377,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         Some(None) => {
             let t = need(&tgt, b"cwd");
             let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
-                .unwrap_or_else(|e| die(&[b"cannot read ", &t.dir, b"cwd"], Some(e)));
+                .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
             Some(&*p.into_bytes().leak())
         }
         w => w.flatten(),
@@ -385,7 +385,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let environ = has(b'e').then(|| {
         let t = need(&tgt, b"environ");
         read_all(t.open(b"environ"))
-            .unwrap_or_else(|e| die(&[b"cannot read ", &t.dir, b"environ"], Some(e)))
+            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
     let procs = has(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
     let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
@@ -449,7 +449,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             );
         }
         check(
-            rustix::process::fchdir(&r),
+            rustix::process::fchdir(r),
             b"change directory by root file descriptor failed",
         );
         check(rustix::process::chroot(c"."), b"chroot failed");
@@ -459,11 +459,11 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if let Some(p) = wdns {
-        wd = Some(open_or_die(None, b"", &p, OFlags::RDONLY));
+        wd = Some(open_or_die(None, b"", p, OFlags::RDONLY));
     }
     if let Some(w) = wd {
         check(
-            rustix::process::fchdir(&w),
+            rustix::process::fchdir(w),
             b"change directory by working directory file descriptor failed",
         );
     }
@@ -477,13 +477,13 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             &mut b,
         );
         check(
-            rustix::io::write(&p, me).map(drop),
+            rustix::io::write(p, me).map(drop),
             b"cannot write our PID to cgroup.procs",
         );
     }
     if let (true, Some(t)) = (follow, &tgt) {
         // After setns: the owner as the entered user namespace maps it.
-        let st = rfs::fstat(&t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", &t.dir], Some(e)));
+        let st = rfs::fstat(t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", t.dir], Some(e)));
         for (id, v) in [(&mut uid, st.st_uid), (&mut gid, st.st_gid)] {
             if *id == Some(FOLLOW) {
                 *id = Some(v);
