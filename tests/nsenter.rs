@@ -645,6 +645,51 @@ fn user_parent_namespace() {
     assert_eq!(stdout(&o), format!("{a}\n"));
 }
 
+#[test]
+fn keep_caps_raises_ambient_capabilities() {
+    if !need_root("keep_caps_raises_ambient_capabilities") {
+        return;
+    }
+    if !not_qemu_user(
+        "keep_caps_raises_ambient_capabilities",
+        "enter a user namespace",
+    ) {
+        return;
+    }
+    let l = Links::new();
+    let d = TempDir::new("nse-caps");
+    let t = start(
+        &l,
+        &d,
+        0,
+        "/usr/bin/unshare -U -r sleep 60 & ready $!; wait",
+    );
+    let p = t.pid.to_string();
+    for _ in 0..500 {
+        if ns_link(&p, "user") != ns_link("self", "user") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let amb = "grep ^CapAmb /proc/self/status";
+    let o = nsenter(&l, &["-t", &p, "-U", "sh", "-c", amb]);
+    assert_eq!(stdout(&o), "CapAmb:\t0000000000000000\n");
+    let o = nsenter(&l, &["-t", &p, "-U", "--keep-caps", "sh", "-c", amb]);
+    assert_code(&o, 0);
+    // Entering a user namespace gives the full set (up to cap_last_cap).
+    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let full = (1u64 << (last + 1)) - 1;
+    assert_eq!(stdout(&o), format!("CapAmb:\t{full:016x}\n"));
+    assert_err(
+        &nsenter(&l, &["-u/proc/self/ns/uts", "-S", "follow", "true"]),
+        "no target PID specified for -S/-G follow",
+    );
+}
+
 /// Removes the test cgroup from every mounted cgroup v2 hierarchy.
 struct CgroupGuard(String);
 

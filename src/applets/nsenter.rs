@@ -180,7 +180,7 @@ fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
     match t {
         Some(t) => t,
         None if what.is_empty() => die1(b"no target PID specified", None),
-        None if what == b"--all" => die(&[b"no target PID specified for ", what], None),
+        None if what.starts_with(b"-") => die(&[b"no target PID specified for ", what], None),
         None => die(
             &[b"neither filename nor target pid supplied for ", what],
             None,
@@ -213,7 +213,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let mut prog = Vec::new();
     while let Some(arg) = ok(a.next()) {
         let c = match arg {
-            Arg::Short(c) => c,
+            Arg::Short(c) if c.is_ascii_alphabetic() => c,
             Arg::Long(l) => match LONGS.split(' ').find(|s| s.get(1..) == Some(l)) {
                 Some(s) => s.as_bytes()[0] as char,
                 None => match ns::by_long(l) {
@@ -226,6 +226,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 prog.extend(a.rest());
                 break;
             }
+            other => quit(cli::unknown(other)),
         };
         match c {
             'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
@@ -390,7 +391,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let procs = has(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
     let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
     if follow {
-        need(&tgt, b"follow");
+        need(&tgt, b"-S/-G follow");
     }
 
     if want == 0 && (tgt.is_none() || seen & OTHERS == 0) {
