@@ -128,6 +128,15 @@ fn seed_debug_container_with_host_tools() {
         let v = lines(&o);
         assert_eq!(v[3], ns_link(&p, "mnt"));
         assert_eq!(v.len(), 4, "the tmpfs hides the marker: {v:?}");
+        // -W is looked up inside the entered mount namespace; -w/DIR is
+        // opened before setns, a tunnel to the caller's namespace.
+        let wdns = format!("--wdns={}", cover.display());
+        let o = nsenter(&l, &["-t", &p, "-m", &wdns, "ls", "-A"]);
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "");
+        let wd = format!("--wd={}", cover.display());
+        let o = nsenter(&l, &["-t", &p, "-m", &wd, "ls", "-A"]);
+        assert_eq!(stdout(&o), "marker\n");
     }
     assert_ne!(ns_link(&p, "uts"), ns_link("self", "uts"));
 }
