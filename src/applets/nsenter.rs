@@ -13,7 +13,9 @@ use crate::ns::{self, KINDS};
 use crate::sys::Argv;
 use crate::sys::nsfd;
 use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition};
-use linux_raw_sys::general::{CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER};
+use linux_raw_sys::general::{
+    CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
+};
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
@@ -561,17 +563,22 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 /// of another type.
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
-    // nsfs answers NS_GET_NSTYPE; other files say ENOTTY (qemu-user: ENOSYS).
-    let (x, y, z): (&[u8], &[u8], &[u8]) = match nsfd::ioctl(fd, nsfd::NS_GET_NSTYPE) {
-        _ if f.is_empty() || e != Errno::INVAL => die(&[&m], None),
-        Err(Errno::NOTTY) => (b" is not a namespace file", b"", b")"),
-        Ok(t) => match ns::by_flag(t as u32) {
-            Some(o) if o.flag != flag => (b": ", o.name.as_bytes(), b" namespace)"),
-            _ => die(&[&m], None),
-        },
-        Err(_) => die(&[&m], None),
-    };
-    die(&[&m, b" (", f, x, y, z], None)
+    if f.is_empty() || e != Errno::INVAL {
+        die1(&m, None)
+    }
+    if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
+        die(&[&m, b" (", f, b" is not a namespace file)"], None)
+    }
+    // NS_GET_NSTYPE (not under qemu-user: ENOSYS there).
+    if let Ok(Some(o)) = nsfd::ioctl(fd, nsfd::NS_GET_NSTYPE).map(|t| ns::by_flag(t as u32))
+        && o.flag != flag
+    {
+        die(
+            &[&m, b" (", f, b": ", o.name.as_bytes(), b" namespace)"],
+            None,
+        )
+    }
+    die1(&m, None)
 }
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
