@@ -209,10 +209,14 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let mut tgt = None;
     let mut sock = None;
     let (mut uid, mut gid) = (None, None);
-    // None: not given; Some(None): the target's; Some(Some(fd)): a directory.
-    let (mut root, mut wd): (Option<Option<Fd>>, Option<Option<Fd>>) = (None, None);
-    let mut wdns: Option<Option<&[u8]>> = None;
+    // Given with a directory; without one (but in `seen`): the target's.
+    let (mut root, mut wd, mut wdns): (Option<Fd>, Option<Fd>, Option<&[u8]>) = (None, None, None);
     let mut prog = Vec::new();
+    macro_rules! has {
+        ($c:expr) => {
+            seen & (1 << ($c - b'A')) != 0
+        };
+    }
     while let Some(arg) = ok(a.next()) {
         let c = match arg {
             Arg::Short(c) if c.is_ascii_alphabetic() => c,
@@ -247,18 +251,12 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             'S' => uid = Some(parse_id(value(&mut a), "uid")),
             'G' => gid = Some(parse_id(value(&mut a), "gid")),
-            'r' => root = Some(open_arg(&mut a).1),
-            'w' | 'W'
-                if (if c == 'w' {
-                    wdns.is_some()
-                } else {
-                    wd.is_some()
-                }) =>
-            {
+            'r' => root = open_arg(&mut a).1,
+            'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
                 die1(b"mutually exclusive arguments: --wdns --wd", None);
             }
-            'w' => wd = Some(open_arg(&mut a).1),
-            'W' => wdns = Some(optional(&mut a)),
+            'w' => wd = open_arg(&mut a).1,
+            'W' => wdns = optional(&mut a),
             'h' => return Err(cli::help(HELP)),
             'V' => return Err(cli::version()),
             'Z' => quit(cli::usage_err(
@@ -280,15 +278,14 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             seen |= 1 << (c as u8 - b'A');
         }
     }
-    let has = |c: u8| seen & (1 << (c - b'A')) != 0;
 
-    if has(b'a') {
+    if has!(b'a') {
         let t = need(&tgt, b"--all");
+        let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
         for k in &KINDS {
             // Skip kinds this kernel lacks, and our own user namespace
             // (setns into it is EINVAL).
-            let Ok(mine) = stat_at(rfs::CWD, &[b"/proc/self/ns/", k.name.as_bytes()].concat())
-            else {
+            let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
                 continue;
             };
             if want & k.flag != 0 {
@@ -306,7 +303,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     let ui = kind_index(b'U');
-    if has(b'[') {
+    if has!(b'[') {
         let base = match fds[ui].take() {
             Some(fd) => fd,
             None => need(&tgt, b"").open(b"ns/user"),
@@ -368,29 +365,24 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         }
     }
 
-    let root = match root {
-        Some(None) => Some(need(&tgt, b"root").open(b"root")),
-        r => r.flatten(),
-    };
-    let mut wd = match wd {
-        Some(None) => Some(need(&tgt, b"cwd").open(b"cwd")),
-        w => w.flatten(),
-    };
-    let wdns = match wdns {
-        Some(None) => {
-            let t = need(&tgt, b"cwd");
-            let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
-                .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
-            Some(&*p.into_bytes().leak())
-        }
-        w => w.flatten(),
-    };
-    let environ = has(b'e').then(|| {
+    if has!(b'r') && root.is_none() {
+        root = Some(need(&tgt, b"root").open(b"root"));
+    }
+    if has!(b'w') && wd.is_none() {
+        wd = Some(need(&tgt, b"cwd").open(b"cwd"));
+    }
+    if has!(b'W') && wdns.is_none() {
+        let t = need(&tgt, b"cwd");
+        let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
+            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
+        wdns = Some(p.into_bytes().leak());
+    }
+    let environ = has!(b'e').then(|| {
         let t = need(&tgt, b"environ");
         read_all(t.open(b"environ"))
             .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
-    let procs = has(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
+    let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
     let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
     if follow {
         need(&tgt, b"-S/-G follow");
@@ -405,7 +397,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     // it works here, and failing again inside (setgroups=deny) is harmless.
     let user = want & CLONE_NEWUSER != 0;
     let mut groups_failed = false;
-    if user && !has(b'\\') {
+    if user && !has!(b'\\') {
         uid.get_or_insert(0);
         gid.get_or_insert(0);
         groups_failed = rustix::thread::set_thread_groups(&[]).is_err();
@@ -495,7 +487,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     // setns(CLONE_NEWPID) only moves our future children.
-    if want & CLONE_NEWPID != 0 && !has(b'F') {
+    if want & CLONE_NEWPID != 0 && !has!(b'F') {
         let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
         match fork_process() {
             Err(e) => die1(b"fork failed", Some(e)),
@@ -532,7 +524,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             b"setuid() failed",
         );
     }
-    if has(b']') && user {
+    if has!(b']') && user {
         permitted_to_ambient();
     }
     Err(exec::exec(&prog))
