@@ -31,9 +31,7 @@ Run a program with namespaces of other processes.
 
 Options:
  -a, --all              enter all namespaces
- -t, --target <pid>[:<inode>]
-                        target process to get namespaces from; a pidfd
-                          inode (getino) guards against PID reuse
+ -t, --target <pid>[:<inode>]  target process to get namespaces from
  -m, --mount[=<file>]   enter mount namespace
  -u, --uts[=<file>]     enter UTS namespace (hostname etc)
  -i, --ipc[=<file>]     enter System V IPC namespace
@@ -58,9 +56,8 @@ Options:
  -h, --help             display this help
  -V, --version          display version
 
-Without a program, the login shell runs. A namespace is required, except
-with --target and -S, -G, -r, -w, -W, -e or -c.
-Not supported: -Z/--follow-context (SELinux) and <file> as =:<nsid>.
+A namespace is needed, except with --target and -S, -G, -r, -w, -W, -e, -c.
+Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
 ";
 
 /// Long options that are not namespaces, each after its short letter
