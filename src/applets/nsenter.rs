@@ -6,6 +6,16 @@
 //! pinned by a pidfd, and everything under `/proc/PID` is opened relative to
 //! one directory fd taken while that pidfd's process was known to exist, so
 //! a recycled PID is never entered by mistake.
+//!
+//! Differences from util-linux (on purpose): `--all` without `--target`
+//! says so (2.41+ prints a stat error); with no namespace, `--target` plus
+//! -S/-G/-r/-w/-W/-e/-c is allowed; when namespace files are mixed with
+//! the target's namespaces, all are entered per file (user first in pass 2)
+//! instead of pidfd-then-files; a failing setgroups is harmless when there
+//! are no supplementary groups to drop, and otherwise suggests
+//! `--preserve-credentials`; EINVAL for a given file says what the file is;
+//! `-W` without DIR is the target's cwd path, looked up after setns. No
+//! SELinux (`-Z`) and no `=:NSID`.
 
 use crate::cli::{self, Arg, Args, Exit, Res};
 use crate::exec::{self, Mirror};
