@@ -165,7 +165,7 @@ fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &[u8], flags: OFlags) -> Fd
 /// lifetime).
 #[inline(never)]
 fn value(a: &mut Args) -> &'static OsStr {
-    Box::leak(ok(a.value()).into_boxed_os_str())
+    OsStr::from_bytes(ok(a.value()).into_vec().leak())
 }
 
 /// The optional attached value of the option just parsed.
