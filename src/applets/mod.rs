@@ -5,6 +5,7 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod nsenter;
 pub mod unshare;
 
 /// One applet: its name and its entry point.
@@ -22,6 +23,7 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("nsenter", nsenter::nsenter),
     a("unshare", unshare::unshare),
 ];
 
