@@ -29,7 +29,11 @@ enum Arch {
 /// The ELF machine of `path`.
 fn elf_arch(path: &Path) -> Arch {
     let b = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    assert!(b.len() > 20 && &b[..4] == b"\x7fELF", "{} is not ELF", path.display());
+    assert!(
+        b.len() > 20 && &b[..4] == b"\x7fELF",
+        "{} is not ELF",
+        path.display()
+    );
     match u16::from_le_bytes([b[18], b[19]]) {
         62 => Arch::X86_64,
         183 => Arch::Aarch64,
@@ -75,7 +79,10 @@ impl AppletLinks {
         if self.names.iter().any(|n| n == applet) {
             Some(self.dir.join(applet))
         } else {
-            skip(test, &format!("{applet} is not built yet (not in nsbox --list)"));
+            skip(
+                test,
+                &format!("{applet} is not built yet (not in nsbox --list)"),
+            );
             None
         }
     }
@@ -135,7 +142,10 @@ fn can_strace(test: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        assert!(!ci(), "{test}: strace is missing, and CI=true forbids skipping");
+        assert!(
+            !ci(),
+            "{test}: strace is missing, and CI=true forbids skipping"
+        );
         skip(test, "strace is not installed (scripts/setup installs it)");
     }
     ok
@@ -239,7 +249,14 @@ fn syscalls_nsenter_ui() {
     let pid = target.pid().to_string();
     let base = true_alone();
     let (n, table) = strace_total(
-        &[p(&ne), os("-t"), os(&pid), os("-u"), os("-i"), os("/bin/true")],
+        &[
+            p(&ne),
+            os("-t"),
+            os(&pid),
+            os("-u"),
+            os("-i"),
+            os("/bin/true"),
+        ],
         0,
     );
     let own = n.saturating_sub(base);
@@ -264,5 +281,8 @@ fn syscalls_ipcs_empty_namespace() {
     };
     let (n, table) = strace_total(&[p(&i)], CLONE_NEWIPC);
     eprintln!("ipcs (empty IPC namespace): {n} syscalls in total (budget 16)");
-    assert!(n <= 16, "ipcs on an empty namespace makes {n} syscalls; budget 16\n{table}");
+    assert!(
+        n <= 16,
+        "ipcs on an empty namespace makes {n} syscalls; budget 16\n{table}"
+    );
 }
