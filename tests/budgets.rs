@@ -15,6 +15,7 @@
 mod common;
 use common::*;
 use linux_raw_sys::general::{CLONE_NEWIPC, CLONE_NEWUTS};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -150,7 +151,7 @@ fn can_strace(test: &str) -> bool {
 /// `strace -f -c` total of `argv` run under a clean environment; `ns` are
 /// CLONE_NEW* flags for namespaces strace (and so the command) starts in.
 /// Asserts the command succeeded.
-fn strace_total(argv: &[&OsStrLike], ns: u32) -> (u64, String) {
+fn strace_total(argv: &[&OsStr], ns: u32) -> (u64, String) {
     let tmp = TempDir::new("strace");
     let out = tmp.join("strace.txt");
     let mut c = Command::new("strace");
@@ -182,9 +183,7 @@ fn strace_total(argv: &[&OsStrLike], ns: u32) -> (u64, String) {
     (total, table)
 }
 
-type OsStrLike = std::ffi::OsStr;
-
-fn p(path: &Path) -> &OsStrLike {
+fn p(path: &Path) -> &OsStr {
     path.as_os_str()
 }
 
