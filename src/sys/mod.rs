@@ -6,6 +6,7 @@
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
 //! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
 
+pub mod alloc;
 pub mod entry;
 pub mod nsfd;
 pub mod proc;
