@@ -145,12 +145,12 @@ mod tests {
             let a = h.alloc(l);
             let b = h.alloc(l);
             assert!(!a.is_null() && !b.is_null() && a != b);
-            assert_eq!(a as usize % 16, 0);
+            assert!((a as usize).is_multiple_of(16));
             h.dealloc(a, l);
             assert_eq!(h.alloc(l), a, "freed block is reused");
             let big = Layout::from_size_align(3 << 20, 64).unwrap();
             let c = h.alloc(big);
-            assert!(!c.is_null() && c as usize % 64 == 0);
+            assert!(!c.is_null() && (c as usize).is_multiple_of(64));
             c.write_bytes(7, 3 << 20);
             let d = h.realloc(b, l, 30);
             assert_eq!(d, b, "grows in place within its class");
@@ -158,7 +158,7 @@ mod tests {
             assert!(!e.is_null() && e != d);
             let w = Layout::from_size_align(64, 4096).unwrap();
             let f = h.alloc(w);
-            assert_eq!(f as usize % 4096, 0);
+            assert!((f as usize).is_multiple_of(4096));
         }
     }
 }
