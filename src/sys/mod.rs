@@ -6,7 +6,9 @@
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
 
 pub mod entry;
+pub mod nsioctl;
 pub mod proc;
 pub mod raw;
+pub mod tty;
 
 pub use entry::Argv;

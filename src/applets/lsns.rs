@@ -1,0 +1,1683 @@
+//! lsns: list namespaces, like util-linux 2.42's `lsns` without
+//! libsmartcols: the /proc scan (processes, nsfs fds, nsfs mounts), the
+//! NS_GET_* relations, RTM_GETNSID, and one small table/tree/raw/JSON
+//! renderer with a filter (`-Q`) on top.
+
+use crate::cat;
+use crate::cli::{self, Arg, Args, Out, Res};
+use crate::netlink;
+use crate::ns::KINDS;
+use crate::sys::{Argv, nsioctl, tty};
+use rustix::fd::{AsFd, OwnedFd};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir, fstat, openat, readlinkat_raw, statat};
+use rustix::io::Errno;
+use std::ffi::OsStr;
+use std::mem::MaybeUninit;
+use std::os::unix::ffi::OsStrExt;
+
+const HELP: &str = "
+Usage:
+ lsns [options] [<namespace>]
+
+List system namespaces.
+
+Options:
+ -J, --json             use JSON output format
+ -l, --list             use list format output
+ -n, --noheadings       don't print headings
+ -o, --output <list>    define which output columns to use
+     --output-all       output all columns
+ -P, --persistent       namespaces without processes
+ -p, --task <pid>       print process namespaces
+ -Q, --filter <expr>    apply display filter
+ -r, --raw              use the raw output format
+ -u, --notruncate       don't truncate text in columns
+ -W, --nowrap           don't use multi-line representation
+ -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)
+ -T, --tree[=<rel>]     use tree format (parent, owner, or process)
+
+ -H, --list-columns     list the available columns
+ -h, --help             display this help
+ -V, --version          display version
+
+For more details see lsns(8).
+";
+
+// Columns, in util-linux's order.
+const NS: u8 = 0;
+const TYPE: u8 = 1;
+const PATH: u8 = 2;
+const NPROCS: u8 = 3;
+const PID: u8 = 4;
+const PPID: u8 = 5;
+const COMMAND: u8 = 6;
+const UID: u8 = 7;
+const USER: u8 = 8;
+const NETNSID: u8 = 9;
+const NSFS: u8 = 10;
+const PNS: u8 = 11;
+const ONS: u8 = 12;
+const NAMES: [&str; 13] = [
+    "NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS",
+    "PNS", "ONS",
+];
+const DESC: [&str; 13] = [
+    "namespace identifier (inode number)",
+    "kind of namespace",
+    "path to the namespace",
+    "number of processes in the namespace",
+    "lowest PID in the namespace",
+    "PPID of the PID",
+    "command line of the PID",
+    "UID of the PID",
+    "username of the PID",
+    "namespace ID as used by network subsystem",
+    "nsfs mountpoint (usually used network subsystem)",
+    "parent namespace identifier (inode number)",
+    "owner namespace identifier (inode number)",
+];
+/// libsmartcols width hints.
+const WHINT: [u8; 13] = [10, 5, 0, 5, 5, 5, 0, 0, 0, 0, 0, 10, 10];
+/// Columns that are JSON numbers (and right-aligned).
+const NUMS: u16 = 1 << NS | 1 << NPROCS | 1 << PID | 1 << PPID | 1 << UID | 1 << PNS | 1 << ONS;
+
+// Column flags of the renderer.
+const F_RIGHT: u8 = 1;
+const F_NUM: u8 = 2;
+const F_TRUNC: u8 = 4;
+const F_TREE: u8 = 8;
+const F_WRAP: u8 = 16;
+
+const NONE: u32 = u32::MAX;
+const USER_KIND: u8 = 5;
+const PID_KIND: u8 = 2;
+const NET_KIND: u8 = 1;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tree {
+    None,
+    Process,
+    Owner,
+    Parent,
+}
+
+struct Proc {
+    pid: u32,
+    ppid: u32,
+    uid: u32,
+    ns: [u64; 8],
+    comm: Vec<u8>,
+    /// Index of the parent process, or NONE.
+    parent: u32,
+    /// Output line that last showed this process, or NONE.
+    line: u32,
+    cmd: Option<Vec<u8>>,
+}
+
+struct Ns {
+    ino: u64,
+    kind: u8,
+    nprocs: u32,
+    /// The lowest-PID process in it, or NONE.
+    proc: u32,
+    /// Where to open it when no process is in it (nsfs mount or fd).
+    path: Vec<u8>,
+    /// An open fd of a namespace found only through an ioctl.
+    fd: Option<OwnedFd>,
+    /// Parent and owner namespace inodes (0: none or unknown).
+    rel: [u64; 2],
+    uid: u32,
+    netnsid: i32,
+    line: u32,
+    busy: bool,
+}
+
+impl Ns {
+    fn new(ino: u64, kind: u8, proc: u32) -> Ns {
+        Ns {
+            ino,
+            kind,
+            nprocs: 0,
+            proc,
+            path: Vec::new(),
+            fd: None,
+            rel: [0; 2],
+            uid: 0,
+            netnsid: -2,
+            line: NONE,
+            busy: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Opts {
+    json: bool,
+    raw: bool,
+    noheadings: bool,
+    notrunc: bool,
+    nowrap: bool,
+    persist: bool,
+    pid: Option<i32>,
+    tree: Tree,
+    types: u8,
+}
+
+/// `lsns`.
+pub fn lsns(argv: Argv) -> Res<i32> {
+    let mut a = Args::new(argv);
+    let mut o = Opts {
+        json: false,
+        raw: false,
+        noheadings: false,
+        notrunc: false,
+        nowrap: false,
+        persist: false,
+        pid: None,
+        tree: Tree::None,
+        types: 0,
+    };
+    let (mut list, mut all, mut outarg, mut filter, mut nsid, mut listcols) =
+        (false, false, None, None, None, false);
+    let mut excl = [0u8; 3];
+    while let Some(arg) = a.next()? {
+        let c = match arg {
+            Arg::Short(c) => c,
+            Arg::Long(l) => match l {
+                "json" => 'J',
+                "list" => 'l',
+                "noheadings" => 'n',
+                "output" => 'o',
+                "output-all" => 'A',
+                "persistent" => 'P',
+                "task" => 'p',
+                "filter" => 'Q',
+                "raw" => 'r',
+                "notruncate" => 'u',
+                "nowrap" => 'W',
+                "type" => 't',
+                "tree" => 'T',
+                "list-columns" => 'H',
+                "help" => 'h',
+                "version" => 'V',
+                _ => return Err(cli::unknown(Arg::Long(l))),
+            },
+            Arg::Value(v) => {
+                if nsid.is_none() {
+                    nsid = Some(v);
+                }
+                continue;
+            }
+        };
+        for (i, pair) in [*b"Jr", *b"Pp", *b"lT"].iter().enumerate() {
+            if pair.contains(&(c as u8)) {
+                if excl[i] == 0 {
+                    excl[i] = c as u8;
+                } else if excl[i] != c as u8 {
+                    let long = |c: u8| match c {
+                        b'J' => "json",
+                        b'r' => "raw",
+                        b'P' => "persistent",
+                        b'p' => "task",
+                        b'l' => "list",
+                        _ => "tree",
+                    };
+                    return Err(cli::errx(&cat!(
+                        "mutually exclusive arguments: --",
+                        long(pair[0]),
+                        " --",
+                        long(pair[1])
+                    )));
+                }
+            }
+        }
+        match c {
+            'J' => o.json = true,
+            'l' => list = true,
+            'n' => o.noheadings = true,
+            'o' => outarg = Some(a.value()?),
+            'A' => all = true,
+            'P' => o.persist = true,
+            'p' => o.pid = Some(parse_pid(&a.value()?)?),
+            'Q' => filter = Some(a.value()?),
+            'r' => (o.raw, o.nowrap) = (true, true),
+            'u' => o.notrunc = true,
+            'W' => o.nowrap = true,
+            't' => {
+                let v = a.value()?;
+                match KINDS.iter().position(|k| k.name.as_bytes() == v.as_bytes()) {
+                    Some(i) => o.types |= 1 << i,
+                    None => return Err(cli::errx(&cat!("unknown namespace type: ", v))),
+                }
+            }
+            'T' => {
+                let v = a.optional_value();
+                let v = v.as_ref().map_or(&b"owner"[..], |v| v.as_bytes());
+                let v = v.strip_prefix(b"=").unwrap_or(v);
+                o.tree = match v {
+                    b"owner" => Tree::Owner,
+                    b"parent" => Tree::Parent,
+                    b"process" => Tree::Process,
+                    _ => return Err(cli::errx(&cat!("unknown tree type: ", v))),
+                };
+            }
+            'H' => listcols = true,
+            'h' => return Err(cli::help(HELP)),
+            'V' => return Err(cli::version()),
+            c => return Err(cli::unknown(Arg::Short(c))),
+        }
+    }
+    if listcols {
+        return list_columns(&o);
+    }
+    let is_net = o.types & 1 << NET_KIND != 0;
+    if o.types == 0 {
+        o.types = 0xff;
+    }
+    let mut cols: Vec<u8> = if all { (0..13).collect() } else { Vec::new() };
+    let mut target = None;
+    if let Some(v) = &nsid {
+        if o.pid.is_some() {
+            return Err(cli::errx(b"--task is mutually exclusive with <namespace>"));
+        }
+        target = Some(
+            dec(v.as_bytes())
+                .ok_or_else(|| cli::errx(&cat!("invalid namespace argument: '", v, "'")))?,
+        );
+        if cols.is_empty() {
+            cols = vec![PID, PPID, USER, COMMAND];
+        }
+    }
+    if cols.is_empty() {
+        cols = vec![NS, TYPE, NPROCS, PID, USER];
+        if is_net {
+            cols.extend([NETNSID, NSFS]);
+        }
+        cols.push(COMMAND);
+    }
+    if o.tree == Tree::None && !list && (target.is_some() || !all) {
+        o.tree = Tree::Process;
+    }
+    if let Some(l) = &outarg {
+        let l = l.as_bytes();
+        let rest = match l.strip_prefix(b"+") {
+            Some(r) => r,
+            None => {
+                cols.clear();
+                l
+            }
+        };
+        for name in rest.split(|&b| b == b',') {
+            cols.push(column_id(name)?);
+        }
+    }
+    let nvis = cols.len();
+    let flt = match &filter {
+        Some(q) => Some(Filter::parse(q.as_bytes(), &mut cols)?),
+        None => None,
+    };
+    let mut ls = Ls::default();
+    ls.scan(&o);
+    let need_rel =
+        cols.contains(&PNS) || cols.contains(&ONS) || matches!(o.tree, Tree::Owner | Tree::Parent);
+    ls.relations(need_rel, matches!(o.tree, Tree::Owner | Tree::Parent));
+    if cols.contains(&NETNSID) {
+        ls.netnsids();
+    }
+    let mut tab = Tab::new(&cols, nvis, &o);
+    let mut users = Users::default();
+    let mut sh = Show {
+        cols: &cols,
+        flt: flt.as_ref(),
+        nowrap: o.nowrap,
+        tree: o.tree,
+        users: &mut users,
+        tab: &mut tab,
+    };
+    if let Some(ino) = target {
+        let Some(n) = ls.find(ino) else {
+            return Err(cli::errx(&cat!("not found namespace: ", ino)));
+        };
+        let (kind, mut idx) = (ls.ns[n].kind as usize, Vec::new());
+        for (i, p) in ls.procs.iter().enumerate() {
+            if p.ns[kind] == ino {
+                idx.push(i as u32);
+            }
+        }
+        for i in idx {
+            sh.show_process(&mut ls, n, i);
+        }
+        tab.name = "namespaces";
+    } else {
+        for n in 0..ls.ns.len() {
+            let ns = &ls.ns[n];
+            if o.pid.is_some_and(|p| !ls.has_pid(ns, p)) || (o.persist && ns.nprocs != 0) {
+                continue;
+            }
+            if ns.line == NONE {
+                sh.show_ns(&mut ls, n);
+            }
+        }
+    }
+    let mut out = Out::new();
+    tab.print(&mut out, &o);
+    out.finish()?;
+    Ok(if ls.enotty { 2 } else { 0 })
+}
+
+fn parse_pid(s: &OsStr) -> Res<i32> {
+    let b = s.as_bytes();
+    let fail = |e: Option<Errno>| {
+        let m = cat!("invalid PID argument: '", s, "'");
+        match e {
+            Some(e) => cli::err(&m, e),
+            None => cli::errx(&m),
+        }
+    };
+    let (neg, d) = match b.strip_prefix(b"-") {
+        Some(d) => (true, d),
+        None => (false, b.strip_prefix(b"+").unwrap_or(b)),
+    };
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        return Err(fail(None));
+    }
+    let mut n: i64 = 0;
+    for &c in d {
+        n = n * 10 + (c - b'0') as i64;
+        if n > i32::MAX as i64 + 1 {
+            return Err(fail(Some(Errno::RANGE)));
+        }
+    }
+    let n = if neg { -n } else { n };
+    i32::try_from(n).map_err(|_| fail(Some(Errno::RANGE)))
+}
+
+fn column_id(name: &[u8]) -> Res<u8> {
+    match NAMES
+        .iter()
+        .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
+    {
+        Some(i) => Ok(i as u8),
+        None => Err(cli::errx(&cat!("unknown column: ", name))),
+    }
+}
+
+/// `-H`: the columns as a table of their own.
+fn list_columns(o: &Opts) -> Res<i32> {
+    let cols = [
+        Col {
+            name: "HOLDER",
+            whint: 0,
+            flags: F_RIGHT,
+        },
+        Col {
+            name: "TYPE",
+            whint: 0,
+            flags: 0,
+        },
+        Col {
+            name: "DESCRIPTION",
+            whint: 0,
+            flags: 0,
+        },
+    ];
+    let mut t = Tab::with(cols.to_vec(), 3);
+    t.name = "lsns-columns";
+    for i in 0..13 {
+        t.data.extend_from_slice(NAMES[i].as_bytes());
+        t.end_cell();
+        let ty: &str = if NUMS & 1 << i != 0 {
+            "<integer>"
+        } else {
+            "<string>"
+        };
+        t.data.extend_from_slice(ty.as_bytes());
+        t.end_cell();
+        t.data.extend_from_slice(DESC[i].as_bytes());
+        t.end_cell();
+        t.parent.push(NONE);
+    }
+    let mut out = Out::new();
+    let o = Opts {
+        noheadings: true,
+        ..*o
+    };
+    t.print(&mut out, &o);
+    out.finish()?;
+    Ok(0)
+}
+
+/// Everything found on the system.
+#[derive(Default)]
+struct Ls {
+    procs: Vec<Proc>,
+    ns: Vec<Ns>,
+    /// nsfs mounts: (inode, mount point), sorted by inode.
+    mounts: Vec<(u64, Vec<u8>)>,
+    enotty: bool,
+}
+
+/// Parses an nsfs name `type:[inode]` (a link or a mount root).
+fn nsfs_name(b: &[u8]) -> Option<(u8, u64)> {
+    let p = b.iter().position(|&c| c == b':')?;
+    let kind = KINDS.iter().position(|k| k.name.as_bytes() == &b[..p])?;
+    let d = b[p + 1..].strip_prefix(b"[")?.strip_suffix(b"]")?;
+    Some((kind as u8, dec(d)?))
+}
+
+fn dec(d: &[u8]) -> Option<u64> {
+    if d.is_empty() || d.len() > 19 || !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(d.iter().fold(0, |n, c| n * 10 + (c - b'0') as u64))
+}
+
+fn open(dir: impl AsFd, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
+    openat(
+        dir,
+        OsStr::from_bytes(path),
+        flags | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()
+}
+
+/// Reads up to `buf.len()` bytes of `path` (one read).
+fn read_at(dir: impl AsFd, path: &[u8], buf: &mut [u8]) -> usize {
+    match open(dir, path, OFlags::RDONLY) {
+        Some(f) => rustix::io::read(&f, buf).unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// Every entry of the directory `fd` whose name is a number.
+fn each_number(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
+    let mut buf = [MaybeUninit::uninit(); 4096];
+    let mut d = RawDir::new(fd, &mut buf);
+    while let Some(Ok(e)) = d.next() {
+        let n = e.file_name().to_bytes();
+        if dec(n).is_some() {
+            f(n);
+        }
+    }
+}
+
+impl Ls {
+    /// Reads /proc and /proc/self/mountinfo: processes, their namespaces,
+    /// namespaces held by open fds and by nsfs mounts.
+    fn scan(&mut self, o: &Opts) {
+        let mut extra: Vec<Ns> = Vec::new();
+        if let Some(pfd) = open(CWD, b"/proc", OFlags::RDONLY | OFlags::DIRECTORY) {
+            each_number(&pfd, |name| self.read_proc(&pfd, name, o.types, &mut extra));
+        }
+        self.procs.sort_unstable_by_key(|p| p.pid);
+        for i in 0..self.procs.len() {
+            let pp = self.procs[i].ppid;
+            self.procs[i].parent = self.proc_index(pp as i32).map_or(NONE, |x| x as u32);
+        }
+        let mut cand: Vec<(u64, u8, u32)> = Vec::new();
+        for (i, p) in self.procs.iter().enumerate() {
+            for (k, &ino) in p.ns.iter().enumerate() {
+                if ino != 0 {
+                    cand.push((ino, k as u8, i as u32));
+                }
+            }
+        }
+        cand.sort_by_key(|c| c.0);
+        for c in cand {
+            match self.ns.last_mut() {
+                Some(n) if n.ino == c.0 => n.nprocs += 1,
+                _ => {
+                    let mut n = Ns::new(c.0, c.1, c.2);
+                    n.nprocs = 1;
+                    self.ns.push(n);
+                }
+            }
+        }
+        let data = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
+        for l in data.split(|&b| b == b'\n') {
+            let f: Vec<&[u8]> = l.split(|&b| b == b' ').collect();
+            let Some(sep) = f.iter().skip(6).position(|&x| x == b"-") else {
+                continue;
+            };
+            if f.get(sep + 7) != Some(&&b"nsfs"[..]) {
+                continue;
+            }
+            let (Some((kind, ino)), Some(t)) = (nsfs_name(f[3]), f.get(4)) else {
+                continue;
+            };
+            let t = unescape(t);
+            if o.types & 1 << kind != 0 {
+                let mut n = Ns::new(ino, kind, NONE);
+                n.path = t.clone();
+                extra.push(n);
+            }
+            self.mounts.push((ino, t));
+        }
+        self.mounts.sort_by_key(|m| m.0);
+        self.ns.extend(extra);
+        self.ns.sort_by_key(|n| n.ino);
+        self.ns.dedup_by_key(|n| n.ino);
+    }
+
+    fn read_proc(&mut self, pfd: &OwnedFd, name: &[u8], types: u8, extra: &mut Vec<Ns>) {
+        let Some(d) = open(pfd, name, OFlags::RDONLY | OFlags::DIRECTORY) else {
+            return;
+        };
+        let Ok(st) = fstat(&d) else { return };
+        let mut b = [0u8; 512];
+        let n = read_at(&d, b"stat", &mut b);
+        let b = &b[..n];
+        let (Some(lp), Some(close)) = (
+            b.iter().position(|&c| c == b'('),
+            b.iter().rposition(|&c| c == b')'),
+        ) else {
+            return;
+        };
+        if close < lp {
+            return;
+        }
+        let ppid = b[close + 1..]
+            .split(|&c| c == b' ')
+            .nth(2)
+            .and_then(dec)
+            .unwrap_or(0);
+        let mut p = Proc {
+            pid: dec(name).unwrap_or(0) as u32,
+            ppid: ppid as u32,
+            uid: st.st_uid,
+            ns: [0; 8],
+            comm: b[lp + 1..close].to_vec(),
+            parent: NONE,
+            line: NONE,
+            cmd: None,
+        };
+        for (i, k) in KINDS.iter().enumerate() {
+            if types & 1 << i != 0 {
+                let path = cat!("ns/", k.name);
+                if let Ok(s) = statat(&d, OsStr::from_bytes(&path), AtFlags::empty()) {
+                    p.ns[i] = s.st_ino;
+                }
+            }
+        }
+        if let Some(fdd) = open(&d, b"fd", OFlags::RDONLY | OFlags::DIRECTORY) {
+            each_number(&fdd, |fd| {
+                let mut l = [0u8; 40];
+                if let Ok(n) = readlinkat_raw(&fdd, OsStr::from_bytes(fd), &mut l[..]) {
+                    if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)]) {
+                        if types & 1 << kind != 0 {
+                            let mut x = Ns::new(ino, kind, NONE);
+                            x.path = cat!("/proc/", name, "/fd/", fd);
+                            extra.push(x);
+                        }
+                    }
+                }
+            });
+        }
+        self.procs.push(p);
+    }
+
+    fn proc_index(&self, pid: i32) -> Option<usize> {
+        self.procs
+            .binary_search_by_key(&(pid as u32), |p| p.pid)
+            .ok()
+            .filter(|_| pid >= 0)
+    }
+
+    fn has_pid(&self, ns: &Ns, pid: i32) -> bool {
+        self.proc_index(pid)
+            .is_some_and(|i| self.procs[i].ns[ns.kind as usize] == ns.ino)
+    }
+
+    /// The namespace with inode `ino`.
+    fn find(&self, ino: u64) -> Option<usize> {
+        self.ns.binary_search_by_key(&ino, |n| n.ino).ok()
+    }
+
+    fn open_ns(&mut self, n: usize) -> Option<OwnedFd> {
+        let ns = &mut self.ns[n];
+        if let Some(fd) = ns.fd.take() {
+            return Some(fd);
+        }
+        let path = match self.procs.get(ns.proc as usize) {
+            Some(p) => cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name),
+            None => ns.path.clone(),
+        };
+        open(CWD, &path, OFlags::RDONLY)
+    }
+
+    /// An ns ioctl returning a namespace fd: (its inode, the fd).
+    fn rel_ioctl(&mut self, r: Result<OwnedFd, Errno>, name: &str) -> (u64, Option<OwnedFd>) {
+        match r {
+            Ok(fd) => (fstat(&fd).map_or(0, |s| s.st_ino), Some(fd)),
+            Err(e) => {
+                if e == Errno::NOTTY && !self.enotty {
+                    self.enotty = true;
+                    cli::warnx(&cat!("Unsupported ioctl ", name));
+                }
+                (0, None)
+            }
+        }
+    }
+
+    /// PNS/ONS through NS_GET_PARENT/NS_GET_USERNS: for every namespace
+    /// when `all`, else only for those without processes. Related
+    /// namespaces not seen yet are added (for namespaces without processes,
+    /// or every one when `ghosts`), like util-linux.
+    fn relations(&mut self, all: bool, ghosts: bool) {
+        let sorted = self.ns.len();
+        let mut n = 0;
+        while n < self.ns.len() {
+            let (kind, ino, procless) = (self.ns[n].kind, self.ns[n].ino, self.ns[n].nprocs == 0);
+            if all || procless {
+                if let Some(fd) = self.open_ns(n) {
+                    let mut fds = [None, None];
+                    if kind == USER_KIND || kind == PID_KIND {
+                        (self.ns[n].rel[0], fds[0]) =
+                            self.rel_ioctl(nsioctl::parent(&fd), "NS_GET_PARENT");
+                    }
+                    (self.ns[n].rel[1], fds[1]) =
+                        self.rel_ioctl(nsioctl::userns(&fd), "NS_GET_USERNS");
+                    if procless && kind == USER_KIND {
+                        self.ns[n].uid = nsioctl::owner_uid(&fd).unwrap_or(0);
+                    }
+                    if ghosts || procless {
+                        for (r, f) in fds.into_iter().enumerate() {
+                            let rino = self.ns[n].rel[r];
+                            if rino == 0 || rino == ino {
+                                continue;
+                            }
+                            let known = self.ns[..sorted]
+                                .binary_search_by_key(&rino, |x| x.ino)
+                                .is_ok()
+                                || self.ns[sorted..].iter().any(|x| x.ino == rino);
+                            if !known {
+                                let mut g =
+                                    Ns::new(rino, if r == 0 { kind } else { USER_KIND }, NONE);
+                                g.fd = f;
+                                self.ns.push(g);
+                            }
+                        }
+                    }
+                }
+            }
+            n += 1;
+        }
+        self.ns.sort_by_key(|n| n.ino);
+    }
+
+    /// NETNSID of every net namespace, through RTM_GETNSID.
+    fn netnsids(&mut self) {
+        let Ok(mut nl) = netlink::Route::open() else {
+            return;
+        };
+        for n in 0..self.ns.len() {
+            if self.ns[n].kind != NET_KIND {
+                continue;
+            }
+            let Some(fd) = self.open_ns(n) else { continue };
+            let mut m = vec![0u8; 4]; // struct rtgenmsg, padded
+            netlink::put_attr(
+                &mut m,
+                3,
+                &(rustix::fd::AsRawFd::as_raw_fd(&fd) as u32).to_ne_bytes(),
+            );
+            let mut id = -2;
+            let _ = nl.request(90, 0, &m, |ty, body| {
+                if ty == 88 && body.len() >= 4 {
+                    for (t, d) in netlink::attrs(&body[4..]) {
+                        if t == 1 && d.len() >= 4 {
+                            id = i32::from_ne_bytes([d[0], d[1], d[2], d[3]]);
+                        }
+                    }
+                }
+            });
+            self.ns[n].netnsid = id;
+        }
+    }
+}
+
+/// Undoes mountinfo's octal escapes (`\040`).
+fn unescape(s: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s.get(i..i + 4) {
+            Some([b'\\', a @ b'0'..=b'3', b @ b'0'..=b'7', c @ b'0'..=b'7']) => {
+                v.push((a - b'0') << 6 | (b - b'0') << 3 | (c - b'0'));
+                i += 4;
+            }
+            _ => {
+                v.push(s[i]);
+                i += 1;
+            }
+        }
+    }
+    v
+}
+
+/// uid → user name, from /etc/passwd read once.
+#[derive(Default)]
+struct Users {
+    db: Option<crate::passwd::Db>,
+    cache: Vec<(u32, Vec<u8>)>,
+}
+
+impl Users {
+    fn name(&mut self, uid: u32, v: &mut Vec<u8>) {
+        if let Some(c) = self.cache.iter().find(|c| c.0 == uid) {
+            v.extend_from_slice(&c.1);
+            return;
+        }
+        let db = self
+            .db
+            .get_or_insert_with(|| crate::passwd::Db::load("/etc/passwd"));
+        let n = db.name_of(uid).map_or_else(|| cat!(uid), <[u8]>::to_vec);
+        v.extend_from_slice(&n);
+        self.cache.push((uid, n));
+    }
+}
+
+/// Builds the output lines.
+struct Show<'a> {
+    cols: &'a [u8],
+    flt: Option<&'a Filter>,
+    nowrap: bool,
+    tree: Tree,
+    users: &'a mut Users,
+    tab: &'a mut Tab,
+}
+
+impl Show<'_> {
+    /// Adds the line of namespace `n` (and, in an owner/parent tree, first
+    /// the lines of its ancestors).
+    fn show_ns(&mut self, ls: &mut Ls, n: usize) {
+        ls.ns[n].busy = true;
+        let rel = |ls: &Ls, r: usize| match ls.ns[n].rel[r] {
+            0 => None,
+            ino => ls.find(ino).filter(|&x| x != n),
+        };
+        let (par, own) = (rel(ls, 0), rel(ls, 1));
+        let up = match self.tree {
+            Tree::Owner => own,
+            Tree::Parent => par,
+            _ => None,
+        };
+        let first = if self.tree == Tree::Parent && par.is_none() {
+            own
+        } else {
+            up
+        };
+        if let Some(r) = first {
+            if ls.ns[r].line == NONE && !ls.ns[r].busy {
+                self.show_ns(ls, r);
+            }
+        }
+        let proc = ls.ns[n].proc;
+        let parent = match (self.tree, ls.procs.get(proc as usize)) {
+            (Tree::Process, Some(p)) => ls.procs.get(p.parent as usize).map_or(NONE, |pp| pp.line),
+            _ => up.map_or(NONE, |r| ls.ns[r].line),
+        };
+        if let Some(l) = self.add_line(ls, n, proc, parent) {
+            if matches!(self.tree, Tree::Owner | Tree::Parent) {
+                ls.ns[n].line = l;
+            } else if let Some(p) = ls.procs.get_mut(proc as usize) {
+                p.line = l;
+            }
+        }
+        ls.ns[n].busy = false;
+    }
+
+    /// Adds process `i` of namespace `n` (NSID mode), after its parents in
+    /// the same namespace.
+    fn show_process(&mut self, ls: &mut Ls, n: usize, i: u32) {
+        if ls.procs[i as usize].line != NONE {
+            return;
+        }
+        let (kind, ino) = (ls.ns[n].kind as usize, ls.ns[n].ino);
+        let pp = ls.procs[i as usize].parent;
+        let tree = self.tree == Tree::Process;
+        if tree {
+            if let Some(p) = ls.procs.get(pp as usize) {
+                if p.line == NONE && p.ns[kind] == ino && p.pid < ls.procs[i as usize].pid {
+                    self.show_process(ls, n, pp);
+                }
+            }
+        }
+        let parent = match ls.procs.get(pp as usize) {
+            Some(p) if tree => p.line,
+            _ => NONE,
+        };
+        if let Some(l) = self.add_line(ls, n, i, parent) {
+            ls.procs[i as usize].line = l;
+        }
+    }
+
+    /// Fills one line; drops it again when the filter says no.
+    fn add_line(&mut self, ls: &mut Ls, n: usize, proc: u32, parent: u32) -> Option<u32> {
+        let t = &mut *self.tab;
+        let (cells, data) = (t.cells.len(), t.data.len());
+        let ns = &ls.ns[n];
+        for &c in self.cols {
+            let v = &mut t.data;
+            let p = ls.procs.get(proc as usize);
+            match (c, p) {
+                (NS, _) => num(v, ns.ino),
+                (TYPE, _) => v.extend_from_slice(KINDS[ns.kind as usize].name.as_bytes()),
+                (PATH, Some(p)) => {
+                    v.extend(cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name))
+                }
+                (NPROCS, _) => num(v, ns.nprocs as u64),
+                (PID, Some(p)) => num(v, p.pid as u64),
+                (PPID, Some(p)) => num(v, p.ppid as u64),
+                (COMMAND, Some(_)) => {
+                    let p = &mut ls.procs[proc as usize];
+                    let cmd = p.cmd.get_or_insert_with(|| {
+                        let mut b = vec![0u8; 8192];
+                        let k = read_at(CWD, &cat!("/proc/", p.pid, "/cmdline"), &mut b);
+                        b.truncate(k.saturating_sub(1));
+                        for c in b.iter_mut() {
+                            if *c == 0 {
+                                *c = b' ';
+                            }
+                        }
+                        if b.is_empty() { p.comm.clone() } else { b }
+                    });
+                    v.extend_from_slice(cmd);
+                }
+                (UID, p) => num(v, p.map_or(ns.uid, |p| p.uid) as u64),
+                (USER, p) => self.users.name(p.map_or(ns.uid, |p| p.uid), v),
+                (NETNSID, _) if ns.kind == NET_KIND => match ns.netnsid {
+                    -1 => v.extend_from_slice(b"unassigned"),
+                    id if id >= 0 => num(v, id as u64),
+                    _ => {}
+                },
+                (NSFS, _) => {
+                    let s = ls.mounts.partition_point(|m| m.0 < ns.ino);
+                    let start = v.len();
+                    for (_, t) in ls.mounts[s..].iter().take_while(|m| m.0 == ns.ino) {
+                        let have = v[start..]
+                            .split(|&b| b == b'\n' || b == b',')
+                            .any(|x| x == &t[..]);
+                        if !have {
+                            if v.len() > start {
+                                v.push(if self.nowrap { b',' } else { b'\n' });
+                            }
+                            v.extend_from_slice(t);
+                        }
+                    }
+                }
+                (PNS, _) => num(v, ns.rel[0]),
+                (ONS, _) => num(v, ns.rel[1]),
+                _ => {}
+            }
+            t.end_cell();
+        }
+        let line = t.parent.len() as u32;
+        if let Some(f) = self.flt {
+            if !f.eval(f.root, t, line as usize) {
+                t.cells.truncate(cells);
+                t.data.truncate(data);
+                return None;
+            }
+        }
+        t.parent.push(parent);
+        Some(line)
+    }
+}
+
+fn num(v: &mut Vec<u8>, n: u64) {
+    let mut b = [0u8; 20];
+    v.extend_from_slice(cli::fmt_u64(n, &mut b));
+}
+
+#[derive(Clone, Copy)]
+struct Col {
+    name: &'static str,
+    whint: u8,
+    flags: u8,
+}
+
+/// The output: columns, then lines of cells in one byte arena; each line
+/// may have a parent line (trees).
+struct Tab {
+    cols: Vec<Col>,
+    nvis: usize,
+    data: Vec<u8>,
+    /// End offset of every cell, line after line.
+    cells: Vec<u32>,
+    parent: Vec<u32>,
+    name: &'static str,
+}
+
+impl Tab {
+    fn with(cols: Vec<Col>, nvis: usize) -> Tab {
+        Tab {
+            cols,
+            nvis,
+            data: Vec::new(),
+            cells: Vec::new(),
+            parent: Vec::new(),
+            name: "namespaces",
+        }
+    }
+
+    fn new(ids: &[u8], nvis: usize, o: &Opts) -> Tab {
+        let (tree, notrunc, nowrap) = (o.tree, o.notrunc, o.nowrap);
+        let cols = ids
+            .iter()
+            .map(|&c| {
+                let mut flags = if NUMS & 1 << c != 0 {
+                    F_NUM | F_RIGHT
+                } else {
+                    0
+                };
+                if c == NETNSID {
+                    flags |= F_RIGHT;
+                }
+                if c == NSFS && !nowrap {
+                    flags |= F_WRAP;
+                }
+                if c == COMMAND {
+                    if !notrunc {
+                        flags |= F_TRUNC;
+                    }
+                    if tree == Tree::Process {
+                        flags |= F_TREE;
+                    }
+                }
+                if c == NS && matches!(tree, Tree::Owner | Tree::Parent) {
+                    flags = F_NUM | F_TREE;
+                }
+                Col {
+                    name: NAMES[c as usize],
+                    whint: WHINT[c as usize],
+                    flags,
+                }
+            })
+            .collect();
+        Tab::with(cols, nvis)
+    }
+
+    fn end_cell(&mut self) {
+        self.cells.push(self.data.len() as u32);
+    }
+
+    fn cell(&self, line: usize, c: usize) -> &[u8] {
+        let i = line * self.cols.len() + c;
+        let s = if i == 0 {
+            0
+        } else {
+            self.cells[i - 1] as usize
+        };
+        &self.data[s..self.cells[i] as usize]
+    }
+
+    /// The lines in tree order: (line, depth, tree art).
+    fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
+        let n = self.parent.len();
+        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut roots = Vec::new();
+        for (i, &p) in self.parent.iter().enumerate() {
+            match kids.get_mut(p as usize) {
+                Some(k) if (p as usize) < i => k.push(i),
+                _ => roots.push(i),
+            }
+        }
+        let g: [&str; 4] = if utf8 {
+            ["\u{251c}\u{2500}", "\u{2514}\u{2500}", "\u{2502} ", "  "]
+        } else {
+            ["|-", "`-", "| ", "  "]
+        };
+        let mut out = Vec::with_capacity(n);
+        // Stack of (line, depth, art, prefix for its children), pushed in reverse.
+        let mut st: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = roots
+            .iter()
+            .rev()
+            .map(|&r| (r, 0, Vec::new(), Vec::new()))
+            .collect();
+        while let Some((l, d, art, pre)) = st.pop() {
+            let k = &kids[l];
+            for (j, &c) in k.iter().enumerate().rev() {
+                let last = j + 1 == k.len();
+                let a = cat!(pre, g[last as usize]);
+                let p = cat!(pre, g[2 + last as usize]);
+                st.push((c, d + 1, a, p));
+            }
+            out.push((l, d, art));
+        }
+        out
+    }
+
+    fn print(&self, out: &mut Out, o: &Opts) {
+        let lang = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()))
+            .unwrap_or_default();
+        let l = lang.as_bytes().to_ascii_lowercase();
+        let utf8 = l.windows(5).any(|w| w == b"utf-8") || l.windows(4).any(|w| w == b"utf8");
+        let order = self.order(utf8);
+        let nv = self.nvis;
+        let cols = &self.cols[..nv];
+        if o.json {
+            out.put("{\n   \"").put(self.name).put("\": [\n");
+            if !order.is_empty() {
+                out.put("      {\n");
+            }
+            for (k, &(l, d, _)) in order.iter().enumerate() {
+                let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
+                let ind = 6 + 6 * d;
+                for (c, col) in cols.iter().enumerate() {
+                    if c > 0 {
+                        out.put(",\n");
+                    }
+                    let v = self.cell(l, c);
+                    out.put(&spaces(ind + 3))
+                        .put("\"")
+                        .put(&col.name.to_ascii_lowercase())
+                        .put("\": ");
+                    if v.is_empty() {
+                        out.put("null");
+                    } else if col.flags & F_NUM != 0 {
+                        out.put(v);
+                    } else {
+                        out.put(&json_str(v));
+                    }
+                }
+                if nd > d as isize {
+                    out.put(",\n")
+                        .put(&spaces(ind + 3))
+                        .put("\"children\": [\n")
+                        .put(&spaces(ind + 6))
+                        .put("{\n");
+                    continue;
+                }
+                out.put("\n").put(&spaces(ind)).put("}");
+                let mut cur = d as isize;
+                while cur > nd.max(0) {
+                    let pi = (6 * cur) as usize;
+                    out.put("\n")
+                        .put(&spaces(pi + 3))
+                        .put("]\n")
+                        .put(&spaces(pi))
+                        .put("}");
+                    cur -= 1;
+                }
+                if nd >= 0 {
+                    out.put(",{\n");
+                }
+            }
+            out.put("\n   ]\n}\n");
+            return;
+        }
+        // Encode every shown cell (tree art in front of the tree column).
+        let tree = cols.iter().position(|c| c.flags & F_TREE != 0);
+        let mut enc = Vec::new();
+        let mut ends = Vec::new();
+        for (l, _, art) in &order {
+            for (c, col) in cols.iter().enumerate() {
+                if tree == Some(c) {
+                    encode(&mut enc, art, o.raw, utf8, false);
+                }
+                encode(
+                    &mut enc,
+                    self.cell(*l, c),
+                    o.raw,
+                    utf8,
+                    col.flags & F_WRAP != 0,
+                );
+                ends.push(enc.len());
+            }
+        }
+        let get = |i: usize| &enc[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let mut w = vec![0usize; nv];
+        for (i, e) in ends.iter().enumerate() {
+            let _ = e;
+            for seg in get(i).split(|&b| b == b'\n') {
+                w[i % nv] = w[i % nv].max(width(seg));
+            }
+        }
+        for (c, col) in cols.iter().enumerate() {
+            let min = col.name.len();
+            let hint = col.whint as usize;
+            if w[c] < min {
+                w[c] = min;
+            } else if w[c] < hint && min < hint {
+                w[c] = hint;
+            }
+        }
+        if let (Some(tw), false) = (tty::stdout_columns(), o.raw) {
+            let total = w.iter().sum::<usize>() + nv - 1;
+            if let (true, Some(c)) = (
+                total > tw as usize,
+                cols.iter().position(|c| c.flags & F_TRUNC != 0),
+            ) {
+                w[c] = w[c]
+                    .saturating_sub(total - tw as usize)
+                    .max(cols[c].name.len());
+            }
+        }
+        let row = |out: &mut Out, cells: &mut dyn FnMut(usize) -> Vec<u8>| {
+            for c in 0..nv {
+                let s = cells(c);
+                let last = c + 1 == nv;
+                if o.raw {
+                    out.put(&s[..]).put(if last { "" } else { " " });
+                    continue;
+                }
+                // Cut to the column width (truncated columns only exceed it).
+                let mut s = &s[..];
+                let mut cw = width(s);
+                if cw > w[c] {
+                    let mut k = 0;
+                    let mut seen = 0;
+                    while k < s.len() && (seen < w[c] || s[k] & 0xc0 == 0x80) {
+                        if s[k] & 0xc0 != 0x80 {
+                            seen += 1;
+                        }
+                        k += 1;
+                    }
+                    s = &s[..k];
+                    cw = seen;
+                }
+                let pad = spaces(w[c] - cw);
+                if cols[c].flags & F_RIGHT != 0 {
+                    out.put(&pad).put(s);
+                } else {
+                    out.put(s);
+                    if !last {
+                        out.put(&pad);
+                    }
+                }
+                if !last {
+                    out.put(" ");
+                }
+            }
+            out.put("\n");
+        };
+        if order.is_empty() {
+            return;
+        }
+        if !o.noheadings {
+            row(out, &mut |c| cols[c].name.as_bytes().to_vec());
+        }
+        for k in 0..order.len() {
+            let rows = (0..nv)
+                .map(|c| get(k * nv + c).split(|&b| b == b'\n').count())
+                .max()
+                .unwrap_or(1);
+            for r in 0..rows {
+                row(out, &mut |c| {
+                    get(k * nv + c)
+                        .split(|&b| b == b'\n')
+                        .nth(r)
+                        .unwrap_or(b"")
+                        .to_vec()
+                });
+            }
+        }
+    }
+}
+
+fn spaces(n: usize) -> Vec<u8> {
+    vec![b' '; n]
+}
+
+/// Display width: characters, not bytes.
+fn width(s: &[u8]) -> usize {
+    s.iter().filter(|&&c| c & 0xc0 != 0x80).count()
+}
+
+/// Length of the valid UTF-8 sequence starting `s`, or 0.
+fn utf8_len(s: &[u8]) -> usize {
+    let n = match s[0] {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return 0,
+    };
+    if s.len() >= n && s[1..n].iter().all(|&c| c & 0xc0 == 0x80) {
+        n
+    } else {
+        0
+    }
+}
+
+/// Appends `s` made safe for a terminal like libsmartcols: unprintable
+/// bytes as `\xHH`; in raw output also blanks, `\` and non-ASCII.
+fn encode(v: &mut Vec<u8>, s: &[u8], raw: bool, utf8: bool, wrap: bool) {
+    let mut i = 0;
+    while i < s.len() {
+        let b = s[i];
+        let n = if raw {
+            (b > b' ' && b < 0x7f && b != b'\\') as usize
+        } else if b == b'\n' && wrap || (b >= b' ' && b < 0x7f) {
+            1
+        } else if b >= 0x80 && utf8 {
+            utf8_len(&s[i..])
+        } else {
+            0
+        };
+        if n == 0 {
+            let h = b"0123456789abcdef";
+            v.extend_from_slice(&[b'\\', b'x', h[(b >> 4) as usize], h[(b & 15) as usize]]);
+            i += 1;
+        } else {
+            v.extend_from_slice(&s[i..i + n]);
+            i += n;
+        }
+    }
+}
+
+/// A JSON string literal.
+fn json_str(s: &[u8]) -> Vec<u8> {
+    let mut v = vec![b'"'];
+    for &b in s {
+        match b {
+            b'"' | b'\\' => v.extend_from_slice(&[b'\\', b]),
+            b'\n' => v.extend_from_slice(b"\\n"),
+            b'\t' => v.extend_from_slice(b"\\t"),
+            b'\r' => v.extend_from_slice(b"\\r"),
+            0..=0x1f | 0x7f => {
+                let h = b"0123456789abcdef";
+                v.extend_from_slice(b"\\u00");
+                v.extend_from_slice(&[h[(b >> 4) as usize], h[(b & 15) as usize]]);
+            }
+            _ => v.push(b),
+        }
+    }
+    v.push(b'"');
+    v
+}
+
+/// A `-Q` expression: libsmartcols' filter language without floats.
+struct Filter {
+    nodes: Vec<Node>,
+    root: usize,
+}
+
+enum Val {
+    /// A column (its position in the line), and whether it is a number.
+    Col(usize, bool),
+    /// A literal, and whether it is a number.
+    Lit(Vec<u8>, bool),
+}
+
+enum Node {
+    Or(usize, usize),
+    And(usize, usize),
+    Not(usize),
+    Is(Val),
+    Cmp(u8, Val, Val),
+}
+
+enum Tok {
+    End,
+    LPar,
+    RPar,
+    And,
+    Or,
+    Not,
+    Op(u8),
+    Name,
+    Num,
+    Str(Vec<u8>),
+    Bool(bool),
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    /// Start and end of the last token.
+    at: usize,
+    cols: &'a mut Vec<u8>,
+    nodes: Vec<Node>,
+}
+
+const OPS: [&[u8]; 15] = [
+    b"==", b"!=", b"<=", b">=", b"=~", b"!~", b"<", b">", b"eq", b"ne", b"le", b"ge", b"lt", b"gt",
+    b"",
+];
+/// The comparison of each entry of OPS.
+const OP_CODE: [u8; 14] = [0, 1, 3, 5, 6, 7, 2, 4, 0, 1, 3, 5, 2, 4];
+
+impl Parser<'_> {
+    fn lex(&mut self) -> Result<Tok, usize> {
+        let s = self.s;
+        while self.i < s.len() && s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+        self.at = self.i;
+        let Some(&c) = s.get(self.i) else {
+            return Ok(Tok::End);
+        };
+        let rest = &s[self.i..];
+        let two = rest.get(..2).unwrap_or(b"");
+        let (t, n) = match c {
+            b'(' => (Tok::LPar, 1),
+            b')' => (Tok::RPar, 1),
+            _ if two == b"&&" => (Tok::And, 2),
+            _ if two == b"||" => (Tok::Or, 2),
+            b'=' | b'!' | b'<' | b'>' => match OPS[..8].iter().position(|o| rest.starts_with(o)) {
+                Some(k) => (Tok::Op(OP_CODE[k]), OPS[k].len()),
+                None if c == b'!' => (Tok::Not, 1),
+                None => return Err(self.i),
+            },
+            b'"' | b'\'' => {
+                let mut v = Vec::new();
+                let mut k = 1;
+                loop {
+                    match rest.get(k) {
+                        None => return Err(self.i),
+                        Some(&q) if q == c => break,
+                        Some(b'\\') if k + 1 < rest.len() => {
+                            v.push(rest[k + 1]);
+                            k += 2;
+                        }
+                        Some(&x) => {
+                            v.push(x);
+                            k += 1;
+                        }
+                    }
+                }
+                (Tok::Str(v), k + 1)
+            }
+            b'0'..=b'9' => (
+                Tok::Num,
+                rest.iter().take_while(|c| c.is_ascii_digit()).count(),
+            ),
+            _ if c.is_ascii_alphabetic() || c == b'_' => {
+                let n = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                let w = rest[..n].to_ascii_lowercase();
+                let t = match &w[..] {
+                    b"and" => Tok::And,
+                    b"or" => Tok::Or,
+                    b"not" => Tok::Not,
+                    b"true" => Tok::Bool(true),
+                    b"false" => Tok::Bool(false),
+                    _ => match OPS[8..14].iter().position(|o| *o == &w[..]) {
+                        Some(k) => Tok::Op(OP_CODE[8 + k]),
+                        None => Tok::Name,
+                    },
+                };
+                (t, n)
+            }
+            _ => return Err(self.i),
+        };
+        self.i += n;
+        Ok(t)
+    }
+
+    fn peek(&mut self) -> Result<Tok, usize> {
+        let (i, at) = (self.i, self.at);
+        let t = self.lex();
+        (self.i, self.at) = (i, at);
+        t
+    }
+
+    fn push(&mut self, n: Node) -> Result<usize, usize> {
+        self.nodes.push(n);
+        Ok(self.nodes.len() - 1)
+    }
+
+    fn or(&mut self) -> Result<usize, usize> {
+        let mut a = self.and()?;
+        while let Tok::Or = self.peek()? {
+            self.lex()?;
+            let b = self.and()?;
+            a = self.push(Node::Or(a, b))?;
+        }
+        Ok(a)
+    }
+
+    fn and(&mut self) -> Result<usize, usize> {
+        let mut a = self.unary()?;
+        while let Tok::And = self.peek()? {
+            self.lex()?;
+            let b = self.unary()?;
+            a = self.push(Node::And(a, b))?;
+        }
+        Ok(a)
+    }
+
+    fn unary(&mut self) -> Result<usize, usize> {
+        match self.peek()? {
+            Tok::Not => {
+                self.lex()?;
+                let a = self.unary()?;
+                self.push(Node::Not(a))
+            }
+            Tok::LPar => {
+                self.lex()?;
+                let a = self.or()?;
+                match self.lex()? {
+                    Tok::RPar => Ok(a),
+                    _ => Err(self.at),
+                }
+            }
+            _ => {
+                let a = self.operand()?;
+                match self.peek()? {
+                    Tok::Op(op) => {
+                        self.lex()?;
+                        let b = self.operand()?;
+                        self.push(Node::Cmp(op, a, b))
+                    }
+                    _ => self.push(Node::Is(a)),
+                }
+            }
+        }
+    }
+
+    fn operand(&mut self) -> Result<Val, usize> {
+        let t = self.lex()?;
+        let text = self.s[self.at..self.i].to_vec();
+        Ok(match t {
+            Tok::Name => {
+                let Some(id) = NAMES
+                    .iter()
+                    .position(|n| n.as_bytes().eq_ignore_ascii_case(&text))
+                else {
+                    cli::warnx(&cat!("unknown column: ", text));
+                    return Err(usize::MAX);
+                };
+                let pos = match self.cols.iter().position(|&c| c as usize == id) {
+                    Some(p) => p,
+                    None => {
+                        self.cols.push(id as u8);
+                        self.cols.len() - 1
+                    }
+                };
+                Val::Col(pos, NUMS & 1 << id != 0)
+            }
+            Tok::Num => Val::Lit(text, true),
+            Tok::Str(v) => Val::Lit(v, false),
+            Tok::Bool(b) => Val::Lit(vec![b'0' + b as u8], true),
+            _ => return Err(self.at),
+        })
+    }
+}
+
+impl Filter {
+    fn parse(q: &[u8], cols: &mut Vec<u8>) -> Res<Filter> {
+        let mut p = Parser {
+            s: q,
+            i: 0,
+            at: 0,
+            cols,
+            nodes: Vec::new(),
+        };
+        let r = p.or().and_then(|root| match p.lex()? {
+            Tok::End => Ok(root),
+            _ => Err(p.at),
+        });
+        match r {
+            Ok(root) => Ok(Filter {
+                nodes: p.nodes,
+                root,
+            }),
+            Err(usize::MAX) => Err(cli::errx(b"failed to initialize filter")),
+            Err(at) => {
+                let what = if at >= q.len() {
+                    cat!("unexpected end of expression")
+                } else {
+                    cat!("syntax error at position ", at + 1, " ('", &q[at..], "')")
+                };
+                Err(cli::errx(&cat!("failed to parse \"", q, "\": ", what)))
+            }
+        }
+    }
+
+    fn val<'a>(&'a self, v: &'a Val, t: &'a Tab, line: usize) -> (&'a [u8], bool) {
+        match v {
+            Val::Col(c, n) => (t.cell(line, *c), *n),
+            Val::Lit(s, n) => (s, *n),
+        }
+    }
+
+    fn eval(&self, n: usize, t: &Tab, line: usize) -> bool {
+        match &self.nodes[n] {
+            Node::Or(a, b) => self.eval(*a, t, line) || self.eval(*b, t, line),
+            Node::And(a, b) => self.eval(*a, t, line) && self.eval(*b, t, line),
+            Node::Not(a) => !self.eval(*a, t, line),
+            Node::Is(v) => {
+                let (s, _) = self.val(v, t, line);
+                !s.is_empty() && s != b"0"
+            }
+            Node::Cmp(op, a, b) => {
+                let (x, xn) = self.val(a, t, line);
+                let (y, yn) = self.val(b, t, line);
+                if *op >= 6 {
+                    return re_search(y, x) == (*op == 6);
+                }
+                let ord = match (xn || yn, dec(x), dec(y)) {
+                    (true, Some(p), Some(q)) => p.cmp(&q),
+                    _ => x.cmp(y),
+                };
+                let o = ord as i8; // -1, 0, 1
+                match op {
+                    0 => o == 0,
+                    1 => o != 0,
+                    2 => o < 0,
+                    3 => o <= 0,
+                    4 => o > 0,
+                    _ => o >= 0,
+                }
+            }
+        }
+    }
+}
+
+/// Whether the extended regular expression `re` matches somewhere in `t`:
+/// `. [] [^] * + ? ^ $ |` and `\` escapes (no groups).
+fn re_search(re: &[u8], t: &[u8]) -> bool {
+    let mut start = 0;
+    let mut depth = false;
+    let mut i = 0;
+    while i <= re.len() {
+        match re.get(i) {
+            Some(b'\\') => i += 1,
+            Some(b'[') => depth = true,
+            Some(b']') => depth = false,
+            Some(b'|') if !depth => {
+                if re_alt(&re[start..i], t) {
+                    return true;
+                }
+                start = i + 1;
+            }
+            None => return re_alt(&re[start..], t),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+fn re_alt(re: &[u8], t: &[u8]) -> bool {
+    if let Some(r) = re.strip_prefix(b"^") {
+        return re_here(r, t);
+    }
+    (0..=t.len()).any(|k| re_here(re, &t[k..]))
+}
+
+/// Length of the atom at the start of `re`.
+fn atom_len(re: &[u8]) -> usize {
+    match re[0] {
+        b'\\' if re.len() > 1 => 2,
+        b'[' => {
+            let mut k = 1;
+            if re.get(k) == Some(&b'^') {
+                k += 1;
+            }
+            if re.get(k) == Some(&b']') {
+                k += 1;
+            }
+            match re[k.min(re.len())..].iter().position(|&c| c == b']') {
+                Some(p) => k + p + 1,
+                None => 1,
+            }
+        }
+        _ => 1,
+    }
+}
+
+fn atom_match(a: &[u8], c: u8) -> bool {
+    match a {
+        [b'.'] => true,
+        [b'\\', x] => *x == c,
+        [b'[', cls @ .., b']'] => {
+            let (neg, cls) = match cls.strip_prefix(b"^") {
+                Some(r) => (true, r),
+                None => (false, cls),
+            };
+            let mut hit = false;
+            let mut k = 0;
+            while k < cls.len() {
+                if k + 2 < cls.len() && cls[k + 1] == b'-' {
+                    hit |= cls[k] <= c && c <= cls[k + 2];
+                    k += 3;
+                } else {
+                    hit |= cls[k] == c;
+                    k += 1;
+                }
+            }
+            hit != neg
+        }
+        _ => a.first() == Some(&c),
+    }
+}
+
+fn re_here(re: &[u8], t: &[u8]) -> bool {
+    if re.is_empty() {
+        return true;
+    }
+    if re == b"$" {
+        return t.is_empty();
+    }
+    let n = atom_len(re);
+    let atom = &re[..n];
+    let rest = &re[n..];
+    let (min, max, rest) = match rest.first() {
+        Some(b'*') => (0, usize::MAX, &rest[1..]),
+        Some(b'+') => (1, usize::MAX, &rest[1..]),
+        Some(b'?') => (0, 1, &rest[1..]),
+        _ => (1, 1, rest),
+    };
+    let mut k = 0;
+    while k < max && k < t.len() && atom_match(atom, t[k]) {
+        k += 1;
+    }
+    while k >= min {
+        if re_here(rest, &t[k..]) {
+            return true;
+        }
+        if k == 0 {
+            break;
+        }
+        k -= 1;
+    }
+    false
+}
