@@ -57,25 +57,34 @@ const NETNSID: u8 = 9;
 const NSFS: u8 = 10;
 const PNS: u8 = 11;
 const ONS: u8 = 12;
-const NAMES: [&str; 13] = [
-    "NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS",
-    "PNS", "ONS",
-];
-const DESC: [&str; 13] = [
-    "namespace identifier (inode number)",
-    "kind of namespace",
-    "path to the namespace",
-    "number of processes in the namespace",
-    "lowest PID in the namespace",
-    "PPID of the PID",
-    "command line of the PID",
-    "UID of the PID",
-    "username of the PID",
-    "namespace ID as used by network subsystem",
-    "nsfs mountpoint (usually used network subsystem)",
-    "parent namespace identifier (inode number)",
-    "owner namespace identifier (inode number)",
-];
+const NAMES: &str = "NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS";
+const DESC: &str = "namespace identifier (inode number)
+kind of namespace
+path to the namespace
+number of processes in the namespace
+lowest PID in the namespace
+PPID of the PID
+command line of the PID
+UID of the PID
+username of the PID
+namespace ID as used by network subsystem
+nsfs mountpoint (usually used network subsystem)
+parent namespace identifier (inode number)
+owner namespace identifier (inode number)";
+
+/// Word `i` of `s` split at `sep`.
+fn word(s: &'static str, sep: char, i: usize) -> &'static str {
+    s.split(sep).nth(i).unwrap_or("")
+}
+
+/// The column called `name` (any case).
+fn col_by_name(name: &[u8]) -> Option<u8> {
+    NAMES
+        .split(' ')
+        .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
+        .map(|i| i as u8)
+}
+
 /// libsmartcols width hints.
 const WHINT: [u8; 13] = [10, 5, 0, 5, 5, 5, 0, 0, 0, 0, 0, 10, 10];
 /// Columns that are JSON numbers (and right-aligned).
@@ -339,9 +348,9 @@ pub fn lsns(argv: Argv) -> Res<i32> {
             return Err(cli::errx(&cat!("not found namespace: ", ino)));
         };
         let (kind, mut idx) = (ls.ns[n].kind as usize, Vec::new());
-        for (i, p) in ls.procs.iter().enumerate() {
-            if p.ns[kind] == ino {
-                idx.push(i as u32);
+        for &(_, i) in &ls.pidx {
+            if ls.procs[i as usize].ns[kind] == ino {
+                idx.push(i);
             }
         }
         for i in idx {
@@ -349,7 +358,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
         }
         tab.name = "namespaces";
     } else {
-        for n in 0..ls.ns.len() {
+        for k in 0..ls.nsx.len() {
+            let n = ls.nsx[k].1 as usize;
             let ns = &ls.ns[n];
             if o.pid.is_some_and(|p| !ls.has_pid(ns, p)) || (o.persist && ns.nprocs != 0) {
                 continue;
@@ -393,11 +403,8 @@ fn parse_pid(s: &OsStr) -> Res<i32> {
 }
 
 fn column_id(name: &[u8]) -> Res<u8> {
-    match NAMES
-        .iter()
-        .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
-    {
-        Some(i) => Ok(i as u8),
+    match col_by_name(name) {
+        Some(i) => Ok(i),
         None => Err(cli::errx(&cat!("unknown column: ", name))),
     }
 }
@@ -424,7 +431,7 @@ fn list_columns(o: &Opts) -> Res<i32> {
     let mut t = Tab::with(cols.to_vec(), 3);
     t.name = "lsns-columns";
     for i in 0..13 {
-        t.data.extend_from_slice(NAMES[i].as_bytes());
+        t.data.extend_from_slice(word(NAMES, ' ', i).as_bytes());
         t.end_cell();
         let ty: &str = if NUMS & 1 << i != 0 {
             "<integer>"
@@ -433,7 +440,7 @@ fn list_columns(o: &Opts) -> Res<i32> {
         };
         t.data.extend_from_slice(ty.as_bytes());
         t.end_cell();
-        t.data.extend_from_slice(DESC[i].as_bytes());
+        t.data.extend_from_slice(word(DESC, '\n', i).as_bytes());
         t.end_cell();
         t.parent.push(NONE);
     }
@@ -451,10 +458,64 @@ fn list_columns(o: &Opts) -> Res<i32> {
 #[derive(Default)]
 struct Ls {
     procs: Vec<Proc>,
+    /// (pid, index in procs), sorted.
+    pidx: Vec<(u64, u32)>,
     ns: Vec<Ns>,
-    /// nsfs mounts: (inode, mount point), sorted by inode.
-    mounts: Vec<(u64, Vec<u8>)>,
+    /// (inode, index in ns), sorted: the output order.
+    nsx: Vec<(u64, u32)>,
+    /// nsfs mounts: (inode, index in targets), sorted.
+    mounts: Vec<(u64, u32)>,
+    targets: Vec<Vec<u8>>,
     enotty: bool,
+}
+
+/// Sorts (key, index) pairs (heapsort: one small copy of the code).
+fn hsort(v: &mut [(u64, u32)]) {
+    fn down(v: &mut [(u64, u32)], mut i: usize, n: usize) {
+        loop {
+            let mut c = 2 * i + 1;
+            if c >= n {
+                return;
+            }
+            if c + 1 < n && v[c] < v[c + 1] {
+                c += 1;
+            }
+            if v[i] >= v[c] {
+                return;
+            }
+            v.swap(i, c);
+            i = c;
+        }
+    }
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        down(v, i, n);
+    }
+    for e in (1..n).rev() {
+        v.swap(0, e);
+        down(v, 0, e);
+    }
+}
+
+/// The first position in sorted `v` whose key is not below `key`.
+fn lower(v: &[(u64, u32)], key: u64) -> usize {
+    let (mut lo, mut hi) = (0, v.len());
+    while lo < hi {
+        let m = (lo + hi) / 2;
+        if v[m].0 < key {
+            lo = m + 1;
+        } else {
+            hi = m;
+        }
+    }
+    lo
+}
+
+/// The index stored with `key` in sorted `v`.
+fn find(v: &[(u64, u32)], key: u64) -> Option<usize> {
+    v.get(lower(v, key))
+        .filter(|e| e.0 == key)
+        .map(|e| e.1 as usize)
 }
 
 /// Parses an nsfs name `type:[inode]` (a link or a mount root).
@@ -491,7 +552,7 @@ fn read_at(dir: impl AsFd, path: &[u8], buf: &mut [u8]) -> usize {
 }
 
 /// Every entry of the directory `fd` whose name is a number.
-fn each_number(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
+fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&[u8])) {
     let mut buf = [MaybeUninit::uninit(); 4096];
     let mut d = RawDir::new(fd, &mut buf);
     while let Some(Ok(e)) = d.next() {
@@ -508,42 +569,52 @@ impl Ls {
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         if let Some(pfd) = open(CWD, b"/proc", OFlags::RDONLY | OFlags::DIRECTORY) {
-            each_number(&pfd, |name| self.read_proc(&pfd, name, o.types, &mut extra));
+            each_number(&pfd, &mut |name| {
+                self.read_proc(&pfd, name, o.types, &mut extra)
+            });
         }
-        self.procs.sort_unstable_by_key(|p| p.pid);
-        for i in 0..self.procs.len() {
-            let pp = self.procs[i].ppid;
-            self.procs[i].parent = self.proc_index(pp as i32).map_or(NONE, |x| x as u32);
-        }
-        let mut cand: Vec<(u64, u8, u32)> = Vec::new();
+        let mut cand = Vec::new();
         for (i, p) in self.procs.iter().enumerate() {
+            self.pidx.push((p.pid as u64, i as u32));
             for (k, &ino) in p.ns.iter().enumerate() {
                 if ino != 0 {
-                    cand.push((ino, k as u8, i as u32));
+                    cand.push((ino, (i << 3 | k) as u32));
                 }
             }
         }
-        cand.sort_by_key(|c| c.0);
-        for c in cand {
+        hsort(&mut self.pidx);
+        for i in 0..self.procs.len() {
+            let pp = self.procs[i].ppid as u64;
+            self.procs[i].parent = find(&self.pidx, pp).map_or(NONE, |x| x as u32);
+        }
+        hsort(&mut cand);
+        for (ino, x) in cand {
+            let i = x >> 3;
             match self.ns.last_mut() {
-                Some(n) if n.ino == c.0 => n.nprocs += 1,
+                Some(n) if n.ino == ino => {
+                    n.nprocs += 1;
+                    if self.procs[i as usize].pid < self.procs[n.proc as usize].pid {
+                        n.proc = i;
+                    }
+                }
                 _ => {
-                    let mut n = Ns::new(c.0, c.1, c.2);
+                    let mut n = Ns::new(ino, (x & 7) as u8, i);
                     n.nprocs = 1;
                     self.ns.push(n);
                 }
             }
         }
+        self.index();
         let data = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
         for l in data.split(|&b| b == b'\n') {
-            let f: Vec<&[u8]> = l.split(|&b| b == b' ').collect();
-            let Some(sep) = f.iter().skip(6).position(|&x| x == b"-") else {
+            let mut f = l.split(|&b| b == b' ');
+            let (Some(root), Some(t)) = (f.nth(3), f.next()) else {
                 continue;
             };
-            if f.get(sep + 7) != Some(&&b"nsfs"[..]) {
+            if f.skip_while(|&x| x != b"-").nth(1) != Some(b"nsfs") {
                 continue;
             }
-            let (Some((kind, ino)), Some(t)) = (nsfs_name(f[3]), f.get(4)) else {
+            let Some((kind, ino)) = nsfs_name(root) else {
                 continue;
             };
             let t = unescape(t);
@@ -552,12 +623,30 @@ impl Ls {
                 n.path = t.clone();
                 extra.push(n);
             }
-            self.mounts.push((ino, t));
+            self.mounts.push((ino, self.targets.len() as u32));
+            self.targets.push(t);
         }
-        self.mounts.sort_by_key(|m| m.0);
-        self.ns.extend(extra);
-        self.ns.sort_by_key(|n| n.ino);
-        self.ns.dedup_by_key(|n| n.ino);
+        hsort(&mut self.mounts);
+        let base = self.ns.len();
+        for n in extra {
+            if !self.known(n.ino, base) {
+                self.ns.push(n);
+            }
+        }
+        self.index();
+    }
+
+    /// Rebuilds the sorted index of the namespaces.
+    fn index(&mut self) {
+        self.nsx = (self.ns.iter().enumerate())
+            .map(|(i, n)| (n.ino, i as u32))
+            .collect();
+        hsort(&mut self.nsx);
+    }
+
+    /// Whether namespace `ino` is known: indexed, or added after `base`.
+    fn known(&self, ino: u64, base: usize) -> bool {
+        find(&self.nsx, ino).is_some() || self.ns[base..].iter().any(|x| x.ino == ino)
     }
 
     fn read_proc(&mut self, pfd: &OwnedFd, name: &[u8], types: u8, extra: &mut Vec<Ns>) {
@@ -601,7 +690,7 @@ impl Ls {
             }
         }
         if let Some(fdd) = open(&d, b"fd", OFlags::RDONLY | OFlags::DIRECTORY) {
-            each_number(&fdd, |fd| {
+            each_number(&fdd, &mut |fd| {
                 let mut l = [0u8; 40];
                 if let Ok(n) = readlinkat_raw(&fdd, OsStr::from_bytes(fd), &mut l[..]) {
                     if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)]) {
@@ -617,21 +706,13 @@ impl Ls {
         self.procs.push(p);
     }
 
-    fn proc_index(&self, pid: i32) -> Option<usize> {
-        self.procs
-            .binary_search_by_key(&(pid as u32), |p| p.pid)
-            .ok()
-            .filter(|_| pid >= 0)
-    }
-
     fn has_pid(&self, ns: &Ns, pid: i32) -> bool {
-        self.proc_index(pid)
-            .is_some_and(|i| self.procs[i].ns[ns.kind as usize] == ns.ino)
+        find(&self.pidx, pid as u64).is_some_and(|i| self.procs[i].ns[ns.kind as usize] == ns.ino)
     }
 
     /// The namespace with inode `ino`.
     fn find(&self, ino: u64) -> Option<usize> {
-        self.ns.binary_search_by_key(&ino, |n| n.ino).ok()
+        find(&self.nsx, ino)
     }
 
     fn open_ns(&mut self, n: usize) -> Option<OwnedFd> {
@@ -687,11 +768,7 @@ impl Ls {
                             if rino == 0 || rino == ino {
                                 continue;
                             }
-                            let known = self.ns[..sorted]
-                                .binary_search_by_key(&rino, |x| x.ino)
-                                .is_ok()
-                                || self.ns[sorted..].iter().any(|x| x.ino == rino);
-                            if !known {
+                            if !self.known(rino, sorted) {
                                 let mut g =
                                     Ns::new(rino, if r == 0 { kind } else { USER_KIND }, NONE);
                                 g.fd = f;
@@ -703,7 +780,7 @@ impl Ls {
             }
             n += 1;
         }
-        self.ns.sort_by_key(|n| n.ino);
+        self.index();
     }
 
     /// NETNSID of every net namespace, through RTM_GETNSID.
@@ -893,9 +970,10 @@ impl Show<'_> {
                     _ => {}
                 },
                 (NSFS, _) => {
-                    let s = ls.mounts.partition_point(|m| m.0 < ns.ino);
+                    let s = lower(&ls.mounts, ns.ino);
                     let start = v.len();
-                    for (_, t) in ls.mounts[s..].iter().take_while(|m| m.0 == ns.ino) {
+                    for &(_, t) in ls.mounts[s..].iter().take_while(|m| m.0 == ns.ino) {
+                        let t = &ls.targets[t as usize];
                         let have = v[start..]
                             .split(|&b| b == b'\n' || b == b',')
                             .any(|x| x == &t[..]);
@@ -990,7 +1068,7 @@ impl Tab {
                     flags = F_NUM | F_TREE;
                 }
                 Col {
-                    name: NAMES[c as usize],
+                    name: word(NAMES, ' ', c as usize),
                     whint: WHINT[c as usize],
                     flags,
                 }
@@ -1016,37 +1094,25 @@ impl Tab {
     /// The lines in tree order: (line, depth, tree art).
     fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
         let n = self.parent.len();
-        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut roots = Vec::new();
+        // Children lists; n is the virtual root.
+        let (mut first, mut next, mut last) = (vec![NONE; n + 1], vec![NONE; n], vec![NONE; n + 1]);
         for (i, &p) in self.parent.iter().enumerate() {
-            match kids.get_mut(p as usize) {
-                Some(k) if (p as usize) < i => k.push(i),
-                _ => roots.push(i),
+            let p = if (p as usize) < i { p as usize } else { n };
+            match last[p] {
+                NONE => first[p] = i as u32,
+                l => next[l as usize] = i as u32,
             }
+            last[p] = i as u32;
         }
-        let g: [&str; 4] = if utf8 {
-            ["\u{251c}\u{2500}", "\u{2514}\u{2500}", "\u{2502} ", "  "]
-        } else {
-            ["|-", "`-", "| ", "  "]
+        let mut w = Walk {
+            first,
+            next,
+            utf8,
+            pre: Vec::new(),
+            out: Vec::new(),
         };
-        let mut out = Vec::with_capacity(n);
-        // Stack of (line, depth, art, prefix for its children), pushed in reverse.
-        let mut st: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = roots
-            .iter()
-            .rev()
-            .map(|&r| (r, 0, Vec::new(), Vec::new()))
-            .collect();
-        while let Some((l, d, art, pre)) = st.pop() {
-            let k = &kids[l];
-            for (j, &c) in k.iter().enumerate().rev() {
-                let last = j + 1 == k.len();
-                let a = cat!(pre, g[last as usize]);
-                let p = cat!(pre, g[2 + last as usize]);
-                st.push((c, d + 1, a, p));
-            }
-            out.push((l, d, art));
-        }
-        out
+        w.walk(w.first[n], 0);
+        w.out
     }
 
     fn print(&self, out: &mut Out, o: &Opts) {
@@ -1219,6 +1285,48 @@ impl Tab {
     }
 }
 
+struct Walk {
+    first: Vec<u32>,
+    next: Vec<u32>,
+    utf8: bool,
+    pre: Vec<u8>,
+    out: Vec<(usize, usize, Vec<u8>)>,
+}
+
+impl Walk {
+    /// Tree glyph `i`: branch, last branch, continuation, blank.
+    fn glyph(&self, i: usize) -> &'static [u8] {
+        let (s, e) = if self.utf8 {
+            ([0, 6, 12, 16][i], [6, 12, 16, 18][i])
+        } else {
+            (2 * i, 2 * i + 2)
+        };
+        let g: &'static [u8] = if self.utf8 {
+            "\u{251c}\u{2500}\u{2514}\u{2500}\u{2502}   ".as_bytes()
+        } else {
+            b"|-`-|   "
+        };
+        g.get(s..e).unwrap_or(b"")
+    }
+
+    fn walk(&mut self, mut c: u32, d: usize) {
+        while let Some(&nx) = self.next.get(c as usize) {
+            let last = (nx == NONE) as usize;
+            let mut art = Vec::new();
+            let len = self.pre.len();
+            if d > 0 {
+                art = cat!(self.pre, self.glyph(last));
+                self.pre.extend_from_slice(self.glyph(2 + last));
+            }
+            self.out.push((c as usize, d, art));
+            let f = self.first.get(c as usize).copied().unwrap_or(NONE);
+            self.walk(f, d + 1);
+            self.pre.truncate(len);
+            c = nx;
+        }
+    }
+}
+
 fn spaces(n: usize) -> Vec<u8> {
     vec![b' '; n]
 }
@@ -1334,13 +1442,6 @@ struct Parser<'a> {
     nodes: Vec<Node>,
 }
 
-const OPS: [&[u8]; 15] = [
-    b"==", b"!=", b"<=", b">=", b"=~", b"!~", b"<", b">", b"eq", b"ne", b"le", b"ge", b"lt", b"gt",
-    b"",
-];
-/// The comparison of each entry of OPS.
-const OP_CODE: [u8; 14] = [0, 1, 3, 5, 6, 7, 2, 4, 0, 1, 3, 5, 2, 4];
-
 impl Parser<'_> {
     fn lex(&mut self) -> Result<Tok, usize> {
         let s = self.s;
@@ -1358,10 +1459,17 @@ impl Parser<'_> {
             b')' => (Tok::RPar, 1),
             _ if two == b"&&" => (Tok::And, 2),
             _ if two == b"||" => (Tok::Or, 2),
-            b'=' | b'!' | b'<' | b'>' => match OPS[..8].iter().position(|o| rest.starts_with(o)) {
-                Some(k) => (Tok::Op(OP_CODE[k]), OPS[k].len()),
-                None if c == b'!' => (Tok::Not, 1),
-                None => return Err(self.i),
+            b'=' | b'!' | b'<' | b'>' => match (c, rest.get(1).copied().unwrap_or(0)) {
+                (b'=', b'=') => (Tok::Op(0), 2),
+                (b'!', b'=') => (Tok::Op(1), 2),
+                (b'<', b'=') => (Tok::Op(3), 2),
+                (b'>', b'=') => (Tok::Op(5), 2),
+                (b'=', b'~') => (Tok::Op(6), 2),
+                (b'!', b'~') => (Tok::Op(7), 2),
+                (b'<', _) => (Tok::Op(2), 1),
+                (b'>', _) => (Tok::Op(4), 1),
+                (b'!', _) => (Tok::Not, 1),
+                _ => return Err(self.i),
             },
             b'"' | b'\'' => {
                 let mut v = Vec::new();
@@ -1398,10 +1506,13 @@ impl Parser<'_> {
                     b"not" => Tok::Not,
                     b"true" => Tok::Bool(true),
                     b"false" => Tok::Bool(false),
-                    _ => match OPS[8..14].iter().position(|o| *o == &w[..]) {
-                        Some(k) => Tok::Op(OP_CODE[8 + k]),
-                        None => Tok::Name,
-                    },
+                    b"eq" => Tok::Op(0),
+                    b"ne" => Tok::Op(1),
+                    b"lt" => Tok::Op(2),
+                    b"le" => Tok::Op(3),
+                    b"gt" => Tok::Op(4),
+                    b"ge" => Tok::Op(5),
+                    _ => Tok::Name,
                 };
                 (t, n)
             }
@@ -1477,17 +1588,14 @@ impl Parser<'_> {
         let text = self.s[self.at..self.i].to_vec();
         Ok(match t {
             Tok::Name => {
-                let Some(id) = NAMES
-                    .iter()
-                    .position(|n| n.as_bytes().eq_ignore_ascii_case(&text))
-                else {
+                let Some(id) = col_by_name(&text) else {
                     cli::warnx(&cat!("unknown column: ", text));
                     return Err(usize::MAX);
                 };
-                let pos = match self.cols.iter().position(|&c| c as usize == id) {
+                let pos = match self.cols.iter().position(|&c| c == id) {
                     Some(p) => p,
                     None => {
-                        self.cols.push(id as u8);
+                        self.cols.push(id);
                         self.cols.len() - 1
                     }
                 };
