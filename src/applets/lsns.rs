@@ -98,6 +98,8 @@ const F_TREE: u8 = 8;
 const F_WRAP: u8 = 16;
 
 const NONE: u32 = u32::MAX;
+/// A related namespace the kernel would not tell (ENOTTY).
+const UNKNOWN: u64 = u64::MAX;
 const USER_KIND: u8 = 5;
 const PID_KIND: u8 = 2;
 const NET_KIND: u8 = 1;
@@ -466,6 +468,7 @@ struct Ls {
     /// nsfs mounts: (inode, index in targets), sorted.
     mounts: Vec<(u64, u32)>,
     targets: Vec<Vec<u8>>,
+    types: u8,
     enotty: bool,
 }
 
@@ -568,6 +571,7 @@ impl Ls {
     /// namespaces held by open fds and by nsfs mounts.
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
+        self.types = o.types;
         if let Some(pfd) = open(CWD, b"/proc", OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&pfd, &mut |name| {
                 self.read_proc(&pfd, name, o.types, &mut extra)
@@ -727,7 +731,8 @@ impl Ls {
         open(CWD, &path, OFlags::RDONLY)
     }
 
-    /// An ns ioctl returning a namespace fd: (its inode, the fd).
+    /// An ns ioctl returning a namespace fd: (its inode, the fd); the inode
+    /// is 0 when there is none, UNKNOWN when the ioctl is not supported.
     fn rel_ioctl(&mut self, r: Result<OwnedFd, Errno>, name: &str) -> (u64, Option<OwnedFd>) {
         match r {
             Ok(fd) => (fstat(&fd).map_or(0, |s| s.st_ino), Some(fd)),
@@ -736,7 +741,7 @@ impl Ls {
                     self.enotty = true;
                     cli::warnx(&cat!("Unsupported ioctl ", name));
                 }
-                (0, None)
+                (if e == Errno::NOTTY { UNKNOWN } else { 0 }, None)
             }
         }
     }
@@ -765,12 +770,16 @@ impl Ls {
                     if ghosts || procless {
                         for (r, f) in fds.into_iter().enumerate() {
                             let rino = self.ns[n].rel[r];
-                            if rino == 0 || rino == ino {
+                            let gk = if r == 0 { kind } else { USER_KIND };
+                            if rino == 0
+                                || rino == UNKNOWN
+                                || rino == ino
+                                || self.types & 1 << gk == 0
+                            {
                                 continue;
                             }
                             if !self.known(rino, sorted) {
-                                let mut g =
-                                    Ns::new(rino, if r == 0 { kind } else { USER_KIND }, NONE);
+                                let mut g = Ns::new(rino, gk, NONE);
                                 g.fd = f;
                                 self.ns.push(g);
                             }
@@ -985,8 +994,9 @@ impl Show<'_> {
                         }
                     }
                 }
-                (PNS, _) => num(v, ns.rel[0]),
-                (ONS, _) => num(v, ns.rel[1]),
+                (PNS | ONS, _) if ns.rel[(c - PNS) as usize] != UNKNOWN => {
+                    num(v, ns.rel[(c - PNS) as usize])
+                }
                 _ => {}
             }
             t.end_cell();
