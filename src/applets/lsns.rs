@@ -736,13 +736,15 @@ impl Ls {
     fn rel_ioctl(&mut self, r: Result<OwnedFd, Errno>, name: &str) -> (u64, Option<OwnedFd>) {
         match r {
             Ok(fd) => (fstat(&fd).map_or(0, |s| s.st_ino), Some(fd)),
-            Err(e) => {
-                if e == Errno::NOTTY && !self.enotty {
+            // qemu-user answers ENOTTY or ENOSYS.
+            Err(Errno::NOTTY | Errno::NOSYS) => {
+                if !self.enotty {
                     self.enotty = true;
                     cli::warnx(&cat!("Unsupported ioctl ", name));
                 }
-                (if e == Errno::NOTTY { UNKNOWN } else { 0 }, None)
+                (UNKNOWN, None)
             }
+            Err(_) => (0, None),
         }
     }
 
