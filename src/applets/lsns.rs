@@ -8,10 +8,10 @@ use crate::cli::{self, Arg, Args, Out, Res};
 use crate::netlink;
 use crate::ns::KINDS;
 use crate::sys::{Argv, nsioctl, tty};
-use rustix::fd::{AsFd, OwnedFd};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir, fstat, openat, readlinkat_raw, statat};
 use rustix::io::Errno;
-use std::ffi::OsStr;
+use std::ffi::{CStr, OsStr};
 use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 
@@ -536,18 +536,19 @@ fn dec(d: &[u8]) -> Option<u64> {
     Some(d.iter().fold(0, |n, c| n * 10 + (c - b'0') as u64))
 }
 
-fn open(dir: impl AsFd, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
-    openat(
-        dir,
-        OsStr::from_bytes(path),
-        flags | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .ok()
+/// Opens `path` (NUL-terminated, or a plain name without NUL) under `dir`.
+fn open(dir: BorrowedFd, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
+    let c = cstr(path)?;
+    openat(dir, c, flags | OFlags::CLOEXEC, Mode::empty()).ok()
+}
+
+/// `path` as a C string: must end in its one NUL.
+fn cstr(path: &[u8]) -> Option<&CStr> {
+    CStr::from_bytes_with_nul(path).ok()
 }
 
 /// Reads up to `buf.len()` bytes of `path` (one read).
-fn read_at(dir: impl AsFd, path: &[u8], buf: &mut [u8]) -> usize {
+fn read_at(dir: BorrowedFd, path: &[u8], buf: &mut [u8]) -> usize {
     match open(dir, path, OFlags::RDONLY) {
         Some(f) => rustix::io::read(&f, buf).unwrap_or(0),
         None => 0,
@@ -555,13 +556,13 @@ fn read_at(dir: impl AsFd, path: &[u8], buf: &mut [u8]) -> usize {
 }
 
 /// Every entry of the directory `fd` whose name is a number.
-fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&[u8])) {
+fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&CStr) -> bool) {
     let mut buf = [MaybeUninit::uninit(); 4096];
     let mut d = RawDir::new(fd, &mut buf);
     while let Some(Ok(e)) = d.next() {
-        let n = e.file_name().to_bytes();
-        if dec(n).is_some() {
-            f(n);
+        let n = e.file_name();
+        if dec(n.to_bytes()).is_some() && !f(n) {
+            return;
         }
     }
 }
@@ -572,9 +573,10 @@ impl Ls {
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         self.types = o.types;
-        if let Some(pfd) = open(CWD, b"/proc", OFlags::RDONLY | OFlags::DIRECTORY) {
+        if let Some(pfd) = open(CWD, b"/proc\0", OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&pfd, &mut |name| {
-                self.read_proc(&pfd, name, o.types, &mut extra)
+                self.read_proc(&pfd, name, o.types, &mut extra);
+                true
             });
         }
         let mut cand = Vec::new();
@@ -624,7 +626,7 @@ impl Ls {
             let t = unescape(t);
             if o.types & 1 << kind != 0 {
                 let mut n = Ns::new(ino, kind, NONE);
-                n.path = t.clone();
+                n.path = cat!(t, "\0");
                 extra.push(n);
             }
             self.mounts.push((ino, self.targets.len() as u32));
@@ -653,13 +655,22 @@ impl Ls {
         find(&self.nsx, ino).is_some() || self.ns[base..].iter().any(|x| x.ino == ino)
     }
 
-    fn read_proc(&mut self, pfd: &OwnedFd, name: &[u8], types: u8, extra: &mut Vec<Ns>) {
-        let Some(d) = open(pfd, name, OFlags::RDONLY | OFlags::DIRECTORY) else {
+    fn read_proc(&mut self, pfd: &OwnedFd, cname: &CStr, types: u8, extra: &mut Vec<Ns>) {
+        let name = cname.to_bytes();
+        // Paths relative to /proc: "PID/stat" ... (no fd for the PID dir).
+        let mut path = cat!(name, "/");
+        let base = path.len();
+        let at = |path: &mut Vec<u8>, sub: &str| {
+            path.truncate(base);
+            path.extend_from_slice(sub.as_bytes());
+            path.push(0);
+        };
+        let Ok(st) = statat(pfd, cname, AtFlags::empty()) else {
             return;
         };
-        let Ok(st) = fstat(&d) else { return };
         let mut b = [0u8; 512];
-        let n = read_at(&d, b"stat", &mut b);
+        at(&mut path, "stat");
+        let n = read_at(pfd.as_fd(), &path, &mut b);
         let b = &b[..n];
         let (Some(lp), Some(close)) = (
             b.iter().position(|&c| c == b'('),
@@ -687,23 +698,35 @@ impl Ls {
         };
         for (i, k) in KINDS.iter().enumerate() {
             if types & 1 << i != 0 {
-                let path = cat!("ns/", k.name);
-                if let Ok(s) = statat(&d, OsStr::from_bytes(&path), AtFlags::empty()) {
-                    p.ns[i] = s.st_ino;
+                at(&mut path, "ns/");
+                path.pop();
+                path.extend_from_slice(k.name.as_bytes());
+                path.push(0);
+                // readlink ("mnt:[4026531841]") is cheaper than stat.
+                let mut l = [0u8; 40];
+                let Some(c) = cstr(&path) else { continue };
+                if let Ok(n) = readlinkat_raw(pfd, c, &mut l[..]) {
+                    p.ns[i] = nsfs_name(&l[..n.min(40)]).map_or(0, |x| x.1);
                 }
             }
         }
-        if let Some(fdd) = open(&d, b"fd", OFlags::RDONLY | OFlags::DIRECTORY) {
+        at(&mut path, "fd");
+        if let Some(fdd) = open(pfd.as_fd(), &path, OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&fdd, &mut |fd| {
                 let mut l = [0u8; 40];
-                if let Ok(n) = readlinkat_raw(&fdd, OsStr::from_bytes(fd), &mut l[..]) {
-                    if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)]) {
-                        if types & 1 << kind != 0 {
-                            let mut x = Ns::new(ino, kind, NONE);
-                            x.path = cat!("/proc/", name, "/fd/", fd);
-                            extra.push(x);
+                match readlinkat_raw(&fdd, fd, &mut l[..]) {
+                    Ok(n) => {
+                        if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)]) {
+                            if types & 1 << kind != 0 {
+                                let mut x = Ns::new(ino, kind, NONE);
+                                x.path = cat!("/proc/", name, "/fd/", fd.to_bytes_with_nul());
+                                extra.push(x);
+                            }
                         }
+                        true
                     }
+                    // Not ours to see: neither are the other fds.
+                    Err(e) => e != Errno::ACCESS,
                 }
             });
         }
@@ -725,7 +748,7 @@ impl Ls {
             return Some(fd);
         }
         let path = match self.procs.get(ns.proc as usize) {
-            Some(p) => cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name),
+            Some(p) => cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name, "\0"),
             None => ns.path.clone(),
         };
         open(CWD, &path, OFlags::RDONLY)
@@ -962,7 +985,7 @@ impl Show<'_> {
                     let p = &mut ls.procs[proc as usize];
                     let cmd = p.cmd.get_or_insert_with(|| {
                         let mut b = vec![0u8; 8192];
-                        let k = read_at(CWD, &cat!("/proc/", p.pid, "/cmdline"), &mut b);
+                        let k = read_at(CWD, &cat!("/proc/", p.pid, "/cmdline\0"), &mut b);
                         b.truncate(k.saturating_sub(1));
                         for c in b.iter_mut() {
                             if *c == 0 {
