@@ -716,12 +716,12 @@ impl Ls {
                 let mut l = [0u8; 40];
                 match readlinkat_raw(&fdd, fd, &mut l[..]) {
                     Ok(n) => {
-                        if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)]) {
-                            if types & 1 << kind != 0 {
-                                let mut x = Ns::new(ino, kind, NONE);
-                                x.path = cat!("/proc/", name, "/fd/", fd.to_bytes_with_nul());
-                                extra.push(x);
-                            }
+                        if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)])
+                            && types & 1 << kind != 0
+                        {
+                            let mut x = Ns::new(ino, kind, NONE);
+                            x.path = cat!("/proc/", name, "/fd/", fd.to_bytes_with_nul());
+                            extra.push(x);
                         }
                         true
                     }
@@ -780,8 +780,10 @@ impl Ls {
         let mut n = 0;
         while n < self.ns.len() {
             let (kind, ino, procless) = (self.ns[n].kind, self.ns[n].ino, self.ns[n].nprocs == 0);
-            if all || procless {
-                if let Some(fd) = self.open_ns(n) {
+            if (all || procless)
+                && let Some(fd) = self.open_ns(n)
+            {
+                {
                     let mut fds = [None, None];
                     if kind == USER_KIND || kind == PID_KIND {
                         (self.ns[n].rel[0], fds[0]) =
@@ -919,10 +921,11 @@ impl Show<'_> {
         } else {
             up
         };
-        if let Some(r) = first {
-            if ls.ns[r].line == NONE && !ls.ns[r].busy {
-                self.show_ns(ls, r);
-            }
+        if let Some(r) = first
+            && ls.ns[r].line == NONE
+            && !ls.ns[r].busy
+        {
+            self.show_ns(ls, r);
         }
         let proc = ls.ns[n].proc;
         let parent = match (self.tree, ls.procs.get(proc as usize)) {
@@ -948,12 +951,13 @@ impl Show<'_> {
         let (kind, ino) = (ls.ns[n].kind as usize, ls.ns[n].ino);
         let pp = ls.procs[i as usize].parent;
         let tree = self.tree == Tree::Process;
-        if tree {
-            if let Some(p) = ls.procs.get(pp as usize) {
-                if p.line == NONE && p.ns[kind] == ino && p.pid < ls.procs[i as usize].pid {
-                    self.show_process(ls, n, pp);
-                }
-            }
+        if tree
+            && let Some(p) = ls.procs.get(pp as usize)
+            && p.line == NONE
+            && p.ns[kind] == ino
+            && p.pid < ls.procs[i as usize].pid
+        {
+            self.show_process(ls, n, pp);
         }
         let parent = match ls.procs.get(pp as usize) {
             Some(p) if tree => p.line,
@@ -1027,12 +1031,12 @@ impl Show<'_> {
             t.end_cell();
         }
         let line = t.parent.len() as u32;
-        if let Some(f) = self.flt {
-            if !f.eval(f.root, t, line as usize) {
-                t.cells.truncate(cells);
-                t.data.truncate(data);
-                return None;
-            }
+        if let Some(f) = self.flt
+            && !f.eval(f.root, t, line as usize)
+        {
+            t.cells.truncate(cells);
+            t.data.truncate(data);
+            return None;
         }
         t.parent.push(parent);
         Some(line)
@@ -1394,7 +1398,7 @@ fn encode(v: &mut Vec<u8>, s: &[u8], raw: bool, utf8: bool, wrap: bool) {
         let b = s[i];
         let n = if raw {
             (b > b' ' && b < 0x7f && b != b'\\') as usize
-        } else if b == b'\n' && wrap || (b >= b' ' && b < 0x7f) {
+        } else if b == b'\n' && wrap || (b' '..0x7f).contains(&b) {
             1
         } else if b >= 0x80 && utf8 {
             utf8_len(&s[i..])
