@@ -15,7 +15,7 @@ use std::ffi::{CStr, OsStr};
 use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "
+const HELP: &str = "\
 Usage:
  lsns [options] [<namespace>]
 
