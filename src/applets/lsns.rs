@@ -1657,6 +1657,12 @@ impl Filter {
             cols,
             nodes: Vec::new(),
         };
+        // Parsing and evaluation recurse: bound the depth.
+        if q.len() > 4096 {
+            return Err(cli::errx(&cat!(
+                "failed to parse filter: expression too long"
+            )));
+        }
         let r = p.or().and_then(|root| match p.lex()? {
             Tok::End => Ok(root),
             _ => Err(p.at),
