@@ -1162,89 +1162,95 @@ impl Tab {
         let l = lang.as_bytes().to_ascii_lowercase();
         let utf8 = l.windows(5).any(|w| w == b"utf-8") || l.windows(4).any(|w| w == b"utf8");
         let order = self.order(utf8);
+        if o.json {
+            self.json(out, &order);
+        } else if !order.is_empty() {
+            self.table(out, o, utf8, &order);
+        }
+    }
+
+    fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
+        out.put("{\n   \"").put(self.name).put("\": [\n");
+        if !order.is_empty() {
+            out.put("      {\n");
+        }
+        for (k, &(l, d, _)) in order.iter().enumerate() {
+            let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
+            let ind = 6 + 6 * d;
+            for (c, col) in self.cols[..self.nvis].iter().enumerate() {
+                if c > 0 {
+                    out.put(",\n");
+                }
+                let v = self.cell(l, c);
+                pad(out, ind + 3);
+                out.put("\"");
+                for b in col.name.bytes() {
+                    out.put(&[b.to_ascii_lowercase()]);
+                }
+                out.put("\": ");
+                if v.is_empty() {
+                    out.put("null");
+                } else if col.flags & F_NUM != 0 {
+                    out.put(v);
+                } else {
+                    out.put(&json_str(v));
+                }
+            }
+            if nd > d as isize {
+                out.put(",\n");
+                pad(out, ind + 3);
+                out.put("\"children\": [\n");
+                pad(out, ind + 6);
+                out.put("{\n");
+                continue;
+            }
+            out.put("\n");
+            pad(out, ind);
+            out.put("}");
+            let mut cur = d as isize;
+            while cur > nd.max(0) {
+                let pi = (6 * cur) as usize;
+                out.put("\n");
+                pad(out, pi + 3);
+                out.put("]\n");
+                pad(out, pi);
+                out.put("}");
+                cur -= 1;
+            }
+            if nd >= 0 {
+                out.put(",{\n");
+            }
+        }
+        out.put("\n   ]\n}\n");
+    }
+
+    fn table(&self, out: &mut Out, o: &Opts, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
         let nv = self.nvis;
         let cols = &self.cols[..nv];
-        if o.json {
-            out.put("{\n   \"").put(self.name).put("\": [\n");
-            if !order.is_empty() {
-                out.put("      {\n");
-            }
-            for (k, &(l, d, _)) in order.iter().enumerate() {
-                let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
-                let ind = 6 + 6 * d;
-                for (c, col) in cols.iter().enumerate() {
-                    if c > 0 {
-                        out.put(",\n");
-                    }
-                    let v = self.cell(l, c);
-                    out.put(&spaces(ind + 3))
-                        .put("\"")
-                        .put(&col.name.to_ascii_lowercase())
-                        .put("\": ");
-                    if v.is_empty() {
-                        out.put("null");
-                    } else if col.flags & F_NUM != 0 {
-                        out.put(v);
-                    } else {
-                        out.put(&json_str(v));
-                    }
-                }
-                if nd > d as isize {
-                    out.put(",\n")
-                        .put(&spaces(ind + 3))
-                        .put("\"children\": [\n")
-                        .put(&spaces(ind + 6))
-                        .put("{\n");
-                    continue;
-                }
-                out.put("\n").put(&spaces(ind)).put("}");
-                let mut cur = d as isize;
-                while cur > nd.max(0) {
-                    let pi = (6 * cur) as usize;
-                    out.put("\n")
-                        .put(&spaces(pi + 3))
-                        .put("]\n")
-                        .put(&spaces(pi))
-                        .put("}");
-                    cur -= 1;
-                }
-                if nd >= 0 {
-                    out.put(",{\n");
-                }
-            }
-            out.put("\n   ]\n}\n");
-            return;
-        }
         // Encode every shown cell (tree art in front of the tree column).
-        let tree = cols.iter().position(|c| c.flags & F_TREE != 0);
         let mut enc = Vec::new();
-        let mut ends = Vec::new();
-        for (l, _, art) in &order {
+        let mut ends = vec![0];
+        for (l, _, art) in order {
             for (c, col) in cols.iter().enumerate() {
-                if tree == Some(c) {
+                if col.flags & F_TREE != 0 {
                     encode(&mut enc, art, o.raw, utf8, false);
                 }
-                encode(
-                    &mut enc,
-                    self.cell(*l, c),
-                    o.raw,
-                    utf8,
-                    col.flags & F_WRAP != 0,
-                );
+                let wrap = col.flags & F_WRAP != 0;
+                encode(&mut enc, self.cell(*l, c), o.raw, utf8, wrap);
                 ends.push(enc.len());
             }
         }
-        let get = |i: usize| &enc[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
-        let mut w = vec![0usize; nv];
-        for (i, e) in ends.iter().enumerate() {
-            let _ = e;
+        let get = |i: usize| enc.get(ends[i]..ends[i + 1]).unwrap_or(b"");
+        let mut w = vec![0; nv];
+        for i in 0..ends.len() - 1 {
             for seg in get(i).split(|&b| b == b'\n') {
                 w[i % nv] = w[i % nv].max(width(seg));
             }
         }
+        // libsmartcols: at least the header; the width hint when the data
+        // is at least as wide as the header.
         for (c, col) in cols.iter().enumerate() {
-            let min = col.name.len();
-            let hint = col.whint as usize;
+            let (min, hint) = (col.name.len(), col.whint as usize);
             if w[c] < min {
                 w[c] = min;
             } else if w[c] < hint && min < hint {
@@ -1262,65 +1268,68 @@ impl Tab {
                     .max(cols[c].name.len());
             }
         }
-        let row = |out: &mut Out, cells: &mut dyn FnMut(usize) -> Vec<u8>| {
-            for c in 0..nv {
-                let s = cells(c);
-                let last = c + 1 == nv;
-                if o.raw {
-                    out.put(&s[..]).put(if last { "" } else { " " });
-                    continue;
-                }
-                // Cut to the column width (truncated columns only exceed it).
-                let mut s = &s[..];
-                let mut cw = width(s);
-                if cw > w[c] {
-                    let mut k = 0;
-                    let mut seen = 0;
-                    while k < s.len() && (seen < w[c] || s[k] & 0xc0 == 0x80) {
-                        if s[k] & 0xc0 != 0x80 {
-                            seen += 1;
-                        }
-                        k += 1;
-                    }
-                    s = &s[..k];
-                    cw = seen;
-                }
-                let pad = spaces(w[c] - cw);
-                if cols[c].flags & F_RIGHT != 0 {
-                    out.put(&pad).put(s);
-                } else {
-                    out.put(s);
-                    if !last {
-                        out.put(&pad);
-                    }
-                }
-                if !last {
-                    out.put(" ");
-                }
-            }
-            out.put("\n");
-        };
-        if order.is_empty() {
-            return;
-        }
+        let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name.as_bytes()).collect();
         if !o.noheadings {
-            row(out, &mut |c| cols[c].name.as_bytes().to_vec());
+            self.row(out, o.raw, &w, &cells);
         }
         for k in 0..order.len() {
-            let rows = (0..nv)
-                .map(|c| get(k * nv + c).split(|&b| b == b'\n').count())
-                .max()
-                .unwrap_or(1);
-            for r in 0..rows {
-                row(out, &mut |c| {
-                    get(k * nv + c)
-                        .split(|&b| b == b'\n')
-                        .nth(r)
-                        .unwrap_or(b"")
-                        .to_vec()
-                });
+            for r in 0.. {
+                let mut more = false;
+                for (c, x) in cells.iter_mut().enumerate() {
+                    let mut segs = get(k * nv + c).split(|&b| b == b'\n');
+                    *x = segs.nth(r).unwrap_or(b"");
+                    more |= segs.next().is_some();
+                }
+                self.row(out, o.raw, &w, &cells);
+                if !more {
+                    break;
+                }
             }
         }
+    }
+
+    /// One output row: cells padded (or cut) to the column widths.
+    fn row(&self, out: &mut Out, raw: bool, w: &[usize], cells: &[&[u8]]) {
+        for (c, (&s, col)) in cells.iter().zip(&self.cols).enumerate() {
+            let last = c + 1 == cells.len();
+            let wc = w.get(c).copied().unwrap_or(0);
+            if raw {
+                out.put(s).put(if last { "" } else { " " });
+                continue;
+            }
+            // Cut to the column width (truncated columns only exceed it).
+            let (mut k, mut seen) = (0, 0);
+            while let Some(&b) = s.get(k) {
+                let cont = b & 0xc0 == 0x80;
+                if seen == wc && !cont {
+                    break;
+                }
+                seen += !cont as usize;
+                k += 1;
+            }
+            let s = &s[..k];
+            let right = col.flags & F_RIGHT != 0;
+            if right {
+                pad(out, wc - seen);
+            }
+            out.put(s);
+            if !last {
+                if !right {
+                    pad(out, wc - seen);
+                }
+                out.put(" ");
+            }
+        }
+        out.put("\n");
+    }
+}
+
+/// Writes `n` spaces.
+fn pad(out: &mut Out, mut n: usize) {
+    while n > 0 {
+        let k = n.min(16);
+        out.put(&"                "[..k]);
+        n -= k;
     }
 }
 
@@ -1364,10 +1373,6 @@ impl Walk {
             c = nx;
         }
     }
-}
-
-fn spaces(n: usize) -> Vec<u8> {
-    vec![b' '; n]
 }
 
 /// Display width: characters, not bytes.
