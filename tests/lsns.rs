@@ -47,12 +47,18 @@ impl Pair {
         let child = Child::spawn(in_new_ns(&mut c, CLONE_NEWUTS | CLONE_NEWIPC));
         wait_for(&f);
         let grand = std::fs::read_to_string(&f).unwrap().trim().parse().unwrap();
-        let cmdline = format!("/proc/{}/cmdline", child.pid());
-        for _ in 0..1000 {
-            if std::fs::read(&cmdline).unwrap_or_default() == b"sleep\x00101\x00" {
-                break;
+        // Both must have exec'd sleep before lsns looks at them.
+        for (pid, want) in [
+            (child.pid(), &b"sleep\x00101\x00"[..]),
+            (grand, b"sleep\x00100\x00"),
+        ] {
+            let cmdline = format!("/proc/{pid}/cmdline");
+            for _ in 0..1000 {
+                if std::fs::read(&cmdline).unwrap_or_default() == want {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         Pair {
             child,
