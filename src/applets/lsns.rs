@@ -783,33 +783,27 @@ impl Ls {
             if (all || procless)
                 && let Some(fd) = self.open_ns(n)
             {
-                {
-                    let mut fds = [None, None];
-                    if kind == USER_KIND || kind == PID_KIND {
-                        (self.ns[n].rel[0], fds[0]) =
-                            self.rel_ioctl(nsioctl::parent(&fd), "NS_GET_PARENT");
-                    }
-                    (self.ns[n].rel[1], fds[1]) =
-                        self.rel_ioctl(nsioctl::userns(&fd), "NS_GET_USERNS");
-                    if procless && kind == USER_KIND {
-                        self.ns[n].uid = nsioctl::owner_uid(&fd).unwrap_or(0);
-                    }
-                    if ghosts || procless {
-                        for (r, f) in fds.into_iter().enumerate() {
-                            let rino = self.ns[n].rel[r];
-                            let gk = if r == 0 { kind } else { USER_KIND };
-                            if rino == 0
-                                || rino == UNKNOWN
-                                || rino == ino
-                                || self.types & 1 << gk == 0
-                            {
-                                continue;
-                            }
-                            if !self.known(rino, sorted) {
-                                let mut g = Ns::new(rino, gk, NONE);
-                                g.fd = f;
-                                self.ns.push(g);
-                            }
+                let mut fds = [None, None];
+                if kind == USER_KIND || kind == PID_KIND {
+                    (self.ns[n].rel[0], fds[0]) =
+                        self.rel_ioctl(nsioctl::parent(&fd), "NS_GET_PARENT");
+                }
+                (self.ns[n].rel[1], fds[1]) = self.rel_ioctl(nsioctl::userns(&fd), "NS_GET_USERNS");
+                if procless && kind == USER_KIND {
+                    self.ns[n].uid = nsioctl::owner_uid(&fd).unwrap_or(0);
+                }
+                if ghosts || procless {
+                    for (r, f) in fds.into_iter().enumerate() {
+                        let rino = self.ns[n].rel[r];
+                        let gk = if r == 0 { kind } else { USER_KIND };
+                        if rino == 0 || rino == UNKNOWN || rino == ino || self.types & 1 << gk == 0
+                        {
+                            continue;
+                        }
+                        if !self.known(rino, sorted) {
+                            let mut g = Ns::new(rino, gk, NONE);
+                            g.fd = f;
+                            self.ns.push(g);
                         }
                     }
                 }
