@@ -327,7 +327,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
         Some(q) => Some(Filter::parse(q.as_bytes(), &mut cols)?),
         None => None,
     };
-    let mut ls = Ls::default();
+    // Everything lives until exit: no drop code for it.
+    let mut ls = std::mem::ManuallyDrop::new(Ls::default());
     ls.scan(&o);
     let need_rel =
         cols.contains(&PNS) || cols.contains(&ONS) || matches!(o.tree, Tree::Owner | Tree::Parent);
@@ -335,8 +336,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     if cols.contains(&NETNSID) {
         ls.netnsids();
     }
-    let mut tab = Tab::new(&cols, nvis, &o);
-    let mut users = Users::default();
+    let mut tab = std::mem::ManuallyDrop::new(Tab::new(&cols, nvis, &o));
+    let mut users = std::mem::ManuallyDrop::new(Users::default());
     let mut sh = Show {
         cols: &cols,
         flt: flt.as_ref(),
