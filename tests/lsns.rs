@@ -179,7 +179,10 @@ fn output_modes_match_util_linux() {
         );
         return;
     }
-    if !not_qemu_user("output_modes_match_util_linux", "run the host's lsns") {
+    if !not_qemu_user(
+        "output_modes_match_util_linux",
+        "do the NS_GET ioctls that owner trees and PNS/ONS need",
+    ) {
         return;
     }
     let l = Links::new();
