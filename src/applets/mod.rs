@@ -5,6 +5,7 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod lsns;
 pub mod nsenter;
 pub mod unshare;
 
@@ -23,6 +24,7 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("lsns", lsns::lsns),
     a("nsenter", nsenter::nsenter),
     a("unshare", unshare::unshare),
 ];

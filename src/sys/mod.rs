@@ -9,8 +9,10 @@
 pub mod alloc;
 pub mod entry;
 pub mod nsfd;
+pub mod nsioctl;
 pub mod proc;
 pub mod raw;
+pub mod tty;
 pub mod unshare;
 
 pub use entry::Argv;

@@ -17,6 +17,7 @@ pub const ALL_APPLETS: &[&str] = &[
     "dnsdomainname",
     "domainname",
     "hostname",
+    "lsns",
     "nsenter",
     "unshare",
 ];
