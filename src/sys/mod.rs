@@ -4,8 +4,10 @@
 //! * [`raw`]: `syscall`/`svc 0` entry, errno mapping to [`rustix::io::Errno`].
 //! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
+//! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and their kernel structs.
 
 pub mod entry;
+pub mod ipc;
 pub mod proc;
 pub mod raw;
 
