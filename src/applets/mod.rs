@@ -5,6 +5,8 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod ipcmk;
+pub mod ipcrm;
 
 /// One applet: its name and its entry point.
 pub struct Applet {
@@ -21,6 +23,8 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("ipcmk", ipcmk::ipcmk),
+    a("ipcrm", ipcrm::ipcrm),
 ];
 
 /// Other names an applet answers to (not listed, not installed).

@@ -1,0 +1,470 @@
+//! ipcmk: create SysV shared memory, message queues and semaphore sets and
+//! POSIX shared memory and message queues, like util-linux 2.42's `ipcmk`.
+//!
+//! Unlike util-linux, SysV objects are created with `IPC_EXCL` under a fresh
+//! random key (retried on EEXIST), so an existing object is never reused, and
+//! a failure removes what this run created before it (nothing half-done).
+//! `-s` (POSIX semaphore) is refused: a POSIX semaphore is a file holding a
+//! `sem_t`, whose layout belongs to the C library of the program that uses it,
+//! and glibc and musl give the same word opposite meanings ("shared" vs
+//! "private" futex), so no file nsbox writes works with both.
+
+use crate::cat;
+use crate::cli::{self, Arg, Args, Res};
+use crate::sys::Argv;
+use crate::sys::ipc;
+use rustix::fs::{Mode, OFlags};
+use rustix::io::Errno;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+const HELP: &str = "
+Usage:
+ ipcmk [options]
+
+Create various IPC resources.
+
+Options:
+ -M, --shmem <size>       create shared memory segment of size <size>
+ -m, --posix-shmem <size> create POSIX shared memory segment of size <size>
+ -S, --semaphore <number> create semaphore array with <number> elements
+ -s, --posix-semaphore    create POSIX semaphore (not supported by nsbox)
+ -Q, --queue              create message queue
+ -q, --posix-mqueue       create POSIX message queue
+ -p, --mode <mode>        permission for the resource (default is 0644)
+ -n, --name <name>        name of the POSIX resource
+
+ -h, --help               display this help
+ -V, --version            display version
+
+Arguments:
+ <size> arguments may be followed by the suffixes for
+   GiB, TiB, PiB, EiB, ZiB, and YiB (the \"iB\" is optional)
+
+ -n, --name <name> option is required for POSIX IPC
+";
+
+const SHM: u8 = 1;
+const PSHM: u8 = 2;
+const MSG: u8 = 4;
+const PMSG: u8 = 8;
+const SEM: u8 = 16;
+const PSEM: u8 = 32;
+
+/// An object this run created (removed again if a later one fails).
+enum Made {
+    Shm(i32),
+    Msg(i32),
+    Path(Vec<u8>),
+    Mq(CString),
+}
+
+/// `ipcmk`.
+pub fn ipcmk(argv: Argv) -> Res<i32> {
+    let mut a = Args::new(argv);
+    let (mut ask, mut perm, mut size, mut nsems) = (0u8, 0o644u32, 0u64, 0i32);
+    let mut name: Option<OsString> = None;
+    while let Some(arg) = a.next()? {
+        match arg {
+            Arg::Short('M') | Arg::Long("shmem") => {
+                size = size_arg(&mut a)?;
+                ask |= SHM;
+            }
+            Arg::Short('m') | Arg::Long("posix-shmem") => {
+                size = size_arg(&mut a)?;
+                ask |= PSHM;
+            }
+            Arg::Short('Q') | Arg::Long("queue") => ask |= MSG,
+            Arg::Short('q') | Arg::Long("posix-mqueue") => ask |= PMSG,
+            Arg::Short('S') | Arg::Long("semaphore") => {
+                nsems = strtos32_or_err(&a.value()?, "failed to parse elements")?;
+                ask |= SEM;
+            }
+            Arg::Short('s') | Arg::Long("posix-semaphore") => ask |= PSEM,
+            Arg::Short('p') | Arg::Long("mode") => perm = parse_mode(&a.value()?)?,
+            Arg::Short('n') | Arg::Long("name") => name = Some(a.value()?),
+            Arg::Short('h') | Arg::Long("help") => return Err(cli::help(HELP)),
+            Arg::Short('V') | Arg::Long("version") => return Err(cli::version()),
+            // util-linux ignores operands.
+            Arg::Value(_) => {}
+            other => return Err(cli::unknown(other)),
+        }
+    }
+    if ask == 0 {
+        return Err(cli::usage_err(b"bad usage"));
+    }
+    let name = match name {
+        Some(n) => n.into_vec(),
+        None if ask & (PSHM | PMSG | PSEM) != 0 => {
+            return Err(cli::usage_err(b"name is required for POSIX IPC"));
+        }
+        None => Vec::new(),
+    };
+    if ask & PSEM != 0 {
+        return Err(cli::errx(
+            b"POSIX semaphore is not supported: a sem_t's layout belongs to the C library \
+              (glibc and musl differ); create it with sem_open(3)",
+        ));
+    }
+    let mut made = Vec::new();
+    let mut out = Vec::new();
+    match create(ask, perm, size, nsems, &name, &mut made, &mut out) {
+        Ok(()) => {
+            cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
+            Ok(0)
+        }
+        Err((what, e)) => {
+            for m in made {
+                let _ = match m {
+                    Made::Shm(id) => ipc::shmctl_rmid(id),
+                    Made::Msg(id) => ipc::msgctl_rmid(id),
+                    Made::Path(p) => rustix::fs::unlink(p.as_slice()),
+                    Made::Mq(n) => ipc::mq_unlink(&n),
+                };
+            }
+            Err(cli::err(&cat!("create ", what, " failed"), e))
+        }
+    }
+}
+
+type Fail = (&'static str, Errno);
+
+fn size_arg(a: &mut Args) -> Res<u64> {
+    let v = a.value()?;
+    parse_size(v.as_bytes()).map_err(|e| cli::err(&cat!("failed to parse size: '", v, "'"), e))
+}
+
+/// Creates the requested objects in util-linux's order: shm, pshm, msg,
+/// pmsg, sem.
+fn create(
+    ask: u8,
+    perm: u32,
+    size: u64,
+    nsems: i32,
+    name: &[u8],
+    made: &mut Vec<Made>,
+    out: &mut Vec<u8>,
+) -> Result<(), Fail> {
+    let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
+    if ask & SHM != 0 {
+        let id =
+            fresh(|k| ipc::shmget(k, size as usize, flags)).map_err(|e| ("share memory", e))?;
+        made.push(Made::Shm(id));
+        out.extend(cat!("Shared memory id: ", id, "\n"));
+    }
+    if ask & PSHM != 0 {
+        let what = "POSIX shared memory";
+        let path = shm_path(name, false).map_err(|e| (what, e))?;
+        let mode = Mode::from_raw_mode(perm);
+        let fl = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = match rustix::fs::open(path.as_slice(), fl | OFlags::CREATE | OFlags::EXCL, mode) {
+            Ok(fd) => {
+                made.push(Made::Path(path));
+                Ok(fd)
+            }
+            Err(Errno::EXIST) => rustix::fs::open(path.as_slice(), fl, mode),
+            Err(e) => Err(e),
+        };
+        let fd = fd.map_err(|e| (what, if e == Errno::ISDIR { Errno::INVAL } else { e }))?;
+        rustix::fs::ftruncate(&fd, size).map_err(|e| (what, e))?;
+        out.extend(cat!("POSIX shared memory name: ", name, "\n"));
+    }
+    if ask & MSG != 0 {
+        let id = fresh(|k| ipc::msgget(k, flags)).map_err(|e| ("message queue", e))?;
+        made.push(Made::Msg(id));
+        out.extend(cat!("Message queue id: ", id, "\n"));
+    }
+    if ask & PMSG != 0 {
+        let what = "POSIX message queue";
+        let n = mq_name(name).map_err(|e| (what, e))?;
+        let fl = OFlags::RDWR;
+        match ipc::mq_open(&n, fl | OFlags::CREATE | OFlags::EXCL, perm, None) {
+            Ok(_) => made.push(Made::Mq(n)),
+            Err(Errno::EXIST) => drop(ipc::mq_open(&n, fl, perm, None).map_err(|e| (what, e))?),
+            Err(e) => return Err((what, e)),
+        }
+        out.extend(cat!("POSIX message queue name: ", name, "\n"));
+    }
+    if ask & SEM != 0 {
+        let id = fresh(|k| ipc::semget(k, nsems, flags)).map_err(|e| ("semaphore", e))?;
+        out.extend(cat!("Semaphore id: ", id, "\n"));
+    }
+    Ok(())
+}
+
+/// Calls `get` with fresh random non-zero keys until one is not taken.
+fn fresh(get: impl Fn(i32) -> Result<i32, Errno>) -> Result<i32, Errno> {
+    let mut r = Err(Errno::EXIST);
+    for i in 0..1000u32 {
+        let mut b = [0u8; 4];
+        let key = match rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty()) {
+            Ok(_) => i32::from_ne_bytes(b),
+            // No getrandom (kernel < 3.17): the clock is random enough.
+            Err(_) => {
+                let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+                (t.tv_nsec as u32 ^ (t.tv_sec as u32) << 20 ^ i << 8) as i32
+            }
+        };
+        if key == ipc::IPC_PRIVATE {
+            continue;
+        }
+        r = get(key);
+        if r != Err(Errno::EXIST) {
+            break;
+        }
+    }
+    r
+}
+
+/// glibc's rule for `shm_open`/`sem_open` names: leading slashes dropped,
+/// then a non-empty name without `/`, a file in /dev/shm (`sem.NAME` for
+/// semaphores).
+pub fn shm_path(name: &[u8], sem: bool) -> Result<Vec<u8>, Errno> {
+    let mut n = name;
+    while let [b'/', rest @ ..] = n {
+        n = rest;
+    }
+    if n.is_empty() || n.contains(&b'/') {
+        return Err(Errno::INVAL);
+    }
+    Ok(cat!("/dev/shm/", if sem { "sem." } else { "" }, n))
+}
+
+/// glibc's rule for `mq_open`/`mq_unlink` names: they start with `/`.
+pub fn mq_name(name: &[u8]) -> Result<CString, Errno> {
+    match name.first() {
+        Some(b'/') => CString::new(name).map_err(|_| Errno::INVAL),
+        _ => Err(Errno::INVAL),
+    }
+}
+
+/// C's `strtoul`/`strtoimax` digits: leading white space, a sign, and for
+/// base 0 a `0x` or `0` prefix. Returns (magnitude, negative, overflowed,
+/// rest), or `None` when there are no digits.
+pub fn c_strtou(s: &[u8], mut base: u32) -> Option<(u64, bool, bool, &[u8])> {
+    let mut i = 0;
+    while s.get(i).is_some_and(|c| matches!(c, b' ' | b'\t'..=b'\r')) {
+        i += 1;
+    }
+    let neg = s.get(i) == Some(&b'-');
+    if matches!(s.get(i), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let at = |j: usize| s.get(j).copied().unwrap_or(0);
+    if base == 0 {
+        base = if at(i) != b'0' {
+            10
+        } else if matches!(at(i + 1), b'x' | b'X') && at(i + 2).is_ascii_hexdigit() {
+            i += 2;
+            16
+        } else {
+            8
+        };
+    }
+    let (start, mut v, mut over) = (i, 0u64, false);
+    while let Some(d) = (at(i) as char).to_digit(base) {
+        match v
+            .checked_mul(base as u64)
+            .and_then(|v| v.checked_add(d as u64))
+        {
+            Some(n) => v = n,
+            None => over = true,
+        }
+        i += 1;
+    }
+    (i > start).then(|| (v, neg, over, s.get(i..).unwrap_or(&[])))
+}
+
+/// `strtoul`'s result: a negative number wraps around.
+pub fn apply_sign(v: u64, neg: bool) -> u64 {
+    if neg { v.wrapping_neg() } else { v }
+}
+
+/// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` (with
+/// ERANGE's text when out of range), exit 1.
+pub fn strtos32_or_err(s: &OsStr, what: &str) -> Res<i32> {
+    let msg = cat!(what, ": '", s, "'");
+    match c_strtou(s.as_bytes(), 10) {
+        Some((v, neg, over, rest)) => {
+            let lim = if neg { 1u64 << 31 } else { (1u64 << 31) - 1 };
+            if over || v > lim {
+                Err(cli::err(&msg, Errno::RANGE))
+            } else if !rest.is_empty() {
+                Err(cli::errx(&msg))
+            } else {
+                Ok(apply_sign(v, neg) as i32)
+            }
+        }
+        None => Err(cli::errx(&msg)),
+    }
+}
+
+/// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
+/// (including its "Success" for a bad digit), and at most 07777.
+fn parse_mode(s: &OsStr) -> Res<u32> {
+    match c_strtou(s.as_bytes(), 8) {
+        Some((_, _, true, _)) => Err(cli::err(b"failed to parse mode", Errno::RANGE)),
+        Some((v, neg, _, [])) => match apply_sign(v, neg) {
+            m @ 0..=0o7777 => Ok(m as u32),
+            _ => Err(cli::err(b"failed to parse mode", Errno::RANGE)),
+        },
+        _ => Err(cli::errx(b"failed to parse mode: Success")),
+    }
+}
+
+/// util-linux's `strtosize`: a number (decimal, 0x hex or 0 octal), an
+/// optional decimal fraction, and K/M/G/T/P/E/Z/Y (powers of 1024, `KiB`
+/// alike) or KB/MB/... (powers of 1000). Its rounding quirks are kept.
+fn parse_size(s: &[u8]) -> Result<u64, Errno> {
+    let first = s.iter().find(|c| !matches!(c, b' ' | b'\t'..=b'\r'));
+    if matches!(first, None | Some(b'-')) {
+        return Err(Errno::INVAL);
+    }
+    let (mut x, _, over, mut p) = c_strtou(s, 0).ok_or(Errno::INVAL)?;
+    if over {
+        return Err(Errno::RANGE);
+    }
+    if p.is_empty() {
+        return Ok(x);
+    }
+    let (mut frac, mut zeros) = (0u64, 0u32);
+    let base = loop {
+        let at = |i: usize| p.get(i).copied().unwrap_or(0);
+        match p.len() {
+            3 if at(1) == b'i' && matches!(at(2), b'B' | b'b') => break 1024,
+            2 if matches!(at(1), b'B' | b'b') => break 1000,
+            0 => return Err(Errno::INVAL),
+            1 => break 1024,
+            _ if frac == 0 && at(0) == b'.' => {
+                let mut q = &p[1..];
+                while let [b'0', rest @ ..] = q {
+                    zeros += 1;
+                    q = rest;
+                }
+                p = q;
+                if q.first().is_some_and(u8::is_ascii_digit) {
+                    let (f, _, fover, rest) = c_strtou(q, 10).ok_or(Errno::INVAL)?;
+                    if fover {
+                        return Err(Errno::RANGE);
+                    }
+                    if rest.is_empty() {
+                        return Err(Errno::INVAL);
+                    }
+                    (frac, p) = (f, rest);
+                }
+            }
+            _ => return Err(Errno::INVAL),
+        }
+    };
+    let pwr = match b"KMGTPEZYkmgtpezy"
+        .iter()
+        .position(|&c| Some(&c) == p.first())
+    {
+        Some(i) => i as u32 % 8 + 1,
+        None => return Err(Errno::INVAL),
+    };
+    let scale = |mut v: u64| {
+        for _ in 0..pwr {
+            v = v.checked_mul(base).ok_or(Errno::RANGE)?;
+        }
+        Ok(v)
+    };
+    x = scale(x)?;
+    if frac != 0 {
+        let frac_base = scale(1).unwrap_or(0);
+        let mut div = 10u64;
+        let grow = |div: &mut u64, frac: &mut u64| {
+            if *div <= u64::MAX / 10 {
+                *div *= 10
+            } else {
+                *frac /= 10
+            }
+        };
+        while div < frac {
+            grow(&mut div, &mut frac);
+        }
+        for _ in 0..zeros {
+            grow(&mut div, &mut frac);
+        }
+        let mut poz = 1u64;
+        while frac != 0 {
+            let seg = frac % 10;
+            let seg_div = div.checked_div(poz).unwrap_or(0);
+            frac /= 10;
+            poz = poz.wrapping_mul(10);
+            if let Some(d) = seg_div.checked_div(seg).filter(|&d| d != 0) {
+                x = x.wrapping_add(frac_base / d);
+            }
+        }
+    }
+    Ok(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_like_util_linux() {
+        let ok = [
+            ("5", 5),
+            (" 5", 5),
+            ("+5", 5),
+            ("010", 8),
+            ("0x10", 16),
+            ("0x1K", 1024),
+            ("0x10K", 16384),
+            ("1K", 1024),
+            ("1k", 1024),
+            ("1KiB", 1024),
+            ("1Kib", 1024),
+            ("1kb", 1000),
+            ("2.5KB", 2500),
+            ("1.K", 1024),
+            ("1.00K", 1024),
+            ("1.05K", 1075),
+            ("1.09K", 1117),
+            ("1.999K", 2150),
+            ("1.0001K", 1024),
+            ("0.5K", 512),
+            ("1.5KiB", 1536),
+            ("1.5M", 1572864),
+            ("3.14159M", 3294194),
+            ("1.1KB", 1100),
+            ("1E", 1 << 60),
+        ];
+        for (s, v) in ok {
+            assert_eq!(parse_size(s.as_bytes()), Ok(v), "{s}");
+        }
+        let inval = [
+            "", "10X", "-5", " -5", "1KIB", "1Kx", "1.5", "1B", "1b", "1iB", ".5K", "1,5K",
+            "1.5.K", "1KiBx", "1.0", "1.00", "0.0", "0x", "08", "1.-5K", "1.+5K", "1.0x5K",
+        ];
+        for s in inval {
+            assert_eq!(parse_size(s.as_bytes()), Err(Errno::INVAL), "{s}");
+        }
+        for s in ["99999999999999999999999", "16E", "1Z", "1Y", "1.5y"] {
+            assert_eq!(parse_size(s.as_bytes()), Err(Errno::RANGE), "{s}");
+        }
+    }
+
+    #[test]
+    fn strtoul_prefixes() {
+        assert_eq!(c_strtou(b"0x", 0), Some((0, false, false, &b"x"[..])));
+        assert_eq!(c_strtou(b" -12z", 10), Some((12, true, false, &b"z"[..])));
+        assert_eq!(c_strtou(b"0644", 8), Some((0o644, false, false, &b""[..])));
+        assert_eq!(c_strtou(b"8", 8), None);
+        assert_eq!(c_strtou(b"", 0), None);
+        assert!(c_strtou(b"99999999999999999999", 10).unwrap().2);
+    }
+
+    #[test]
+    fn posix_names() {
+        assert_eq!(shm_path(b"//a", false).unwrap(), b"/dev/shm/a");
+        assert_eq!(shm_path(b"a", true).unwrap(), b"/dev/shm/sem.a");
+        assert_eq!(shm_path(b"/", false), Err(Errno::INVAL));
+        assert_eq!(shm_path(b"a/b", false), Err(Errno::INVAL));
+        assert!(mq_name(b"/q").is_ok());
+        assert_eq!(mq_name(b"q"), Err(Errno::INVAL));
+    }
+}
