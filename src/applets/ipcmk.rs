@@ -44,50 +44,52 @@ Arguments:
  -n, --name <name> option is required for POSIX IPC
 ";
 
-const SHM: u8 = 1;
-const PSHM: u8 = 2;
-const MSG: u8 = 4;
-const PMSG: u8 = 8;
-const SEM: u8 = 16;
-const PSEM: u8 = 32;
-
-/// An object this run created (removed again if a later one fails).
-enum Made {
-    Shm(i32),
-    Msg(i32),
-    Path(Vec<u8>),
-    Mq(CString),
-}
+/// Long options and their letters. The resource letters `MmQqSs` are also
+/// util-linux's creation order (shm, pshm, msg, pmsg, sem, psem).
+const LONGS: [(&str, u8); 10] = [
+    ("shmem", b'M'),
+    ("posix-shmem", b'm'),
+    ("queue", b'Q'),
+    ("posix-mqueue", b'q'),
+    ("semaphore", b'S'),
+    ("posix-semaphore", b's'),
+    ("mode", b'p'),
+    ("name", b'n'),
+    ("help", b'h'),
+    ("version", b'V'),
+];
+const RESOURCES: &[u8] = b"MmQqSs";
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv);
-    let (mut ask, mut perm, mut size, mut nsems) = (0u8, 0o644u32, 0u64, 0i32);
+    let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
     let mut name: Option<OsString> = None;
     while let Some(arg) = a.next()? {
-        match arg {
-            Arg::Short('M') | Arg::Long("shmem") => {
-                size = size_arg(&mut a)?;
-                ask |= SHM;
+        let c = match arg {
+            Arg::Short(c) if c.is_ascii() && b"MmQqSspnhV".contains(&(c as u8)) => c as u8,
+            Arg::Long(l) if LONGS.iter().any(|o| o.0 == l) => {
+                LONGS.iter().find(|o| o.0 == l).map_or(0, |o| o.1)
             }
-            Arg::Short('m') | Arg::Long("posix-shmem") => {
-                size = size_arg(&mut a)?;
-                ask |= PSHM;
-            }
-            Arg::Short('Q') | Arg::Long("queue") => ask |= MSG,
-            Arg::Short('q') | Arg::Long("posix-mqueue") => ask |= PMSG,
-            Arg::Short('S') | Arg::Long("semaphore") => {
-                nsems = strtos32_or_err(&a.value()?, "failed to parse elements")?;
-                ask |= SEM;
-            }
-            Arg::Short('s') | Arg::Long("posix-semaphore") => ask |= PSEM,
-            Arg::Short('p') | Arg::Long("mode") => perm = parse_mode(&a.value()?)?,
-            Arg::Short('n') | Arg::Long("name") => name = Some(a.value()?),
-            Arg::Short('h') | Arg::Long("help") => return Err(cli::help(HELP)),
-            Arg::Short('V') | Arg::Long("version") => return Err(cli::version()),
             // util-linux ignores operands.
-            Arg::Value(_) => {}
+            Arg::Value(_) => continue,
             other => return Err(cli::unknown(other)),
+        };
+        match c {
+            b'M' | b'm' => {
+                let v = a.value()?;
+                size = parse_size(v.as_bytes())
+                    .map_err(|e| cli::err(&cat!("failed to parse size: '", v, "'"), e))?;
+            }
+            b'S' => nsems = strtos32_or_err(&a.value()?, "failed to parse elements")?,
+            b'p' => perm = parse_mode(&a.value()?)?,
+            b'n' => name = Some(a.value()?),
+            b'h' => return Err(cli::help(HELP)),
+            b'V' => return Err(cli::version()),
+            _ => {}
+        }
+        if let Some(i) = RESOURCES.iter().position(|&r| r == c) {
+            ask |= 1 << i;
         }
     }
     if ask == 0 {
@@ -95,122 +97,111 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
     }
     let name = match name {
         Some(n) => n.into_vec(),
-        None if ask & (PSHM | PMSG | PSEM) != 0 => {
+        None if ask & 0b101010 != 0 => {
             return Err(cli::usage_err(b"name is required for POSIX IPC"));
         }
         None => Vec::new(),
     };
-    if ask & PSEM != 0 {
+    if ask & 1 << 5 != 0 {
         return Err(cli::errx(
             b"POSIX semaphore is not supported: a sem_t's layout belongs to the C library \
               (glibc and musl differ); create it with sem_open(3)",
         ));
     }
-    let mut made = Vec::new();
-    let mut out = Vec::new();
-    match create(ask, perm, size, nsems, &name, &mut made, &mut out) {
-        Ok(()) => {
-            cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
-            Ok(0)
-        }
-        Err((what, e)) => {
-            for m in made {
-                let _ = match m {
-                    Made::Shm(id) => ipc::shmctl_rmid(id),
-                    Made::Msg(id) => ipc::msgctl_rmid(id),
-                    Made::Path(p) => rustix::fs::unlink(p.as_slice()),
-                    Made::Mq(n) => ipc::mq_unlink(&n),
-                };
-            }
-            Err(cli::err(&cat!("create ", what, " failed"), e))
-        }
-    }
-}
-
-type Fail = (&'static str, Errno);
-
-fn size_arg(a: &mut Args) -> Res<u64> {
-    let v = a.value()?;
-    parse_size(v.as_bytes()).map_err(|e| cli::err(&cat!("failed to parse size: '", v, "'"), e))
-}
-
-/// Creates the requested objects in util-linux's order: shm, pshm, msg,
-/// pmsg, sem.
-fn create(
-    ask: u8,
-    perm: u32,
-    size: u64,
-    nsems: i32,
-    name: &[u8],
-    made: &mut Vec<Made>,
-    out: &mut Vec<u8>,
-) -> Result<(), Fail> {
+    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
+    let path = shm_path(&name, false);
+    let mq = mq_name(&name);
     let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
-    if ask & SHM != 0 {
-        let id =
-            fresh(|k| ipc::shmget(k, size as usize, flags)).map_err(|e| ("share memory", e))?;
-        made.push(Made::Shm(id));
-        out.extend(cat!("Shared memory id: ", id, "\n"));
-    }
-    if ask & PSHM != 0 {
-        let what = "POSIX shared memory";
-        let path = shm_path(name, false).map_err(|e| (what, e))?;
-        let mode = Mode::from_raw_mode(perm);
-        let fl = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let fd = match rustix::fs::open(path.as_slice(), fl | OFlags::CREATE | OFlags::EXCL, mode) {
-            Ok(fd) => {
-                made.push(Made::Path(path));
-                Ok(fd)
-            }
-            Err(Errno::EXIST) => rustix::fs::open(path.as_slice(), fl, mode),
-            Err(e) => Err(e),
-        };
-        let fd = fd.map_err(|e| (what, if e == Errno::ISDIR { Errno::INVAL } else { e }))?;
-        rustix::fs::ftruncate(&fd, size).map_err(|e| (what, e))?;
-        out.extend(cat!("POSIX shared memory name: ", name, "\n"));
-    }
-    if ask & MSG != 0 {
-        let id = fresh(|k| ipc::msgget(k, flags)).map_err(|e| ("message queue", e))?;
-        made.push(Made::Msg(id));
-        out.extend(cat!("Message queue id: ", id, "\n"));
-    }
-    if ask & PMSG != 0 {
-        let what = "POSIX message queue";
-        let n = mq_name(name).map_err(|e| (what, e))?;
-        let fl = OFlags::RDWR;
-        match ipc::mq_open(&n, fl | OFlags::CREATE | OFlags::EXCL, perm, None) {
-            Ok(_) => made.push(Made::Mq(n)),
-            Err(Errno::EXIST) => drop(ipc::mq_open(&n, fl, perm, None).map_err(|e| (what, e))?),
-            Err(e) => return Err((what, e)),
+    for (i, id) in ids.iter_mut().enumerate() {
+        if ask & 1 << i == 0 {
+            continue;
         }
-        out.extend(cat!("POSIX message queue name: ", name, "\n"));
+        let noun = [
+            "shared memory",
+            "POSIX shared memory",
+            "message queue",
+            "POSIX message queue",
+        ];
+        let noun = noun.get(i).copied().unwrap_or("semaphore");
+        let r = match i {
+            1 => path.clone().and_then(|p| {
+                let fl = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                let open = |fl| rustix::fs::open(p.as_slice(), fl, Mode::from_raw_mode(perm));
+                let fd = match open(fl | OFlags::CREATE | OFlags::EXCL) {
+                    Err(Errno::EXIST) => open(fl),
+                    r => r.inspect(|_| made |= 2),
+                };
+                let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
+                rustix::fs::ftruncate(&fd, size)
+            }),
+            3 => mq.clone().and_then(|n| {
+                match ipc::mq_open(&n, OFlags::RDWR | OFlags::CREATE | OFlags::EXCL, perm, None) {
+                    Err(Errno::EXIST) => ipc::mq_open(&n, OFlags::RDWR, perm, None).map(drop),
+                    r => r.map(|_| made |= 8),
+                }
+            }),
+            _ => fresh(i, size as usize, nsems, flags).map(|v| {
+                *id = v;
+                made |= 1 << i;
+            }),
+        };
+        if let Err(e) = r {
+            // Nothing half-done: remove what this run created.
+            for (j, &id) in ids.iter().enumerate() {
+                if made & 1 << j != 0 {
+                    let _ = match j {
+                        1 => path
+                            .as_ref()
+                            .map_or(Ok(()), |p| rustix::fs::unlink(p.as_slice())),
+                        3 => mq.as_ref().map_or(Ok(()), |n| ipc::mq_unlink(n)),
+                        _ => ipc::rmid(kind(j), id),
+                    };
+                }
+            }
+            let noun = if i == 0 { "share memory" } else { noun };
+            return Err(cli::err(&cat!("create ", noun, " failed"), e));
+        }
+        let line = if i % 2 == 0 {
+            cat!(noun, " id: ", *id)
+        } else {
+            cat!(noun, " name: ", name)
+        };
+        out.extend(line.first().map(u8::to_ascii_uppercase));
+        out.extend(line.get(1..).unwrap_or(&[]));
+        out.push(b'\n');
     }
-    if ask & SEM != 0 {
-        let id = fresh(|k| ipc::semget(k, nsems, flags)).map_err(|e| ("semaphore", e))?;
-        out.extend(cat!("Semaphore id: ", id, "\n"));
-    }
-    Ok(())
+    cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
+    Ok(0)
 }
 
-/// Calls `get` with fresh random non-zero keys until one is not taken.
-fn fresh(get: impl Fn(i32) -> Result<i32, Errno>) -> Result<i32, Errno> {
+/// The `sys::ipc` kind of SysV resource `i` (0 shm, 2 msg, 4 sem).
+fn kind(i: usize) -> usize {
+    match i {
+        0 => ipc::KIND_SHM,
+        2 => ipc::KIND_MSG,
+        _ => ipc::KIND_SEM,
+    }
+}
+
+/// Creates SysV resource `i` under fresh random non-zero keys until one is
+/// not taken.
+fn fresh(i: usize, size: usize, nsems: i32, flags: i32) -> Result<i32, Errno> {
+    let n = if i == 4 { nsems as usize } else { size };
     let mut r = Err(Errno::EXIST);
-    for i in 0..1000u32 {
+    for t in 0..1000u32 {
         let mut b = [0u8; 4];
         let key = match rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty()) {
             Ok(_) => i32::from_ne_bytes(b),
-            // No getrandom (kernel < 3.17): the clock is random enough.
-            Err(_) => {
-                let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-                (t.tv_nsec as u32 ^ (t.tv_sec as u32) << 20 ^ i << 8) as i32
-            }
+            // No getrandom (kernel < 3.17): vary with the pid and the attempt.
+            Err(_) => (rustix::process::getpid().as_raw_nonzero().get() as u32)
+                .wrapping_mul(0x9e37_79b9)
+                .wrapping_add(t << 7) as i32,
         };
-        if key == ipc::IPC_PRIVATE {
-            continue;
-        }
-        r = get(key);
-        if r != Err(Errno::EXIST) {
-            break;
+        if key != ipc::IPC_PRIVATE {
+            r = ipc::get(kind(i), key, n, flags);
+            if r != Err(Errno::EXIST) {
+                break;
+            }
         }
     }
     r

@@ -42,19 +42,35 @@ Options:
  -V, --version              display version
 ";
 
-/// Object classes, in `-a`'s order; SysV ones are even.
-const SHM: u8 = 0;
-const PSHM: u8 = 1;
-const SEM: u8 = 2;
-const PSEM: u8 = 3;
-const MSG: u8 = 4;
-const PMSG: u8 = 5;
+/// Object classes, in `-a`'s order (`shm pshm sem psem msg pmsg`): even
+/// ones are SysV (`class / 2` is the `sys::ipc` kind), odd ones POSIX.
 const CLASSES: [&str; 6] = ["shm", "pshm", "sem", "psem", "msg", "pmsg"];
+const PSHM: usize = 1;
+const PSEM: usize = 3;
+const PMSG: usize = 5;
 
-fn noun(k: u8) -> &'static str {
-    match k {
-        SHM | PSHM => "shared memory",
-        SEM | PSEM => "semaphore",
+/// Long options and the letters they stand for (1, 3, 5: POSIX classes).
+const LONGS: [(&str, u8); 13] = [
+    ("shmem-id", b'm'),
+    ("shmem-key", b'M'),
+    ("queue-id", b'q'),
+    ("queue-key", b'Q'),
+    ("semaphore-id", b's'),
+    ("semaphore-key", b'S'),
+    ("posix-shmem", 1),
+    ("posix-semaphore", 3),
+    ("posix-mqueue", 5),
+    ("all", b'a'),
+    ("verbose", b'v'),
+    ("help", b'h'),
+    ("version", b'V'),
+];
+
+fn noun(class: usize) -> &'static str {
+    match class {
+        0 => "shared memory segment",
+        PSHM => "shared memory",
+        2 | PSEM => "semaphore",
         _ => "message queue",
     }
 }
@@ -69,29 +85,31 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
         return Err(cli::usage_err(b"bad usage"));
     }
     let mut rest = argv.clone();
-    let legacy = match rest.next().map(OsStr::as_bytes) {
-        Some(b"shm") => SHM,
-        Some(b"msg") => MSG,
-        Some(b"sem") => SEM,
-        _ => return modern(argv),
+    let first = rest.next().map_or(&b""[..], OsStr::as_bytes);
+    let Some(class) = CLASSES
+        .iter()
+        .position(|c| c.as_bytes() == first)
+        .filter(|c| c % 2 == 0)
+    else {
+        return modern(argv);
     };
+    // The legacy form: ipcrm shm|msg|sem ID...
     if rest.remaining() == 0 {
         return Err(cli::usage_err(b"not enough arguments"));
     }
     let mut failed = false;
     for s in rest {
-        // strtoul(s, &end, 10) with an empty remainder ("" is id 0).
-        match c_strtou(s.as_bytes(), 10) {
-            Some((v, neg, false, [])) => {
-                let id = apply_sign(v, neg) as i32;
-                failed |= remove_id(legacy, false, id, false)?;
-            }
-            None if s.is_empty() => failed |= remove_id(legacy, false, 0, false)?,
+        // strtoul(s, &end, 10) and nothing after it ("" is id 0).
+        let id = match c_strtou(s.as_bytes(), 10) {
+            Some((v, neg, false, [])) => apply_sign(v, neg) as i32,
+            None if s.is_empty() => 0,
             _ => {
                 cli::warnx(&cat!("invalid id: ", s));
                 failed = true;
+                continue;
             }
-        }
+        };
+        failed |= remove_id(class, false, id, false)?;
     }
     if failed {
         return Err(cli::Exit(1));
@@ -105,43 +123,24 @@ fn modern(argv: Argv) -> Res<i32> {
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
         let c = match arg {
-            Arg::Short(c) if "mMqQsSavhV".contains(c) => c,
-            Arg::Long("shmem-id") => 'm',
-            Arg::Long("shmem-key") => 'M',
-            Arg::Long("queue-id") => 'q',
-            Arg::Long("queue-key") => 'Q',
-            Arg::Long("semaphore-id") => 's',
-            Arg::Long("semaphore-key") => 'S',
-            Arg::Long("posix-shmem") => '1',
-            Arg::Long("posix-semaphore") => '3',
-            Arg::Long("posix-mqueue") => '5',
-            Arg::Long("all") => 'a',
-            Arg::Long("verbose") => 'v',
-            Arg::Long("help") => 'h',
-            Arg::Long("version") => 'V',
+            Arg::Short(c) if c.is_ascii() && b"mMqQsSavhV".contains(&(c as u8)) => c as u8,
+            Arg::Long(l) if LONGS.iter().any(|o| o.0 == l) => {
+                LONGS.iter().find(|o| o.0 == l).map_or(0, |o| o.1)
+            }
             Arg::Value(v) => {
                 extra.get_or_insert(v);
                 continue;
             }
             other => return Err(cli::unknown(other)),
         };
-        let k = match c {
-            'm' | 'M' => SHM,
-            's' | 'S' => SEM,
-            'q' | 'Q' => MSG,
-            _ => c as u8 - b'0',
+        let class = match c | 0x20 {
+            b'm' => 0,
+            b's' => 2,
+            b'q' => 4,
+            _ => c as usize,
         };
         match c {
-            'm' | 'q' | 's' => {
-                let id = strtos32_or_err(&a.value()?, "failed to parse argument")?;
-                failed |= remove_id(k, false, id, verbose)?;
-            }
-            'M' | 'Q' | 'S' => match key_to_id(k, &a.value()?)? {
-                Some(id) => failed |= remove_id(k, true, id, verbose)?,
-                None => failed = true,
-            },
-            '1' | '3' | '5' => failed |= remove_name(k, a.value()?.as_bytes(), verbose)?,
-            'a' => {
+            b'a' => {
                 all = match a.optional_value() {
                     None => 0x3f,
                     Some(v) => match CLASSES.iter().position(|c| c.as_bytes() == v.as_bytes()) {
@@ -150,9 +149,23 @@ fn modern(argv: Argv) -> Res<i32> {
                     },
                 }
             }
-            'v' => verbose = true,
-            'h' => return Err(cli::help(HELP)),
-            _ => return Err(cli::version()),
+            b'v' => verbose = true,
+            b'h' => return Err(cli::help(HELP)),
+            b'V' => return Err(cli::version()),
+            _ => {
+                let v = a.value()?;
+                failed |= match c {
+                    b'm' | b'q' | b's' => {
+                        let id = strtos32_or_err(&v, "failed to parse argument")?;
+                        remove_id(class, false, id, verbose)?
+                    }
+                    b'M' | b'Q' | b'S' => match key_to_id(class, &v)? {
+                        Some(id) => remove_id(class, true, id, verbose)?,
+                        None => true,
+                    },
+                    _ => remove_name(class, v.as_bytes(), verbose)?,
+                };
+            }
         }
     }
     if all != 0 {
@@ -164,23 +177,19 @@ fn modern(argv: Argv) -> Res<i32> {
     Ok(failed as i32)
 }
 
-/// IPC_RMID on SysV object `id` of class `k`; warns and returns true when
-/// it fails the way util-linux reports per object.
-fn remove_id(k: u8, iskey: bool, id: i32, verbose: bool) -> Res<bool> {
+/// Warns `WHAT id (X)` or `WHAT key (X)`; true (a failure).
+fn warn_obj(what: &str, iskey: bool, x: &[u8]) -> bool {
+    cli::warnx(&cat!(what, if iskey { "key (" } else { "id (" }, x, ")"));
+    true
+}
+
+/// IPC_RMID on SysV object `id`; a failure util-linux reports per object
+/// is a warning and `true`.
+fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> Res<bool> {
     if verbose {
-        let what = if k == SHM {
-            "shared memory segment"
-        } else {
-            noun(k)
-        };
-        say(&cat!("removing ", what, " id `", id, "'\n"));
+        say(&cat!("removing ", noun(class), " id `", id, "'\n"));
     }
-    let r = match k {
-        SHM => ipc::shmctl_rmid(id),
-        SEM => ipc::semctl_rmid(id),
-        _ => ipc::msgctl_rmid(id),
-    };
-    let what = match r {
+    let what = match ipc::rmid(class / 2, id) {
         Ok(()) => return Ok(false),
         Err(Errno::ACCESS | Errno::PERM) => "permission denied for ",
         Err(Errno::INVAL) => "invalid ",
@@ -192,47 +201,38 @@ fn remove_id(k: u8, iskey: bool, id: i32, verbose: bool) -> Res<bool> {
             ));
         }
     };
-    cli::warnx(&cat!(what, if iskey { "key" } else { "id" }, " (", id, ")"));
-    Ok(true)
+    Ok(warn_obj(what, iskey, &cat!(id)))
 }
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
-fn key_to_id(k: u8, s: &OsStr) -> Res<Option<i32>> {
+fn key_to_id(class: usize, s: &OsStr) -> Res<Option<i32>> {
     let msg = cat!("failed to parse argument: '", s, "'");
     let key = match c_strtou(s.as_bytes(), 0) {
         Some((_, _, true, _)) => return Err(cli::err(&msg, Errno::RANGE)),
         Some((v, neg, _, [])) => apply_sign(v, neg) as i32,
         _ => return Err(cli::errx(&msg)),
     };
-    if key == ipc::IPC_PRIVATE {
-        cli::warnx(&cat!("illegal key (", s, ")"));
-        return Ok(None);
-    }
-    let r = match k {
-        SHM => ipc::shmget(key, 0, 0),
-        SEM => ipc::semget(key, 0, 0),
-        _ => ipc::msgget(key, 0),
-    };
-    let what = match r {
+    let what = match ipc::get(class / 2, key, 0, 0) {
+        _ if key == ipc::IPC_PRIVATE => "illegal ",
         Ok(id) => return Ok(Some(id)),
-        Err(Errno::ACCESS) => "permission denied for key",
-        Err(Errno::IDRM) => "already removed key",
-        Err(Errno::NOENT) => "invalid key",
+        Err(Errno::ACCESS) => "permission denied for ",
+        Err(Errno::IDRM) => "already removed ",
+        Err(Errno::NOENT) => "invalid ",
         Err(e) => return Err(cli::err(b"key failed", e)),
     };
-    cli::warnx(&cat!(what, " (", s, ")"));
+    warn_obj(what, true, s.as_bytes());
     Ok(None)
 }
 
 /// shm_unlink / mq_unlink / sem_unlink of `name`.
-fn remove_name(k: u8, name: &[u8], verbose: bool) -> Res<bool> {
+fn remove_name(class: usize, name: &[u8], verbose: bool) -> Res<bool> {
     if verbose {
-        say(&cat!("removing POSIX ", noun(k), " `", name, "'\n"));
+        say(&cat!("removing POSIX ", noun(class), " `", name, "'\n"));
     }
-    let r = match k {
+    let r = match class {
         PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(&n)),
-        _ => shm_path(name, k == PSEM).and_then(|p| rustix::fs::unlink(p.as_slice())),
+        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(p.as_slice())),
     };
     let (a, b) = match r {
         Ok(()) => return Ok(false),
@@ -246,86 +246,77 @@ fn remove_name(k: u8, name: &[u8], verbose: bool) -> Res<bool> {
 }
 
 /// `-a`: removes every object of the classes in `mask`, in util-linux's
-/// order (shm, pshm, sem, psem, msg, pmsg).
+/// order.
 fn remove_all(mask: u8, verbose: bool) -> Res<bool> {
     let mut failed = false;
-    for k in SHM..=PMSG {
-        if mask & 1 << k == 0 {
+    for class in 0..CLASSES.len() {
+        if mask & 1 << class == 0 {
             continue;
         }
-        if k % 2 == 0 {
-            let max = match k {
-                SHM => ipc::shmctl_shm_info().map(|r| r.0),
-                SEM => ipc::semctl_info(ipc::SEM_INFO).map(|r| r.0),
-                _ => ipc::msgctl_info(ipc::MSG_INFO).map(|r| r.0),
-            };
-            let Ok(max) = max else {
-                let what = match k {
-                    SHM => "shared memory",
-                    SEM => "semaphores",
-                    _ => "message queues",
-                };
+        if class % 2 == 0 {
+            let Ok(max) = ipc::max_index(class / 2) else {
+                let what = ["shared memory", "semaphores", "message queues"];
+                let what = what.get(class / 2).copied().unwrap_or("");
                 return Err(cli::errx(&cat!("kernel not configured for ", what)));
             };
             for i in 0..=max {
-                let id = match k {
-                    SHM => ipc::shmctl_stat(i, ipc::SHM_STAT).map(|r| r.0),
-                    SEM => ipc::semctl_stat(i, ipc::SEM_STAT).map(|r| r.0),
-                    _ => ipc::msgctl_stat(i, ipc::MSG_STAT).map(|r| r.0),
-                };
-                if let Ok(id) = id {
-                    failed |= remove_id(k, false, id, verbose)?;
+                if let Ok(id) = ipc::stat_id(class / 2, i) {
+                    failed |= remove_id(class, false, id, verbose)?;
                 }
             }
             continue;
         }
-        for name in posix_names(k) {
+        for name in posix_names(class) {
             // util-linux announces these twice with -v (here and in remove_name).
             if verbose {
-                say(&cat!("removing POSIX ", noun(k), " `", name, "'\n"));
+                say(&cat!("removing POSIX ", noun(class), " `", name, "'\n"));
             }
-            failed |= remove_name(k, &name, verbose)?;
+            failed |= remove_name(class, &name, verbose)?;
         }
     }
     Ok(failed)
 }
 
-/// The POSIX objects of class `k` that util-linux's enumeration finds:
+/// The POSIX objects of `class` that util-linux's enumeration finds:
 /// /dev/shm files (`sem.*` ones for semaphores, if openable), and the
 /// queues in /dev/mqueue (as `/NAME`).
-fn posix_names(k: u8) -> Vec<Vec<u8>> {
-    let dir = if k == PMSG { "/dev/mqueue" } else { "/dev/shm" };
+fn posix_names(class: usize) -> Vec<Vec<u8>> {
+    let dir = if class == PMSG {
+        "/dev/mqueue"
+    } else {
+        "/dev/shm"
+    };
     let mut names = Vec::new();
-    if k == PMSG && rustix::fs::access(dir, rustix::fs::Access::EXISTS).is_err() {
+    if class == PMSG && rustix::fs::access(dir, rustix::fs::Access::EXISTS).is_err() {
         cli::warnx(
             b"/dev/mqueue does not seem to be mounted. Use 'mount -t mqueue none /dev/mqueue' to mount it.",
         );
         return names;
     }
-    let d = rustix::fs::open(
+    let Ok(fd) = rustix::fs::open(
         dir,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
-    )
-    .and_then(|fd| Ok((rustix::fs::Dir::read_from(&fd)?, fd)));
-    let Ok((mut d, fd)) = d else {
+    ) else {
         cli::warnx(&cat!("cannot open ", dir));
         return names;
     };
-    while let Some(Ok(e)) = d.read() {
+    let mut buf = [core::mem::MaybeUninit::uninit(); 4096];
+    let mut d = rustix::fs::RawDir::new(&fd, &mut buf);
+    while let Some(Ok(e)) = d.next() {
         let n = e.file_name().to_bytes();
         if n == b"." || n == b".." || rustix::fs::statat(&fd, n, AtFlags::empty()).is_err() {
             continue;
         }
         let sem = n.strip_prefix(b"sem.");
         let open = |fl| rustix::fs::openat(&fd, n, fl | OFlags::CLOEXEC, Mode::empty());
-        match k {
+        match class {
             PSHM if sem.is_none() => names.push(n.to_vec()),
             PSEM => {
-                if let Some(s) = sem.filter(|s| !s.is_empty()) {
-                    if open(OFlags::RDWR | OFlags::NOFOLLOW).is_ok() {
-                        names.push(s.to_vec());
-                    }
+                if let Some(s) = sem.filter(|s| !s.is_empty())
+                    && open(OFlags::RDWR | OFlags::NOFOLLOW).is_ok()
+                {
+                    names.push(s.to_vec());
                 }
             }
             PMSG => {

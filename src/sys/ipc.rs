@@ -333,6 +333,63 @@ pub fn semctl_rmid(id: i32) -> Result<(), Errno> {
     scalar(nr::SEMCTL, [id as usize, 0, IPC_RMID as usize, 0, 0, 0]).map(drop)
 }
 
+/// The SysV classes, for code that treats them alike ([`get`], [`rmid`],
+/// [`max_index`], [`stat_id`]).
+pub const KIND_SHM: usize = 0;
+pub const KIND_SEM: usize = 1;
+pub const KIND_MSG: usize = 2;
+
+/// `shmget(key, n, flags)`, `semget(key, n, flags)` or `msgget(key, flags)`.
+pub fn get(kind: usize, key: i32, n: usize, flags: i32) -> Result<i32, Errno> {
+    let (k, f) = (key as usize, flags as usize);
+    let (nr, a) = match kind {
+        KIND_SHM => (nr::SHMGET, [k, n, f]),
+        KIND_SEM => (nr::SEMGET, [k, n, f]),
+        _ => (nr::MSGGET, [k, f, 0]),
+    };
+    scalar(nr, [a[0], a[1], a[2], 0, 0, 0]).map(|r| r as i32)
+}
+
+/// `IPC_RMID` on object `id` of class `kind`.
+pub fn rmid(kind: usize, id: i32) -> Result<(), Errno> {
+    let nr = match kind {
+        KIND_SHM => nr::SHMCTL,
+        KIND_SEM => nr::SEMCTL,
+        _ => nr::MSGCTL,
+    };
+    // IPC_RMID is 0: (id, IPC_RMID, NULL) and semctl's (id, 0, IPC_RMID) alike.
+    scalar(nr, [id as usize, 0, 0, 0, 0, 0]).map(drop)
+}
+
+/// Room for any of the `*64_ds` and info structs.
+type AnyBuf = [u64; 16];
+const _: () = assert!(size_of::<AnyBuf>() >= size_of::<msqid64_ds>());
+
+fn ctl_any(kind: usize, id: i32, cmds: [i32; 3]) -> Result<i32, Errno> {
+    let mut buf: AnyBuf = [0; 16];
+    let p = buf.as_mut_ptr() as usize;
+    let i = id as usize;
+    let (nr, a) = match kind {
+        KIND_SHM => (nr::SHMCTL, [i, cmds[0] as usize, p, 0]),
+        KIND_SEM => (nr::SEMCTL, [i, 0, cmds[1] as usize, p]),
+        _ => (nr::MSGCTL, [i, cmds[2] as usize, p, 0]),
+    };
+    // SAFETY: `buf` is writable and larger than every struct these commands
+    // write (size asserts above).
+    check(unsafe { syscall6(nr, [a[0], a[1], a[2], a[3], 0, 0]) }).map(|r| r as i32)
+}
+
+/// The highest used index of class `kind` (`SHM_INFO`/`SEM_INFO`/`MSG_INFO`).
+pub fn max_index(kind: usize) -> Result<i32, Errno> {
+    ctl_any(kind, 0, [SHM_INFO, SEM_INFO, MSG_INFO])
+}
+
+/// The id of the object at index `index` (`SHM_STAT`/`SEM_STAT`/`MSG_STAT`,
+/// which need read permission, like util-linux's ipcrm -a).
+pub fn stat_id(kind: usize, index: i32) -> Result<i32, Errno> {
+    ctl_any(kind, index, [SHM_STAT, SEM_STAT, MSG_STAT])
+}
+
 /// The kernel's name for a POSIX mqueue: `name` must be `/NAME`, and like
 /// libc we pass the pointer one past the `/` (qemu-user relies on that).
 fn mq_name(name: &CStr) -> Result<usize, Errno> {
@@ -534,6 +591,23 @@ mod tests {
                 mq_open(name, OFlags::RDONLY, 0, None).err(),
                 Some(Errno::NOENT)
             );
+        });
+    }
+
+    #[test]
+    fn kind_helpers() {
+        in_ipc_ns(|| {
+            for kind in [KIND_SHM, KIND_SEM, KIND_MSG] {
+                let flags = IPC_CREAT | IPC_EXCL | 0o600;
+                let id = get(kind, 0x4242, 1, flags).unwrap();
+                assert_eq!(get(kind, 0x4242, 1, flags), Err(Errno::EXIST));
+                assert_eq!(get(kind, 0x4242, 0, 0), Ok(id));
+                let max = max_index(kind).unwrap();
+                assert_eq!(stat_id(kind, max), Ok(id));
+                rmid(kind, id).unwrap();
+                assert_eq!(rmid(kind, id), Err(Errno::INVAL));
+                assert_eq!(get(kind, 0x4242, 0, 0), Err(Errno::NOENT));
+            }
         });
     }
 
