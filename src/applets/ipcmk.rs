@@ -18,7 +18,7 @@ use rustix::io::Errno;
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-const HELP: &str = "
+const HELP: &str = "\
 Usage:
  ipcmk [options]
 

@@ -16,7 +16,7 @@ use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "
+const HELP: &str = "\
 Usage:
  ipcrm [options]
  ipcrm shm|msg|sem <id>...
