@@ -22,43 +22,48 @@ const HELP: &str = "\
 Usage:
  ipcmk [options]
 
-Create various IPC resources.
+Create IPC resources.
 
 Options:
- -M, --shmem <size>       create shared memory segment of size <size>
- -m, --posix-shmem <size> create POSIX shared memory segment of size <size>
- -S, --semaphore <number> create semaphore array with <number> elements
- -s, --posix-semaphore    create POSIX semaphore (not supported by nsbox)
- -Q, --queue              create message queue
- -q, --posix-mqueue       create POSIX message queue
- -p, --mode <mode>        permission for the resource (default is 0644)
- -n, --name <name>        name of the POSIX resource
-
+ -M, --shmem <size>       shared memory segment of <size> bytes
+ -m, --posix-shmem <size> POSIX shared memory of <size> bytes
+ -Q, --queue              message queue
+ -q, --posix-mqueue       POSIX message queue
+ -S, --semaphore <number> semaphore set of <number> semaphores
+ -s, --posix-semaphore    POSIX semaphore (not supported: its layout is libc's)
+ -n, --name <name>        name of the POSIX resource (required for them)
+ -p, --mode <mode>        octal permissions (default 0644)
  -h, --help               display this help
  -V, --version            display version
 
-Arguments:
- <size> arguments may be followed by the suffixes for
-   GiB, TiB, PiB, EiB, ZiB, and YiB (the \"iB\" is optional)
-
- -n, --name <name> option is required for POSIX IPC
+<size> may end in K, M, G, T, P, E (KiB...) or KB, MB... (powers of 1000).
 ";
 
-/// Long options and their letters. The resource letters `MmQqSs` are also
-/// util-linux's creation order (shm, pshm, msg, pmsg, sem, psem).
-const LONGS: [(&str, u8); 10] = [
-    ("shmem", b'M'),
-    ("posix-shmem", b'm'),
-    ("queue", b'Q'),
-    ("posix-mqueue", b'q'),
-    ("semaphore", b'S'),
-    ("posix-semaphore", b's'),
-    ("mode", b'p'),
-    ("name", b'n'),
-    ("help", b'h'),
-    ("version", b'V'),
-];
-const RESOURCES: &[u8] = b"MmQqSs";
+/// Long options, each after the letter it stands for (one string: a table
+/// of `&str` would cost a relocation per entry in a static PIE). The
+/// resource letters `MmQqSs` are also util-linux's creation order.
+const LONGS: &str = "Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
+                     pmode nname hhelp Vversion";
+
+/// util-linux's `err()`/`errx()` exit wherever they happen; so do these
+/// helpers (the message is already printed, nothing is buffered).
+pub fn die(e: cli::Exit) -> ! {
+    crate::sys::proc::exit_now(e.0)
+}
+
+/// The letter option `arg` stands for, among `shorts` and `longs`
+/// (space-separated names, each after its letter).
+pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &str) -> Res<u8> {
+    let c = match arg {
+        Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),
+        Arg::Long(l) => longs
+            .split(' ')
+            .find(|o| o.get(1..) == Some(l))
+            .and_then(|o| o.bytes().next()),
+        Arg::Value(_) => None,
+    };
+    c.ok_or_else(|| cli::unknown(arg))
+}
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
@@ -66,112 +71,123 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
     let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
     let mut name: Option<OsString> = None;
     while let Some(arg) = a.next()? {
-        let c = match arg {
-            Arg::Short(c) if c.is_ascii() && b"MmQqSspnhV".contains(&(c as u8)) => c as u8,
-            Arg::Long(l) if LONGS.iter().any(|o| o.0 == l) => {
-                LONGS.iter().find(|o| o.0 == l).map_or(0, |o| o.1)
-            }
-            // util-linux ignores operands.
-            Arg::Value(_) => continue,
-            other => return Err(cli::unknown(other)),
-        };
+        // util-linux ignores operands.
+        if let Arg::Value(_) = arg {
+            continue;
+        }
+        let c = letter(arg, b"MmQqSspnhV", LONGS)?;
         match c {
             b'M' | b'm' => {
                 let v = a.value()?;
                 size = parse_size(v.as_bytes())
-                    .map_err(|e| cli::err(&cat!("failed to parse size: '", v, "'"), e))?;
+                    .unwrap_or_else(|e| die(cli::err(&cat!("failed to parse size: '", v, "'"), e)));
             }
-            b'S' => nsems = strtos32_or_err(&a.value()?, "failed to parse elements")?,
-            b'p' => perm = parse_mode(&a.value()?)?,
+            b'S' => nsems = strtos32_or_err(&a.value()?, "failed to parse elements"),
+            b'p' => perm = parse_mode(&a.value()?),
             b'n' => name = Some(a.value()?),
             b'h' => return Err(cli::help(HELP)),
             b'V' => return Err(cli::version()),
             _ => {}
         }
-        if let Some(i) = RESOURCES.iter().position(|&r| r == c) {
-            ask |= 1 << i;
-        }
+        ask |= b"MmQqSs".iter().position(|&r| r == c).map_or(0, |i| 1 << i);
     }
     if ask == 0 {
         return Err(cli::usage_err(b"bad usage"));
     }
-    let name = match name {
-        Some(n) => n.into_vec(),
-        None if ask & 0b101010 != 0 => {
-            return Err(cli::usage_err(b"name is required for POSIX IPC"));
-        }
-        None => Vec::new(),
-    };
+    if ask & 0b101010 != 0 && name.is_none() {
+        return Err(cli::usage_err(b"name is required for POSIX IPC"));
+    }
     if ask & 1 << 5 != 0 {
         return Err(cli::errx(
             b"POSIX semaphore is not supported: a sem_t's layout belongs to the C library \
               (glibc and musl differ); create it with sem_open(3)",
         ));
     }
-    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
-    let path = shm_path(&name, false);
-    let mq = mq_name(&name);
+    let name = name.unwrap_or_default().into_vec();
     let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
-    for (i, id) in ids.iter_mut().enumerate() {
+    // SysV ids; for POSIX objects 1 when this run created the object.
+    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
+    for i in 0..5 {
         if ask & 1 << i == 0 {
             continue;
         }
-        let noun = [
-            "shared memory",
-            "POSIX shared memory",
-            "message queue",
-            "POSIX message queue",
-        ];
-        let noun = noun.get(i).copied().unwrap_or("semaphore");
         let r = match i {
-            1 => path.clone().and_then(|p| {
-                let fl = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-                let open = |fl| rustix::fs::open(p.as_slice(), fl, Mode::from_raw_mode(perm));
-                let fd = match open(fl | OFlags::CREATE | OFlags::EXCL) {
-                    Err(Errno::EXIST) => open(fl),
-                    r => r.inspect(|_| made |= 2),
-                };
-                let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
-                rustix::fs::ftruncate(&fd, size)
-            }),
-            3 => mq.clone().and_then(|n| {
+            1 => posix_shm(&name, perm, size),
+            3 => mq_name(&name).and_then(|n| {
                 match ipc::mq_open(&n, OFlags::RDWR | OFlags::CREATE | OFlags::EXCL, perm, None) {
-                    Err(Errno::EXIST) => ipc::mq_open(&n, OFlags::RDWR, perm, None).map(drop),
-                    r => r.map(|_| made |= 8),
+                    Err(Errno::EXIST) => ipc::mq_open(&n, OFlags::RDWR, perm, None).map(|_| 0),
+                    r => r.map(|_| 1),
                 }
             }),
-            _ => fresh(i, size as usize, nsems, flags).map(|v| {
-                *id = v;
-                made |= 1 << i;
-            }),
+            _ => fresh(
+                i,
+                if i == 4 {
+                    nsems as usize
+                } else {
+                    size as usize
+                },
+                flags,
+            ),
         };
-        if let Err(e) = r {
+        let noun = match i {
+            0 => "shared memory",
+            1 => "POSIX shared memory",
+            2 => "message queue",
+            3 => "POSIX message queue",
+            _ => "semaphore",
+        };
+        let v = r.unwrap_or_else(|e| {
             // Nothing half-done: remove what this run created.
             for (j, &id) in ids.iter().enumerate() {
                 if made & 1 << j != 0 {
                     let _ = match j {
-                        1 => path
-                            .as_ref()
-                            .map_or(Ok(()), |p| rustix::fs::unlink(p.as_slice())),
-                        3 => mq.as_ref().map_or(Ok(()), |n| ipc::mq_unlink(n)),
+                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(p.as_slice())),
+                        3 => mq_name(&name).and_then(|n| ipc::mq_unlink(&n)),
                         _ => ipc::rmid(kind(j), id),
                     };
                 }
             }
             let noun = if i == 0 { "share memory" } else { noun };
-            return Err(cli::err(&cat!("create ", noun, " failed"), e));
+            die(cli::err(&cat!("create ", noun, " failed"), e))
+        });
+        if let Some(id) = ids.get_mut(i) {
+            *id = v;
         }
-        let line = if i % 2 == 0 {
-            cat!(noun, " id: ", *id)
+        made |= ((i % 2 == 0 || v != 0) as u32) << i;
+        let at = out.len();
+        out.extend(cat!(noun, if i % 2 == 0 { " id: " } else { " name: " }));
+        if i % 2 == 0 {
+            out.extend(cat!(v, "\n"));
         } else {
-            cat!(noun, " name: ", name)
-        };
-        out.extend(line.first().map(u8::to_ascii_uppercase));
-        out.extend(line.get(1..).unwrap_or(&[]));
-        out.push(b'\n');
+            out.extend(cat!(name, "\n"));
+        }
+        if let Some(c) = out.get_mut(at) {
+            c.make_ascii_uppercase();
+        }
     }
     cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
     Ok(0)
+}
+
+/// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
+/// object is new.
+fn posix_shm(name: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
+    let p = shm_path(name, false)?;
+    let (fl, mode) = (
+        OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(perm),
+    );
+    let (fd, new) = match rustix::fs::open(p.as_slice(), fl | OFlags::CREATE | OFlags::EXCL, mode) {
+        Err(Errno::EXIST) => (rustix::fs::open(p.as_slice(), fl, mode), 0),
+        r => (r, 1),
+    };
+    let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
+    rustix::fs::ftruncate(&fd, size).inspect_err(|_| {
+        if new == 1 {
+            let _ = rustix::fs::unlink(p.as_slice());
+        }
+    })?;
+    Ok(new)
 }
 
 /// The `sys::ipc` kind of SysV resource `i` (0 shm, 2 msg, 4 sem).
@@ -185,8 +201,7 @@ fn kind(i: usize) -> usize {
 
 /// Creates SysV resource `i` under fresh random non-zero keys until one is
 /// not taken.
-fn fresh(i: usize, size: usize, nsems: i32, flags: i32) -> Result<i32, Errno> {
-    let n = if i == 4 { nsems as usize } else { size };
+fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
     let mut r = Err(Errno::EXIST);
     for t in 0..1000u32 {
         let mut b = [0u8; 4];
@@ -272,34 +287,32 @@ pub fn apply_sign(v: u64, neg: bool) -> u64 {
 }
 
 /// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` (with
-/// ERANGE's text when out of range), exit 1.
-pub fn strtos32_or_err(s: &OsStr, what: &str) -> Res<i32> {
+/// ERANGE's text when out of range) and exit 1.
+pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
     let msg = cat!(what, ": '", s, "'");
     match c_strtou(s.as_bytes(), 10) {
         Some((v, neg, over, rest)) => {
-            let lim = if neg { 1u64 << 31 } else { (1u64 << 31) - 1 };
-            if over || v > lim {
-                Err(cli::err(&msg, Errno::RANGE))
-            } else if !rest.is_empty() {
-                Err(cli::errx(&msg))
-            } else {
-                Ok(apply_sign(v, neg) as i32)
+            if over || v > (1u64 << 31) - 1 + neg as u64 {
+                die(cli::err(&msg, Errno::RANGE))
+            }
+            if rest.is_empty() {
+                return apply_sign(v, neg) as i32;
             }
         }
-        None => Err(cli::errx(&msg)),
+        None => {}
     }
+    die(cli::errx(&msg))
 }
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
 /// (including its "Success" for a bad digit), and at most 07777.
-fn parse_mode(s: &OsStr) -> Res<u32> {
+fn parse_mode(s: &OsStr) -> u32 {
     match c_strtou(s.as_bytes(), 8) {
-        Some((_, _, true, _)) => Err(cli::err(b"failed to parse mode", Errno::RANGE)),
-        Some((v, neg, _, [])) => match apply_sign(v, neg) {
-            m @ 0..=0o7777 => Ok(m as u32),
-            _ => Err(cli::err(b"failed to parse mode", Errno::RANGE)),
-        },
-        _ => Err(cli::errx(b"failed to parse mode: Success")),
+        Some((v, neg, false, [])) if apply_sign(v, neg) <= 0o7777 => v as u32,
+        Some((_, _, _, [])) | Some((_, _, true, _)) => {
+            die(cli::err(b"failed to parse mode", Errno::RANGE))
+        }
+        _ => die(cli::errx(b"failed to parse mode: Success")),
     }
 }
 

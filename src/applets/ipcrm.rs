@@ -6,12 +6,13 @@
 //! `mq_unlink` and `sem_unlink` calls do): shm/sem names are files in
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
-use super::ipcmk::{apply_sign, c_strtou, mq_name, shm_path, strtos32_or_err};
+use super::ipcmk::{apply_sign, c_strtou, die, letter, mq_name, shm_path, strtos32_or_err};
 use crate::cat;
 use crate::cli::{self, Arg, Args, Res};
 use crate::sys::Argv;
 use crate::sys::ipc;
-use rustix::fs::{AtFlags, Mode, OFlags};
+use rustix::fd::AsFd;
+use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -21,62 +22,57 @@ Usage:
  ipcrm [options]
  ipcrm shm|msg|sem <id>...
 
-Remove certain IPC resources.
+Remove IPC resources.
 
 Options:
- -m, --shmem-id <id>        remove shared memory segment by id
- -M, --shmem-key <key>      remove shared memory segment by key
-     --posix-shmem <name>   remove POSIX shared memory segment by name
- -q, --queue-id <id>        remove message queue by id
- -Q, --queue-key <key>      remove message queue by key
-     --posix-mqueue <name>  remove POSIX message queue by name
- -s, --semaphore-id <id>    remove semaphore by id
- -S, --semaphore-key <key>  remove semaphore by key
-     --posix-semaphore <name>
-                            remove POSIX semaphore by name
+ -m, --shmem-id <id>           shared memory segment by id
+ -M, --shmem-key <key>         shared memory segment by key
+     --posix-shmem <name>      POSIX shared memory by name
+ -q, --queue-id <id>           message queue by id
+ -Q, --queue-key <key>         message queue by key
+     --posix-mqueue <name>     POSIX message queue by name
+ -s, --semaphore-id <id>       semaphore set by id
+ -S, --semaphore-key <key>     semaphore set by key
+     --posix-semaphore <name>  POSIX semaphore by name
  -a, --all[=shm|pshm|msg|pmsg|sem|psem]
-                            remove all (in the specified category)
- -v, --verbose              explain what is being done
-
- -h, --help                 display this help
- -V, --version              display version
+                               all of them (or of one kind)
+ -v, --verbose                 explain what is being done
+ -h, --help                    display this help
+ -V, --version                 display version
 ";
 
-/// Object classes, in `-a`'s order (`shm pshm sem psem msg pmsg`): even
-/// ones are SysV (`class / 2` is the `sys::ipc` kind), odd ones POSIX.
-const CLASSES: [&str; 6] = ["shm", "pshm", "sem", "psem", "msg", "pmsg"];
+/// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
+/// the `sys::ipc` kind), odd ones POSIX.
+const CLASSES: &str = "shm pshm sem psem msg pmsg";
 const PSHM: usize = 1;
 const PSEM: usize = 3;
 const PMSG: usize = 5;
 
-/// Long options and the letters they stand for (1, 3, 5: POSIX classes).
-const LONGS: [(&str, u8); 13] = [
-    ("shmem-id", b'm'),
-    ("shmem-key", b'M'),
-    ("queue-id", b'q'),
-    ("queue-key", b'Q'),
-    ("semaphore-id", b's'),
-    ("semaphore-key", b'S'),
-    ("posix-shmem", 1),
-    ("posix-semaphore", 3),
-    ("posix-mqueue", 5),
-    ("all", b'a'),
-    ("verbose", b'v'),
-    ("help", b'h'),
-    ("version", b'V'),
-];
+fn class_of(name: &[u8]) -> Option<usize> {
+    CLASSES.split(' ').position(|c| c.as_bytes() == name)
+}
 
-fn noun(class: usize) -> &'static str {
-    match class {
+/// Long options, each after the letter it stands for (1, 3, 5: POSIX
+/// classes).
+const LONGS: &str = "mshmem-id Mshmem-key qqueue-id Qqueue-key ssemaphore-id Ssemaphore-key \
+                     \x01posix-shmem \x03posix-semaphore \x05posix-mqueue aall vverbose hhelp \
+                     Vversion";
+
+/// With -v: `removing shared memory segment id `N'`, `removing POSIX
+/// message queue `/NAME'`...
+fn say_removing(class: usize, x: &[u8]) {
+    let (posix, id) = if class % 2 == 1 {
+        ("POSIX ", " `")
+    } else {
+        ("", " id `")
+    };
+    let noun = match class {
         0 => "shared memory segment",
         PSHM => "shared memory",
         2 | PSEM => "semaphore",
         _ => "message queue",
-    }
-}
-
-fn say(msg: &[u8]) {
-    let _ = cli::write_fd(1, msg);
+    };
+    let _ = cli::write_fd(1, &cat!("removing ", posix, noun, id, x, "'\n"));
 }
 
 /// `ipcrm`.
@@ -86,11 +82,7 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     }
     let mut rest = argv.clone();
     let first = rest.next().map_or(&b""[..], OsStr::as_bytes);
-    let Some(class) = CLASSES
-        .iter()
-        .position(|c| c.as_bytes() == first)
-        .filter(|c| c % 2 == 0)
-    else {
+    let Some(class) = class_of(first).filter(|c| c % 2 == 0) else {
         return modern(argv);
     };
     // The legacy form: ipcrm shm|msg|sem ID...
@@ -100,21 +92,19 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     let mut failed = false;
     for s in rest {
         // strtoul(s, &end, 10) and nothing after it ("" is id 0).
-        let id = match c_strtou(s.as_bytes(), 10) {
-            Some((v, neg, false, [])) => apply_sign(v, neg) as i32,
-            None if s.is_empty() => 0,
+        failed |= match c_strtou(s.as_bytes(), 10) {
+            Some((v, neg, false, [])) => remove_id(class, false, apply_sign(v, neg) as i32, false),
+            None if s.is_empty() => remove_id(class, false, 0, false),
             _ => {
                 cli::warnx(&cat!("invalid id: ", s));
-                failed = true;
-                continue;
+                true
             }
         };
-        failed |= remove_id(class, false, id, false)?;
     }
     if failed {
         return Err(cli::Exit(1));
     }
-    say(b"resource(s) deleted\n");
+    let _ = cli::write_fd(1, b"resource(s) deleted\n");
     Ok(0)
 }
 
@@ -122,17 +112,14 @@ fn modern(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv);
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
-        let c = match arg {
-            Arg::Short(c) if c.is_ascii() && b"mMqQsSavhV".contains(&(c as u8)) => c as u8,
-            Arg::Long(l) if LONGS.iter().any(|o| o.0 == l) => {
-                LONGS.iter().find(|o| o.0 == l).map_or(0, |o| o.1)
-            }
+        let arg = match arg {
             Arg::Value(v) => {
                 extra.get_or_insert(v);
                 continue;
             }
-            other => return Err(cli::unknown(other)),
+            other => other,
         };
+        let c = letter(arg, b"mMqQsSavhV", LONGS)?;
         let class = match c | 0x20 {
             b'm' => 0,
             b's' => 2,
@@ -143,9 +130,9 @@ fn modern(argv: Argv) -> Res<i32> {
             b'a' => {
                 all = match a.optional_value() {
                     None => 0x3f,
-                    Some(v) => match CLASSES.iter().position(|c| c.as_bytes() == v.as_bytes()) {
+                    Some(v) => match class_of(v.as_bytes()) {
                         Some(i) => 1 << i,
-                        None => return Err(cli::errx(&cat!("unknown argument: ", v))),
+                        None => die(cli::errx(&cat!("unknown argument: ", v))),
                     },
                 }
             }
@@ -156,20 +143,20 @@ fn modern(argv: Argv) -> Res<i32> {
                 let v = a.value()?;
                 failed |= match c {
                     b'm' | b'q' | b's' => {
-                        let id = strtos32_or_err(&v, "failed to parse argument")?;
-                        remove_id(class, false, id, verbose)?
+                        let id = strtos32_or_err(&v, "failed to parse argument");
+                        remove_id(class, false, id, verbose)
                     }
-                    b'M' | b'Q' | b'S' => match key_to_id(class, &v)? {
-                        Some(id) => remove_id(class, true, id, verbose)?,
+                    b'M' | b'Q' | b'S' => match key_to_id(class, &v) {
+                        Some(id) => remove_id(class, true, id, verbose),
                         None => true,
                     },
-                    _ => remove_name(class, v.as_bytes(), verbose)?,
+                    _ => remove_name(class, v.as_bytes(), verbose),
                 };
             }
         }
     }
     if all != 0 {
-        failed |= remove_all(all, verbose)?;
+        failed |= remove_all(all, verbose);
     }
     if let Some(v) = extra {
         return Err(cli::usage_err(&cat!("unknown argument: ", v)));
@@ -184,151 +171,148 @@ fn warn_obj(what: &str, iskey: bool, x: &[u8]) -> bool {
 }
 
 /// IPC_RMID on SysV object `id`; a failure util-linux reports per object
-/// is a warning and `true`.
-fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> Res<bool> {
+/// is a warning and `true`, others are fatal.
+fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
+    let n = cat!(id);
     if verbose {
-        say(&cat!("removing ", noun(class), " id `", id, "'\n"));
+        say_removing(class, &n);
     }
     let what = match ipc::rmid(class / 2, id) {
-        Ok(()) => return Ok(false),
+        Ok(()) => return false,
         Err(Errno::ACCESS | Errno::PERM) => "permission denied for ",
         Err(Errno::INVAL) => "invalid ",
         Err(Errno::IDRM) => "already removed ",
-        Err(e) => {
-            return Err(cli::err(
-                if iskey { b"key failed" } else { b"id failed" },
-                e,
-            ));
-        }
+        Err(e) => die(cli::err(
+            if iskey { b"key failed" } else { b"id failed" },
+            e,
+        )),
     };
-    Ok(warn_obj(what, iskey, &cat!(id)))
+    warn_obj(what, iskey, &n)
 }
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
-fn key_to_id(class: usize, s: &OsStr) -> Res<Option<i32>> {
+fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
     let msg = cat!("failed to parse argument: '", s, "'");
     let key = match c_strtou(s.as_bytes(), 0) {
-        Some((_, _, true, _)) => return Err(cli::err(&msg, Errno::RANGE)),
+        Some((_, _, true, _)) => die(cli::err(&msg, Errno::RANGE)),
         Some((v, neg, _, [])) => apply_sign(v, neg) as i32,
-        _ => return Err(cli::errx(&msg)),
+        _ => die(cli::errx(&msg)),
     };
     let what = match ipc::get(class / 2, key, 0, 0) {
         _ if key == ipc::IPC_PRIVATE => "illegal ",
-        Ok(id) => return Ok(Some(id)),
+        Ok(id) => return Some(id),
         Err(Errno::ACCESS) => "permission denied for ",
         Err(Errno::IDRM) => "already removed ",
         Err(Errno::NOENT) => "invalid ",
-        Err(e) => return Err(cli::err(b"key failed", e)),
+        Err(e) => die(cli::err(b"key failed", e)),
     };
     warn_obj(what, true, s.as_bytes());
-    Ok(None)
+    None
 }
 
 /// shm_unlink / mq_unlink / sem_unlink of `name`.
-fn remove_name(class: usize, name: &[u8], verbose: bool) -> Res<bool> {
+fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
     if verbose {
-        say(&cat!("removing POSIX ", noun(class), " `", name, "'\n"));
+        say_removing(class, name);
     }
     let r = match class {
         PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(&n)),
         _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(p.as_slice())),
     };
     let (a, b) = match r {
-        Ok(()) => return Ok(false),
+        Ok(()) => return false,
         Err(Errno::ACCESS | Errno::PERM) => ("permission denied for name `", "'"),
         Err(Errno::NOENT) => ("name `", "' not found"),
         Err(Errno::NAMETOOLONG) => ("name `", "' too long"),
-        Err(e) => return Err(cli::err(b"name failed", e)),
+        Err(e) => die(cli::err(b"name failed", e)),
     };
     cli::warnx(&cat!(a, name, b));
-    Ok(true)
+    true
 }
 
 /// `-a`: removes every object of the classes in `mask`, in util-linux's
 /// order.
-fn remove_all(mask: u8, verbose: bool) -> Res<bool> {
+fn remove_all(mask: u8, verbose: bool) -> bool {
     let mut failed = false;
-    for class in 0..CLASSES.len() {
+    for class in 0..6 {
         if mask & 1 << class == 0 {
             continue;
         }
         if class % 2 == 0 {
             let Ok(max) = ipc::max_index(class / 2) else {
-                let what = ["shared memory", "semaphores", "message queues"];
-                let what = what.get(class / 2).copied().unwrap_or("");
-                return Err(cli::errx(&cat!("kernel not configured for ", what)));
+                let what = match class {
+                    0 => "shared memory",
+                    2 => "semaphores",
+                    _ => "message queues",
+                };
+                die(cli::errx(&cat!("kernel not configured for ", what)))
             };
             for i in 0..=max {
                 if let Ok(id) = ipc::stat_id(class / 2, i) {
-                    failed |= remove_id(class, false, id, verbose)?;
+                    failed |= remove_id(class, false, id, verbose);
                 }
             }
             continue;
         }
-        for name in posix_names(class) {
+        let names = posix_names(class);
+        for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
             // util-linux announces these twice with -v (here and in remove_name).
             if verbose {
-                say(&cat!("removing POSIX ", noun(class), " `", name, "'\n"));
+                say_removing(class, name);
             }
-            failed |= remove_name(class, &name, verbose)?;
+            failed |= remove_name(class, name, verbose);
         }
     }
-    Ok(failed)
+    failed
 }
 
-/// The POSIX objects of `class` that util-linux's enumeration finds:
-/// /dev/shm files (`sem.*` ones for semaphores, if openable), and the
-/// queues in /dev/mqueue (as `/NAME`).
-fn posix_names(class: usize) -> Vec<Vec<u8>> {
+/// The POSIX objects of `class` that util-linux's enumeration finds, each
+/// followed by a NUL: /dev/shm files (`sem.*` ones, if openable read-write,
+/// for semaphores), and the queues in /dev/mqueue (as `/NAME`) that can be
+/// opened.
+fn posix_names(class: usize) -> Vec<u8> {
     let dir = if class == PMSG {
         "/dev/mqueue"
     } else {
         "/dev/shm"
     };
     let mut names = Vec::new();
-    if class == PMSG && rustix::fs::access(dir, rustix::fs::Access::EXISTS).is_err() {
-        cli::warnx(
-            b"/dev/mqueue does not seem to be mounted. Use 'mount -t mqueue none /dev/mqueue' to mount it.",
-        );
-        return names;
-    }
-    let Ok(fd) = rustix::fs::open(
-        dir,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) else {
-        cli::warnx(&cat!("cannot open ", dir));
-        return names;
+    let fl = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = match rustix::fs::open(dir, fl, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => {
+            cli::warnx(if class == PMSG && e == Errno::NOENT {
+                b"/dev/mqueue does not seem to be mounted. \
+                  Use 'mount -t mqueue none /dev/mqueue' to mount it."
+            } else if class == PMSG {
+                b"cannot open /dev/mqueue"
+            } else {
+                b"cannot open /dev/shm"
+            });
+            return names;
+        }
     };
-    let mut buf = [core::mem::MaybeUninit::uninit(); 4096];
-    let mut d = rustix::fs::RawDir::new(&fd, &mut buf);
-    while let Some(Ok(e)) = d.next() {
-        let n = e.file_name().to_bytes();
-        if n == b"." || n == b".." || rustix::fs::statat(&fd, n, AtFlags::empty()).is_err() {
-            continue;
-        }
-        let sem = n.strip_prefix(b"sem.");
-        let open = |fl| rustix::fs::openat(&fd, n, fl | OFlags::CLOEXEC, Mode::empty());
-        match class {
-            PSHM if sem.is_none() => names.push(n.to_vec()),
-            PSEM => {
-                if let Some(s) = sem.filter(|s| !s.is_empty())
-                    && open(OFlags::RDWR | OFlags::NOFOLLOW).is_ok()
-                {
-                    names.push(s.to_vec());
-                }
+    let _ = ipc::dir_names(fd.as_fd(), |name| {
+        let n = name.to_bytes();
+        let sem = n.strip_prefix(b"sem.").filter(|s| !s.is_empty());
+        // What util-linux's fstatat / sem_open / open checks amount to.
+        let fl = match class {
+            PSHM if !n.starts_with(b"sem.") => OFlags::PATH,
+            PSEM if sem.is_some() => OFlags::RDWR | OFlags::NOFOLLOW,
+            PMSG => OFlags::RDONLY,
+            _ => return,
+        };
+        if n != b"."
+            && n != b".."
+            && rustix::fs::openat(&fd, name, fl | OFlags::CLOEXEC, Mode::empty()).is_ok()
+        {
+            if class == PMSG {
+                names.push(b'/');
             }
-            PMSG => {
-                let mut b = [0u8; 6];
-                if open(OFlags::RDONLY).is_ok_and(|f| rustix::io::read(&f, &mut b) == Ok(6))
-                    && &b == b"QSIZE:"
-                {
-                    names.push(cat!("/", n));
-                }
-            }
-            _ => {}
+            names.extend_from_slice(sem.unwrap_or(n));
+            names.push(0);
         }
-    }
+    });
     names
 }
