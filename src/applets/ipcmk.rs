@@ -290,16 +290,13 @@ pub fn apply_sign(v: u64, neg: bool) -> u64 {
 /// ERANGE's text when out of range) and exit 1.
 pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
     let msg = cat!(what, ": '", s, "'");
-    match c_strtou(s.as_bytes(), 10) {
-        Some((v, neg, over, rest)) => {
-            if over || v > (1u64 << 31) - 1 + neg as u64 {
-                die(cli::err(&msg, Errno::RANGE))
-            }
-            if rest.is_empty() {
-                return apply_sign(v, neg) as i32;
-            }
+    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10) {
+        if over || v > (1u64 << 31) - 1 + neg as u64 {
+            die(cli::err(&msg, Errno::RANGE))
         }
-        None => {}
+        if rest.is_empty() {
+            return apply_sign(v, neg) as i32;
+        }
     }
     die(cli::errx(&msg))
 }
