@@ -65,7 +65,7 @@ fn sizes_modes_and_fresh_keys() {
     }
     let mut keys = std::collections::HashSet::new();
     for _ in 0..20 {
-        let o = ns.run(&l, "ipcmk", &["--queue", "--mode", "640"]);
+        let o = ns.run(&l, "ipcmk", &["--que", "--mode", "640"]); // abbreviated
         assert_code(&o, 0);
         let r = row_of(&ns.sysvipc("msg"), ids(&o)[0]);
         assert_eq!(r[2], "640");

@@ -46,7 +46,7 @@ fn removes_by_id_and_by_key() {
     let o = ns.run(
         &l,
         "ipcrm",
-        &["--semaphore-id", &sem2.to_string(), "-q", &msg2.to_string()],
+        &["--semaphore-i", &sem2.to_string(), "-q", &msg2.to_string()],
     );
     assert_code(&o, 0);
     assert!(ns.is_empty());

@@ -67,7 +67,7 @@ pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &str) -> Res<u8> {
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv);
+    let mut a = Args::new(argv).abbrev(HELP);
     let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
     let mut name: Option<OsString> = None;
     while let Some(arg) = a.next()? {

@@ -109,7 +109,7 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
 }
 
 fn modern(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv);
+    let mut a = Args::new(argv).abbrev(HELP);
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
         let arg = match arg {
