@@ -141,7 +141,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             for (j, &id) in ids.iter().enumerate() {
                 if made & 1 << j != 0 {
                     let _ = match j {
-                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(p.as_slice())),
+                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(&*p)),
                         3 => mq_name(&name).and_then(|n| ipc::mq_unlink(&n)),
                         _ => ipc::rmid(kind(j), id),
                     };
@@ -177,14 +177,14 @@ fn posix_shm(name: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(perm),
     );
-    let (fd, new) = match rustix::fs::open(p.as_slice(), fl | OFlags::CREATE | OFlags::EXCL, mode) {
-        Err(Errno::EXIST) => (rustix::fs::open(p.as_slice(), fl, mode), 0),
+    let (fd, new) = match rustix::fs::open(&*p, fl | OFlags::CREATE | OFlags::EXCL, mode) {
+        Err(Errno::EXIST) => (rustix::fs::open(&*p, fl, mode), 0),
         r => (r, 1),
     };
     let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
     rustix::fs::ftruncate(&fd, size).inspect_err(|_| {
         if new == 1 {
-            let _ = rustix::fs::unlink(p.as_slice());
+            let _ = rustix::fs::unlink(&*p);
         }
     })?;
     Ok(new)
@@ -225,7 +225,7 @@ fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
 /// glibc's rule for `shm_open`/`sem_open` names: leading slashes dropped,
 /// then a non-empty name without `/`, a file in /dev/shm (`sem.NAME` for
 /// semaphores).
-pub fn shm_path(name: &[u8], sem: bool) -> Result<Vec<u8>, Errno> {
+pub fn shm_path(name: &[u8], sem: bool) -> Result<CString, Errno> {
     let mut n = name;
     while let [b'/', rest @ ..] = n {
         n = rest;
@@ -233,7 +233,7 @@ pub fn shm_path(name: &[u8], sem: bool) -> Result<Vec<u8>, Errno> {
     if n.is_empty() || n.contains(&b'/') {
         return Err(Errno::INVAL);
     }
-    Ok(cat!("/dev/shm/", if sem { "sem." } else { "" }, n))
+    CString::new(cat!("/dev/shm/", if sem { "sem." } else { "" }, n)).map_err(|_| Errno::INVAL)
 }
 
 /// glibc's rule for `mq_open`/`mq_unlink` names: they start with `/`.
@@ -461,8 +461,8 @@ mod tests {
 
     #[test]
     fn posix_names() {
-        assert_eq!(shm_path(b"//a", false).unwrap(), b"/dev/shm/a");
-        assert_eq!(shm_path(b"a", true).unwrap(), b"/dev/shm/sem.a");
+        assert_eq!(shm_path(b"//a", false).unwrap().as_bytes(), b"/dev/shm/a");
+        assert_eq!(shm_path(b"a", true).unwrap().as_bytes(), b"/dev/shm/sem.a");
         assert_eq!(shm_path(b"/", false), Err(Errno::INVAL));
         assert_eq!(shm_path(b"a/b", false), Err(Errno::INVAL));
         assert!(mq_name(b"/q").is_ok());

@@ -218,7 +218,7 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
     }
     let r = match class {
         PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(&n)),
-        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(p.as_slice())),
+        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(&*p)),
     };
     let (a, b) = match r {
         Ok(()) => return false,

@@ -393,8 +393,9 @@ pub fn stat_id(kind: usize, index: i32) -> Result<i32, Errno> {
 /// The kernel's name for a POSIX mqueue: `name` must be `/NAME`, and like
 /// libc we pass the pointer one past the `/` (qemu-user relies on that).
 fn mq_name(name: &CStr) -> Result<usize, Errno> {
+    // Like glibc: "/" alone is passed on (the kernel says ENOENT).
     match name.to_bytes() {
-        [b'/', rest @ ..] if !rest.is_empty() => Ok(name.as_ptr() as usize + 1),
+        [b'/', ..] => Ok(name.as_ptr() as usize + 1),
         _ => Err(Errno::INVAL),
     }
 }
@@ -618,6 +619,10 @@ mod tests {
             assert_eq!(
                 mq_open(c"noslash", OFlags::RDONLY, 0, None).err(),
                 Some(Errno::INVAL)
+            );
+            assert_eq!(
+                mq_open(c"/", OFlags::RDONLY, 0, None).err(),
+                Some(Errno::NOENT)
             );
             mq_unlink(name).unwrap();
             assert_eq!(mq_unlink(name), Err(Errno::NOENT));
