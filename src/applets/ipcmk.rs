@@ -10,7 +10,7 @@
 //! "private" futex), so no file nsbox writes works with both.
 
 use crate::cat;
-use crate::cli::{self, Arg, Args, Res};
+use crate::cli::{self, Arg, Args, Part, Res};
 use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::fs::{Mode, OFlags};
@@ -155,12 +155,15 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
         }
         made |= ((i % 2 == 0 || v != 0) as u32) << i;
         let at = out.len();
-        out.extend(cat!(noun, if i % 2 == 0 { " id: " } else { " name: " }));
+        noun.put(&mut out);
         if i % 2 == 0 {
-            out.extend(cat!(v, "\n"));
+            " id: ".put(&mut out);
+            v.put(&mut out);
         } else {
-            out.extend(cat!(name, "\n"));
+            " name: ".put(&mut out);
+            name.put(&mut out);
         }
+        out.push(b'\n');
         if let Some(c) = out.get_mut(at) {
             c.make_ascii_uppercase();
         }
