@@ -19,24 +19,16 @@ use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
-Usage:
- ipcmk [options]
-
-Create IPC resources.
-
-Options:
- -M, --shmem <size>       shared memory segment of <size> bytes
- -m, --posix-shmem <size> POSIX shared memory of <size> bytes
- -Q, --queue              message queue
- -q, --posix-mqueue       POSIX message queue
- -S, --semaphore <number> semaphore set of <number> semaphores
- -s, --posix-semaphore    POSIX semaphore (not supported: its layout is libc's)
- -n, --name <name>        name of the POSIX resource (required for them)
- -p, --mode <mode>        octal permissions (default 0644)
- -h, --help               display this help
- -V, --version            display version
-
-<size> may end in K, M, G, T, P, E (KiB...) or KB, MB... (powers of 1000).
+Usage: ipcmk [options]
+Create SysV IPC resources, or POSIX ones (these need -n):
+ -M, --shmem <size>        -m, --posix-shmem <size>  shared memory
+ -Q, --queue               -q, --posix-mqueue        message queue
+ -S, --semaphore <number>  -s, --posix-semaphore     semaphore(s)
+ -n, --name <name>         POSIX name
+ -p, --mode <mode>         octal permissions (default 0644)
+ -h, --help                -V, --version
+<size>: bytes, with K, M, G, T, P, E (KiB...) or KB, MB... (10^3n).
+POSIX semaphores are not supported: sem_t belongs to the C library.
 ";
 
 /// Long options, each after the letter it stands for (one string: a table
@@ -76,17 +68,20 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             continue;
         }
         let c = letter(arg, b"MmQqSspnhV", LONGS)?;
+        let v = match c {
+            b'M' | b'm' | b'S' | b'p' | b'n' => a.value()?,
+            b'h' => return Err(cli::help(HELP)),
+            b'V' => return Err(cli::version()),
+            _ => OsString::new(),
+        };
         match c {
             b'M' | b'm' => {
-                let v = a.value()?;
                 size = parse_size(v.as_bytes())
                     .unwrap_or_else(|e| die(cli::err(&cat!("failed to parse size: '", v, "'"), e)));
             }
-            b'S' => nsems = strtos32_or_err(&a.value()?, "failed to parse elements"),
-            b'p' => perm = parse_mode(&a.value()?),
-            b'n' => name = Some(a.value()?),
-            b'h' => return Err(cli::help(HELP)),
-            b'V' => return Err(cli::version()),
+            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements"),
+            b'p' => perm = parse_mode(&v),
+            b'n' => name = Some(v),
             _ => {}
         }
         ask |= b"MmQqSs".iter().position(|&r| r == c).map_or(0, |i| 1 << i);

@@ -18,27 +18,13 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 const HELP: &str = "\
-Usage:
- ipcrm [options]
- ipcrm shm|msg|sem <id>...
-
-Remove IPC resources.
-
-Options:
- -m, --shmem-id <id>           shared memory segment by id
- -M, --shmem-key <key>         shared memory segment by key
-     --posix-shmem <name>      POSIX shared memory by name
- -q, --queue-id <id>           message queue by id
- -Q, --queue-key <key>         message queue by key
-     --posix-mqueue <name>     POSIX message queue by name
- -s, --semaphore-id <id>       semaphore set by id
- -S, --semaphore-key <key>     semaphore set by key
-     --posix-semaphore <name>  POSIX semaphore by name
- -a, --all[=shm|pshm|msg|pmsg|sem|psem]
-                               all of them (or of one kind)
- -v, --verbose                 explain what is being done
- -h, --help                    display this help
- -V, --version                 display version
+Usage: ipcrm [options]  or  ipcrm shm|msg|sem <id>...
+Remove IPC resources:
+ -m, --shmem-id <id>      -M, --shmem-key <key>      --posix-shmem <name>
+ -q, --queue-id <id>      -Q, --queue-key <key>      --posix-mqueue <name>
+ -s, --semaphore-id <id>  -S, --semaphore-key <key>  --posix-semaphore <name>
+ -a, --all[=shm|pshm|msg|pmsg|sem|psem]   all of them, or of one kind
+ -v, --verbose            -h, --help                 -V, --version
 ";
 
 /// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
