@@ -15,7 +15,7 @@ use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
-use std::ffi::{CString, OsStr, OsString};
+use std::ffi::{CStr, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
@@ -34,7 +34,7 @@ POSIX semaphores are not supported: sem_t belongs to the C library.
 /// Long options, each after the letter it stands for (one string: a table
 /// of `&str` would cost a relocation per entry in a static PIE). The
 /// resource letters `MmQqSs` are also util-linux's creation order.
-const LONGS: &str = "Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
+const LONGS: &[u8] = b"Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
                      pmode nname hhelp Vversion";
 
 /// util-linux's `err()`/`errx()` exit wherever they happen; so do these
@@ -45,13 +45,13 @@ pub fn die(e: cli::Exit) -> ! {
 
 /// The letter option `arg` stands for, among `shorts` and `longs`
 /// (space-separated names, each after its letter).
-pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &str) -> Res<u8> {
+pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
     let c = match arg {
         Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),
         Arg::Long(l) => longs
-            .split(' ')
-            .find(|o| o.get(1..) == Some(l))
-            .and_then(|o| o.bytes().next()),
+            .split(|&b| b == b' ')
+            .find(|o| o.get(1..) == Some(l.as_bytes()))
+            .and_then(|o| o.first().copied()),
         Arg::Value(_) => None,
     };
     c.ok_or_else(|| cli::unknown(arg))
@@ -109,8 +109,13 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
         let r = match i {
             1 => posix_shm(&name, perm, size),
             3 => mq_name(&name).and_then(|n| {
-                match ipc::mq_open(&n, OFlags::RDWR | OFlags::CREATE | OFlags::EXCL, perm, None) {
-                    Err(Errno::EXIST) => ipc::mq_open(&n, OFlags::RDWR, perm, None).map(|_| 0),
+                match ipc::mq_open(
+                    cs(&n),
+                    OFlags::RDWR | OFlags::CREATE | OFlags::EXCL,
+                    perm,
+                    None,
+                ) {
+                    Err(Errno::EXIST) => ipc::mq_open(cs(&n), OFlags::RDWR, perm, None).map(|_| 0),
                     r => r.map(|_| 1),
                 }
             }),
@@ -136,8 +141,8 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             for (j, &id) in ids.iter().enumerate() {
                 if made & 1 << j != 0 {
                     let _ = match j {
-                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(&*p)),
-                        3 => mq_name(&name).and_then(|n| ipc::mq_unlink(&n)),
+                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(cs(&p))),
+                        3 => mq_name(&name).and_then(|n| ipc::mq_unlink(cs(&n))),
                         _ => ipc::rmid(kind(j), id),
                     };
                 }
@@ -175,14 +180,14 @@ fn posix_shm(name: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(perm),
     );
-    let (fd, new) = match rustix::fs::open(&*p, fl | OFlags::CREATE | OFlags::EXCL, mode) {
-        Err(Errno::EXIST) => (rustix::fs::open(&*p, fl, mode), 0),
+    let (fd, new) = match rustix::fs::open(cs(&p), fl | OFlags::CREATE | OFlags::EXCL, mode) {
+        Err(Errno::EXIST) => (rustix::fs::open(cs(&p), fl, mode), 0),
         r => (r, 1),
     };
     let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
     rustix::fs::ftruncate(&fd, size).inspect_err(|_| {
         if new == 1 {
-            let _ = rustix::fs::unlink(&*p);
+            let _ = rustix::fs::unlink(cs(&p));
         }
     })?;
     Ok(new)
@@ -223,7 +228,7 @@ fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
 /// glibc's rule for `shm_open`/`sem_open` names: leading slashes dropped,
 /// then a non-empty name without `/`, a file in /dev/shm (`sem.NAME` for
 /// semaphores).
-pub fn shm_path(name: &[u8], sem: bool) -> Result<CString, Errno> {
+pub fn shm_path(name: &[u8], sem: bool) -> Result<Vec<u8>, Errno> {
     let mut n = name;
     while let [b'/', rest @ ..] = n {
         n = rest;
@@ -231,15 +236,20 @@ pub fn shm_path(name: &[u8], sem: bool) -> Result<CString, Errno> {
     if n.is_empty() || n.contains(&b'/') {
         return Err(Errno::INVAL);
     }
-    CString::new(cat!("/dev/shm/", if sem { "sem." } else { "" }, n)).map_err(|_| Errno::INVAL)
+    Ok(cat!("/dev/shm/", if sem { "sem." } else { "" }, n, b"\0"))
 }
 
 /// glibc's rule for `mq_open`/`mq_unlink` names: they start with `/`.
-pub fn mq_name(name: &[u8]) -> Result<CString, Errno> {
+pub fn mq_name(name: &[u8]) -> Result<Vec<u8>, Errno> {
     match name.first() {
-        Some(b'/') => CString::new(name).map_err(|_| Errno::INVAL),
+        Some(b'/') => Ok(cat!(name, b"\0")),
         _ => Err(Errno::INVAL),
     }
+}
+
+/// The C string in `v` (from [`shm_path`] or [`mq_name`]: NUL-terminated).
+pub fn cs(v: &[u8]) -> &CStr {
+    CStr::from_bytes_with_nul(v).unwrap_or_default()
 }
 
 /// C's `strtoul`/`strtoimax` digits: leading white space, a sign, and for
@@ -459,8 +469,8 @@ mod tests {
 
     #[test]
     fn posix_names() {
-        assert_eq!(shm_path(b"//a", false).unwrap().as_bytes(), b"/dev/shm/a");
-        assert_eq!(shm_path(b"a", true).unwrap().as_bytes(), b"/dev/shm/sem.a");
+        assert_eq!(shm_path(b"//a", false).unwrap(), b"/dev/shm/a\0");
+        assert_eq!(cs(&shm_path(b"a", true).unwrap()), c"/dev/shm/sem.a");
         assert_eq!(shm_path(b"/", false), Err(Errno::INVAL));
         assert_eq!(shm_path(b"a/b", false), Err(Errno::INVAL));
         assert!(mq_name(b"/q").is_ok());

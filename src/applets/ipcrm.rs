@@ -6,7 +6,7 @@
 //! `mq_unlink` and `sem_unlink` calls do): shm/sem names are files in
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
-use super::ipcmk::{apply_sign, c_strtou, die, letter, mq_name, shm_path, strtos32_or_err};
+use super::ipcmk::{apply_sign, c_strtou, cs, die, letter, mq_name, shm_path, strtos32_or_err};
 use crate::cat;
 use crate::cli::{self, Arg, Args, Res};
 use crate::sys::Argv;
@@ -29,18 +29,18 @@ Remove IPC resources:
 
 /// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
 /// the `sys::ipc` kind), odd ones POSIX.
-const CLASSES: &str = "shm pshm sem psem msg pmsg";
+const CLASSES: &[u8] = b"shm pshm sem psem msg pmsg";
 const PSHM: usize = 1;
 const PSEM: usize = 3;
 const PMSG: usize = 5;
 
 fn class_of(name: &[u8]) -> Option<usize> {
-    CLASSES.split(' ').position(|c| c.as_bytes() == name)
+    CLASSES.split(|&b| b == b' ').position(|c| c == name)
 }
 
 /// Long options, each after the letter it stands for (1, 3, 5: POSIX
 /// classes).
-const LONGS: &str = "mshmem-id Mshmem-key qqueue-id Qqueue-key ssemaphore-id Ssemaphore-key \
+const LONGS: &[u8] = b"mshmem-id Mshmem-key qqueue-id Qqueue-key ssemaphore-id Ssemaphore-key \
                      \x01posix-shmem \x03posix-semaphore \x05posix-mqueue aall vverbose hhelp \
                      Vversion";
 
@@ -203,8 +203,8 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
         say_removing(class, name);
     }
     let r = match class {
-        PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(&n)),
-        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(&*p)),
+        PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
+        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(cs(&p))),
     };
     let (a, b) = match r {
         Ok(()) => return false,
