@@ -461,7 +461,9 @@ pub fn dir_names(dir: BorrowedFd<'_>, mut f: impl FnMut(&CStr)) -> Result<(), Er
             let Some(name) = b.get(19..len) else {
                 return Err(Errno::IO);
             };
-            if let Ok(name) = CStr::from_bytes_until_nul(name) {
+            // A plain loop: from_bytes_until_nul inlines a word-wise memchr.
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            if let Ok(name) = CStr::from_bytes_with_nul(name.get(..=end).unwrap_or(&[])) {
                 f(name);
             }
             b = b.get(len..).unwrap_or(&[]);
