@@ -7,6 +7,8 @@ use crate::sys::Argv;
 pub mod hostname;
 pub mod ipcmk;
 pub mod ipcrm;
+pub mod nsenter;
+pub mod unshare;
 
 /// One applet: its name and its entry point.
 pub struct Applet {
@@ -25,6 +27,8 @@ pub const APPLETS: &[Applet] = &[
     a("hostname", hostname::hostname),
     a("ipcmk", ipcmk::ipcmk),
     a("ipcrm", ipcrm::ipcrm),
+    a("nsenter", nsenter::nsenter),
+    a("unshare", unshare::unshare),
 ];
 
 /// Other names an applet answers to (not listed, not installed).

@@ -5,10 +5,13 @@
 //! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
 //! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and their kernel structs.
+//! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
 
 pub mod entry;
 pub mod ipc;
+pub mod nsfd;
 pub mod proc;
 pub mod raw;
+pub mod unshare;
 
 pub use entry::Argv;

@@ -13,7 +13,15 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Every applet nsbox has (the tests check `--list` against this).
-pub const ALL_APPLETS: &[&str] = &["dnsdomainname", "domainname", "hostname", "ipcmk", "ipcrm"];
+pub const ALL_APPLETS: &[&str] = &[
+    "dnsdomainname",
+    "domainname",
+    "hostname",
+    "ipcmk",
+    "ipcrm",
+    "nsenter",
+    "unshare",
+];
 
 /// The nsbox binary under test.
 pub fn nsbox() -> PathBuf {
