@@ -205,6 +205,12 @@ fn seed_demo_queue_is_invisible_in_a_new_ipc_namespace() {
     assert!(rows(&stdout(&inner)).is_empty(), "{}", stdout(&inner));
     assert!(!host_has_key("msg", &key));
     assert_eq!(ns.sysvipc("msg").len(), 1);
+    // The seed's shell form, with nsbox's own unshare.
+    let script = "ipcmk -Q >/dev/null && unshare -i cat /proc/sysvipc/msg | wc -l && \
+                  wc -l < /proc/sysvipc/msg";
+    let o = run(ns.enter(&mut l.sh(script)));
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "1\n3\n");
 }
 
 #[test]
