@@ -77,7 +77,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
         match c {
             b'M' | b'm' => {
                 size = parse_size(v.as_bytes())
-                    .unwrap_or_else(|e| die(cli::err(&cat!("failed to parse size: '", v, "'"), e)));
+                    .unwrap_or_else(|e| bad_number("failed to parse size", &v, Some(e)));
             }
             b'S' => nsems = strtos32_or_err(&v, "failed to parse elements"),
             b'p' => perm = parse_mode(&v),
@@ -276,11 +276,16 @@ pub fn c_strtou(s: &[u8], mut base: u32) -> Option<(u64, bool, bool, &[u8])> {
         };
     }
     let (start, mut v, mut over) = (i, 0u64, false);
-    while let Some(d) = (at(i) as char).to_digit(base) {
-        match v
-            .checked_mul(base as u64)
-            .and_then(|v| v.checked_add(d as u64))
-        {
+    loop {
+        let d = match at(i) {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ (b'a'..=b'f' | b'A'..=b'F') => (c | 0x20) - b'a' + 10,
+            _ => 99,
+        } as u64;
+        if d >= base as u64 {
+            break;
+        }
+        match v.checked_mul(base as u64).and_then(|v| v.checked_add(d)) {
             Some(n) => v = n,
             None => over = true,
         }
@@ -297,16 +302,21 @@ pub fn apply_sign(v: u64, neg: bool) -> u64 {
 /// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` (with
 /// ERANGE's text when out of range) and exit 1.
 pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
-    let msg = cat!(what, ": '", s, "'");
     if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10) {
         if over || v > (1u64 << 31) - 1 + neg as u64 {
-            die(cli::err(&msg, Errno::RANGE))
+            bad_number(what, s, Some(Errno::RANGE))
         }
         if rest.is_empty() {
             return apply_sign(v, neg) as i32;
         }
     }
-    die(cli::errx(&msg))
+    bad_number(what, s, None)
+}
+
+/// util-linux's `WHAT: 'S'` (with `: strerror` for an errno) and exit 1.
+pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
+    let m = cat!(what, ": '", s, "'");
+    die(e.map_or_else(|| cli::errx(&m), |e| cli::err(&m, e)))
 }
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages

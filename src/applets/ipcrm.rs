@@ -6,7 +6,9 @@
 //! `mq_unlink` and `sem_unlink` calls do): shm/sem names are files in
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
-use super::ipcmk::{apply_sign, c_strtou, cs, die, letter, mq_name, shm_path, strtos32_or_err};
+use super::ipcmk::{
+    apply_sign, bad_number, c_strtou, cs, die, letter, mq_name, shm_path, strtos32_or_err,
+};
 use crate::cat;
 use crate::cli::{self, Arg, Args, Res};
 use crate::sys::Argv;
@@ -179,11 +181,11 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
 fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
-    let msg = cat!("failed to parse argument: '", s, "'");
+    let what = "failed to parse argument";
     let key = match c_strtou(s.as_bytes(), 0) {
-        Some((_, _, true, _)) => die(cli::err(&msg, Errno::RANGE)),
+        Some((_, _, true, _)) => bad_number(what, s, Some(Errno::RANGE)),
         Some((v, neg, _, [])) => apply_sign(v, neg) as i32,
-        _ => die(cli::errx(&msg)),
+        _ => bad_number(what, s, None),
     };
     let what = match ipc::get(class / 2, key, 0, 0) {
         _ if key == ipc::IPC_PRIVATE => "illegal ",
