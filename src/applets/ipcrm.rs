@@ -49,18 +49,15 @@ const LONGS: &[u8] = b"mshmem-id Mshmem-key qqueue-id Qqueue-key ssemaphore-id S
 /// With -v: `removing shared memory segment id `N'`, `removing POSIX
 /// message queue `/NAME'`...
 fn say_removing(class: usize, x: &[u8]) {
-    let (posix, id) = if class % 2 == 1 {
-        ("POSIX ", " `")
-    } else {
-        ("", " id `")
+    let what = match class {
+        0 => "shared memory segment id `",
+        PSHM => "POSIX shared memory `",
+        2 => "semaphore id `",
+        PSEM => "POSIX semaphore `",
+        4 => "message queue id `",
+        _ => "POSIX message queue `",
     };
-    let noun = match class {
-        0 => "shared memory segment",
-        PSHM => "shared memory",
-        2 | PSEM => "semaphore",
-        _ => "message queue",
-    };
-    let _ = cli::write_fd(1, &cat!("removing ", posix, noun, id, x, "'\n"));
+    let _ = cli::write_fd(1, &cat!("removing ", what, x, "'\n"));
 }
 
 /// `ipcrm`.
