@@ -100,6 +100,11 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
     }
     let name = name.unwrap_or_default().into_vec();
     let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
+    let (shm, mq) = (shm_path(&name, false), mq_name(&name));
+    let (shm, mq) = (
+        shm.as_deref().map_err(|e| *e),
+        mq.as_deref().map_err(|e| *e),
+    );
     // SysV ids; for POSIX objects 1 when this run created the object.
     let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
     for i in 0..5 {
@@ -107,15 +112,15 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             continue;
         }
         let r = match i {
-            1 => posix_shm(&name, perm, size),
-            3 => mq_name(&name).and_then(|n| {
+            1 => shm.and_then(|p| posix_shm(p, perm, size)),
+            3 => mq.and_then(|n| {
                 match ipc::mq_open(
-                    cs(&n),
+                    cs(n),
                     OFlags::RDWR | OFlags::CREATE | OFlags::EXCL,
                     perm,
                     None,
                 ) {
-                    Err(Errno::EXIST) => ipc::mq_open(cs(&n), OFlags::RDWR, perm, None).map(|_| 0),
+                    Err(Errno::EXIST) => ipc::mq_open(cs(n), OFlags::RDWR, perm, None).map(|_| 0),
                     r => r.map(|_| 1),
                 }
             }),
@@ -141,8 +146,8 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             for (j, &id) in ids.iter().enumerate() {
                 if made & 1 << j != 0 {
                     let _ = match j {
-                        1 => shm_path(&name, false).and_then(|p| rustix::fs::unlink(cs(&p))),
-                        3 => mq_name(&name).and_then(|n| ipc::mq_unlink(cs(&n))),
+                        1 => shm.and_then(|p| rustix::fs::unlink(cs(p))),
+                        3 => mq.and_then(|n| ipc::mq_unlink(cs(n))),
                         _ => ipc::rmid(kind(j), id),
                     };
                 }
@@ -174,8 +179,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
 
 /// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
 /// object is new.
-fn posix_shm(name: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
-    let p = shm_path(name, false)?;
+fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
     let (fl, mode) = (
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(perm),
