@@ -184,14 +184,14 @@ fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(perm),
     );
-    let (fd, new) = match rustix::fs::open(cs(&p), fl | OFlags::CREATE | OFlags::EXCL, mode) {
-        Err(Errno::EXIST) => (rustix::fs::open(cs(&p), fl, mode), 0),
+    let (fd, new) = match rustix::fs::open(cs(p), fl | OFlags::CREATE | OFlags::EXCL, mode) {
+        Err(Errno::EXIST) => (rustix::fs::open(cs(p), fl, mode), 0),
         r => (r, 1),
     };
     let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
     rustix::fs::ftruncate(&fd, size).inspect_err(|_| {
         if new == 1 {
-            let _ = rustix::fs::unlink(cs(&p));
+            let _ = rustix::fs::unlink(cs(p));
         }
     })?;
     Ok(new)
