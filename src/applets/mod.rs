@@ -5,6 +5,8 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod ipcmk;
+pub mod ipcrm;
 pub mod lsns;
 pub mod nsenter;
 pub mod unshare;
@@ -24,6 +26,8 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("ipcmk", ipcmk::ipcmk),
+    a("ipcrm", ipcrm::ipcrm),
     a("lsns", lsns::lsns),
     a("nsenter", nsenter::nsenter),
     a("unshare", unshare::unshare),
