@@ -5,6 +5,7 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod ipcs;
 
 /// One applet: its name and its entry point.
 pub struct Applet {
@@ -21,6 +22,7 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("ipcs", ipcs::main),
 ];
 
 /// Other names an applet answers to (not listed, not installed).

@@ -333,6 +333,20 @@ pub fn semctl_rmid(id: i32) -> Result<(), Errno> {
     scalar(nr::SEMCTL, [id as usize, 0, IPC_RMID as usize, 0, 0, 0]).map(drop)
 }
 
+/// `getpagesize()`: the page size from the auxiliary vector (ipcs prints
+/// shm limits that the kernel counts in pages).
+pub fn page_size() -> u64 {
+    unsafe extern "C" {
+        fn getauxval(t: core::ffi::c_ulong) -> core::ffi::c_ulong;
+    }
+    // SAFETY: musl's getauxval only reads the auxv it saved at startup;
+    // AT_PAGESZ (6) is always present on Linux.
+    match unsafe { getauxval(6) } {
+        0 => 4096,
+        p => p as u64,
+    }
+}
+
 /// The kernel's name for a POSIX mqueue: `name` must be `/NAME`, and like
 /// libc we pass the pointer one past the `/` (qemu-user relies on that).
 fn mq_name(name: &CStr) -> Result<usize, Errno> {
