@@ -50,11 +50,11 @@ const SEM: usize = 2;
 
 // Output formats (the last option wins).
 const F_LIST: usize = 0;
-const F_LIMITS: usize = 1;
-const F_STATUS: usize = 2;
-const F_CREATOR: usize = 3;
-const F_TIME: usize = 4;
-const F_PID: usize = 5;
+const F_CREATOR: usize = 1;
+const F_TIME: usize = 2;
+const F_PID: usize = 3;
+const F_LIMITS: usize = 4;
+const F_STATUS: usize = 5;
 
 // Size units.
 const U_DEFAULT: u8 = 0;
@@ -62,30 +62,18 @@ const U_BYTES: u8 = 1;
 const U_HUMAN: u8 = 2;
 const U_KB: u8 = 3;
 
-/// One object, whatever its kind: slots indexed by the constants below.
+/// One object, whatever its kind, in slots named by the letters of
+/// [`SLOTS`]: key, id, mode, uid, gid, cuid (U), cgid (G), a (cbytes, segsz,
+/// nsems), b (qnum, nattch), p (lspid, cpid), q (lrpid, lpid), s (stime,
+/// atime, otime), r (rtime, dtime), c (ctime), Q (msg_qbytes).
 type Obj = [i64; 15];
-const KEY: usize = 0;
+const SLOTS: &[u8; 15] = b"kimugUGabpqsrcQ";
 const ID: usize = 1;
 const MODE: usize = 2;
-const UID: usize = 3;
-const GID: usize = 4;
-const CUID: usize = 5;
-const CGID: usize = 6;
-/// cbytes / segsz / nsems
 const A: usize = 7;
-/// qnum / nattch
 const B: usize = 8;
-/// lspid / cpid
 const P1: usize = 9;
-/// lrpid / lpid
 const P2: usize = 10;
-/// stime / atime / otime
-const T0: usize = 11;
-/// rtime / dtime
-const T1: usize = 12;
-/// ctime (all kinds)
-const T2: usize = 13;
-/// msg_qbytes (only for `-q -i`)
 const QB: usize = 14;
 
 /// Column `i` of a /proc/sysvipc line goes to slot `COLS[kind][i]`
@@ -99,75 +87,92 @@ const COLS: [&[u8]; 3] = [
     &[0, 1, 2, 7, 3, 4, 5, 6, 11, 13],
 ];
 
-const TITLES: [[&str; 6]; 3] = [
-    [
-        "Message Queues",
-        "Messages Limits",
-        "Messages Status",
-        "Message Queues Creators/Owners",
-        "Message Queues Send/Recv/Change Times",
-        "Message Queues PIDs",
-    ],
-    [
-        "Shared Memory Segments",
-        "Shared Memory Limits",
-        "Shared Memory Status",
-        "Shared Memory Segment Creators/Owners",
-        "Shared Memory Attach/Detach/Change Times",
-        "Shared Memory Creator/Last-op PIDs",
-    ],
-    [
-        "Semaphore Arrays",
-        "Semaphore Limits",
-        "Semaphore Status",
-        "Semaphore Arrays Creators/Owners",
-        "Semaphore Operation/Change Times",
-        "",
-    ],
-];
+/// Every text ipcs prints, 15 per kind, separated by `|`: list header
+/// (plain, --human) and row, then header and row of -c, -t and -p, the -i
+/// view, -l (two variants for shm; the element row of -s -i for sem), -u,
+/// and the two complaints. `{` `}` print the `------ ` and ` --------\n`
+/// around titles; `%CSW` prints slot S (a letter of SLOTS) with conversion
+/// C and width W (a digit: see [`WIDTHS`]), see [`field`].
+const SPECS: &str = concat!(
+    // Message queues.
+    "{Message Queues}key        msqid      owner      perms      used-bytes   messages    \n|",
+    "{Message Queues}key        msqid      owner      perms      size         messages    \n|",
+    "0x%xk0 %di1 %nu1 %om1 %sa3 %db3\n|",
+    "{Message Queues Creators/Owners}msqid      perms      cuid       cgid       uid        gid       \n|",
+    "%di1 %om1 %NU1 %GG1 %Nu1 %Gg1\n|",
+    "{Message Queues Send/Recv/Change Times}msqid    owner      send                 recv                 change              \n|",
+    "%di2 %nu1 %ts4 %tr4 %tc4\n|",
+    "{Message Queues PIDs}msqid      owner      lspid      lrpid     \n|",
+    "%di2 %nu1  %dp6     %dq6\n|",
+    "\nMessage Queue msqid=%di0\nuid=%du0\tgid=%dg0\tcuid=%dU0\tcgid=%dG0\tmode=%Om0\n\
+c%bk0=%sa0\tq%bk0=%sQ0\tqnum=%db0\tlspid=%dp0\tlrpid=%dq0\n\
+send_time=%Ts5\nrcv_time=%Tr5\nchange_time=%Tc5\n\n|",
+    "{Messages Limits}max queues system wide = %dk0\nmax size of message%zi1\n\
+default max size of queue%zm1\n|",
+    "|",
+    "{Messages Status}allocated queues = %dk0\nused headers = %di0\nused space%zm0%yk0\n|",
+    "unable to fetch message limits\n|",
+    "kernel not configured for message queues\n|",
+    // Shared memory.
+    "{Shared Memory Segments}key        shmid      owner      perms      bytes      nattch     status      \n|",
+    "{Shared Memory Segments}key        shmid      owner      perms      size       nattch     status      \n|",
+    "0x%xk0 %di1 %nu1 %om1 %sa1 %db1 %Dm8 %Lm8\n|",
+    "{Shared Memory Segment Creators/Owners}shmid      perms      cuid       cgid       uid        gid       \n|",
+    "%di1 %om1 %NU1 %GG1 %Nu1 %Gg1\n|",
+    "{Shared Memory Attach/Detach/Change Times}shmid      owner      attached             detached             changed             \n|",
+    "%di1 %nu1 %ts4 %tr4 %tc4\n|",
+    "{Shared Memory Creator/Last-op PIDs}shmid      owner      cpid       lpid      \n|",
+    "%di1 %nu1 %dp1 %dq1\n|",
+    "\nShared memory Segment shmid=%di0\nuid=%du0\tgid=%dg0\tcuid=%dU0\tcgid=%dG0\n\
+mode=%Om0\taccess_perms=%Pm0\n%bk0=%sa0\tlpid=%dq0\tcpid=%dp0\tnattch=%db0\n\
+att_time=%Ts5\ndet_time=%Tr5\nchange_time=%Ec5\n\n|",
+    "{Shared Memory Limits}max number of segments = %dk0\nmax seg size%zi2\n\
+max total shared memory (kbytes) = %sm0\nmin seg size%zu1\n|",
+    "{Shared Memory Limits}max number of segments = %dk0\nmax seg size%zi2\n\
+max total shared memory%zm0\nmin seg size%zu1\n|",
+    "{Shared Memory Status}segments allocated %dk0\npages allocated %di0\n\
+pages resident  %dm0\npages swapped   %du0\nSwap performance: %dg0 attempts\t %dU0 successes\n|",
+    "unable to fetch shared memory limits\n|",
+    "kernel not configured for shared memory\n|",
+    // Semaphores.
+    "{Semaphore Arrays}key        semid      owner      perms      nsems     \n|",
+    "{Semaphore Arrays}key        semid      owner      perms      nsems     \n|",
+    "0x%xk0 %di1 %nu1 %om1 %da1\n|",
+    "{Semaphore Arrays Creators/Owners}semid      perms      cuid       cgid       uid        gid       \n|",
+    "%di1 %om1 %NU1 %GG1 %Nu1 %Gg1\n|",
+    "{Semaphore Operation/Change Times}semid    owner      last-op                    last-changed              \n|",
+    "%di2 %nu1  %Ts5 %Tc5\n|",
+    "|",
+    "|",
+    "\nSemaphore Array semid=%di0\nuid=%du0\t gid=%dg0\t cuid=%dU0\t cgid=%dG0\n\
+mode=%Om0, access_perms=%Pm0\nnsems = %da0\notime = %Ts5\nctime = %Ec5\n\
+semnum     value      ncount     zcount     pid       \n|",
+    "{Semaphore Limits}max number of arrays = %dk0\nmax semaphores per array = %di0\n\
+max semaphores system wide = %dm0\nmax ops per semop call = %du0\nsemaphore max value = 32767\n|",
+    "%di1 %da1 %db1 %dp1 %dq1\n|",
+    "{Semaphore Status}used arrays = %dk0\nallocated semaphores = %di0\n|",
+    "unable to fetch semaphore limits\n|",
+    "kernel not configured for semaphores\n",
+);
+const S_DETAIL: usize = 9;
+const S_LIMITS: usize = 10;
+const S_ALT: usize = 11;
+const S_STATUS: usize = 12;
+const S_UNABLE: usize = 13;
+const S_NOT_CONF: usize = 14;
 
-/// Column headers of the list formats: [list, list --human, time, pid].
-const HEADS: [[&str; 4]; 3] = [
-    [
-        "key        msqid      owner      perms      used-bytes   messages    \n",
-        "key        msqid      owner      perms      size         messages    \n",
-        "msqid    owner      send                 recv                 change              \n",
-        "msqid      owner      lspid      lrpid     \n",
-    ],
-    [
-        "key        shmid      owner      perms      bytes      nattch     status      \n",
-        "key        shmid      owner      perms      size       nattch     status      \n",
-        "shmid      owner      attached             detached             changed             \n",
-        "shmid      owner      cpid       lpid      \n",
-    ],
-    [
-        "key        semid      owner      perms      nsems     \n",
-        "key        semid      owner      perms      nsems     \n",
-        "semid    owner      last-op                    last-changed              \n",
-        "",
-    ],
-];
+/// printf widths by digit: `%-10`, `%-8`, `%-12`, `%-20.16s`, `%-26.24s`,
+/// `%5`, `%6`, `%-6`.
+const WIDTHS: [i8; 9] = [0, -10, -8, -12, -20, -26, 5, 6, -6];
 
-const IDS: [&str; 3] = ["msqid", "shmid", "semid"];
+fn spec(kind: usize, n: usize) -> &'static [u8] {
+    SPECS.split('|').nth(kind * 15 + n).unwrap_or("").as_bytes()
+}
 
-/// Long options in getopt order (abbreviations resolve against this), and
+/// Long options in getopt order (abbreviations resolve against them), and
 /// the short option each stands for (`H` is --human).
-const LONGS: [&str; 14] = [
-    "id",
-    "queues",
-    "shmems",
-    "semaphores",
-    "all",
-    "time",
-    "pid",
-    "creator",
-    "limits",
-    "summary",
-    "human",
-    "bytes",
-    "version",
-    "help",
-];
+const LONGS: &str =
+    "id queues shmems semaphores all time pid creator limits summary human bytes version help";
 const LONG_CH: &[u8; 14] = b"iqmsatpcluHbVh";
 
 /// `ipcs`.
@@ -200,7 +205,18 @@ pub fn main(argv: Argv) -> Res<i32> {
             }
         }
     }
-    let mut c = Ctx::new(unit);
+    let mut c = Ctx {
+        w: W {
+            b: [0; 8192],
+            n: 0,
+            bad: None,
+        },
+        unit,
+        dbs: [None, None],
+        last: [(-1, false); 2],
+        names: [Vec::new(), Vec::new()],
+        tz: None,
+    };
     if let Some(id) = id {
         let kind = match res {
             1 => MSG,
@@ -229,19 +245,14 @@ pub fn main(argv: Argv) -> Res<i32> {
     Ok(0)
 }
 
-/// Resolves a long option (or an unambiguous abbreviation, like getopt).
-#[inline(never)]
+/// Resolves a long option, or an unambiguous abbreviation (like getopt).
 fn long(l: &str) -> Res<char> {
-    let exact = LONGS.iter().zip(LONG_CH).find(|(n, _)| **n == l);
-    let mut hits = LONGS
-        .iter()
-        .zip(LONG_CH)
-        .filter(|(n, _)| n.starts_with(l));
+    let names = || LONGS.split(' ').zip(LONG_CH);
+    let mut hits = names().filter(|(n, _)| n.starts_with(l));
     let all = hits.clone();
-    match (exact.or(hits.next()), hits.next()) {
-        (Some((_, &c)), None) => Ok(c as char),
-        (Some((_, &c)), Some(_)) if exact.is_some() => Ok(c as char),
-        (None, _) => Err(cli::unknown(Arg::Long(l))),
+    match (names().find(|(n, _)| *n == l), hits.next(), hits.next()) {
+        (Some((_, &c)), _, _) | (None, Some((_, &c)), None) => Ok(c as char),
+        (_, None, _) => Err(cli::unknown(Arg::Long(l))),
         _ => {
             let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
             for (n, _) in all {
@@ -253,34 +264,31 @@ fn long(l: &str) -> Res<char> {
 }
 
 /// `strtos32_or_err(optarg, "failed to parse id argument")`.
-#[inline(never)]
 fn parse_id(s: &OsStr) -> Res<i32> {
-    let fail = |e: Option<Errno>| {
-        let m = crate::cat!("failed to parse id argument: '", s, "'");
-        match e {
-            Some(e) => cli::err(&m, e),
-            None => cli::errx(&m),
-        }
-    };
     let b = s.as_bytes();
-    let b = &b[b.iter().take_while(|c| matches!(c, b' ' | b'\t'..=b'\r')).count()..];
-    let (neg, d) = match b.split_first() {
-        Some((b'-', r)) => (true, r),
-        Some((b'+', r)) => (false, r),
-        _ => (false, b),
+    let b = &b[b
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'..=b'\r'))
+        .count()..];
+    let d = b.strip_prefix(b"+").unwrap_or(b);
+    let (neg, d) = match d.strip_prefix(b"-") {
+        Some(r) if b[0] == b'-' => (true, r),
+        _ => (false, d),
     };
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(fail(None));
+    let mut e = None;
+    if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
+        // More than 11 digits is out of range whatever they are.
+        let n = num(&d[..d.len().min(12)], 10).unwrap_or(i64::MAX);
+        if let Ok(n) = i32::try_from(if neg { -n } else { n }) {
+            return Ok(n);
+        }
+        e = Some(Errno::RANGE);
     }
-    let mut n: i64 = 0;
-    for &c in d {
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add((c - b'0') as i64))
-            .ok_or_else(|| fail(Some(Errno::RANGE)))?;
-    }
-    let n = if neg { -n } else { n };
-    i32::try_from(n).map_err(|_| fail(Some(Errno::RANGE)))
+    let m = crate::cat!("failed to parse id argument: '", s, "'");
+    Err(match e {
+        Some(e) => cli::err(&m, e),
+        None => cli::errx(&m),
+    })
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
@@ -297,13 +305,14 @@ impl W {
     fn put(&mut self, s: &[u8]) {
         if self.n + s.len() > self.b.len() {
             self.flush();
-            if s.len() > self.b.len() {
-                self.write(s);
-                return;
-            }
         }
-        self.b[self.n..self.n + s.len()].copy_from_slice(s);
-        self.n += s.len();
+        match self.b.get_mut(self.n..self.n + s.len()) {
+            Some(d) => {
+                d.copy_from_slice(s);
+                self.n += s.len();
+            }
+            None => self.write(s),
+        }
     }
 
     fn write(&mut self, s: &[u8]) {
@@ -321,7 +330,7 @@ impl W {
     /// `printf("%-Ns")` (w < 0) or `printf("%Ns")` (w > 0).
     fn pad(&mut self, s: &[u8], w: i32) {
         let fill = (w.unsigned_abs() as usize).saturating_sub(s.len());
-        if w < 0 {
+        if w <= 0 {
             self.put(s);
         }
         self.put(&SPACES[..fill.min(32)]);
@@ -330,25 +339,10 @@ impl W {
         }
     }
 
-    /// A signed decimal number, padded like `pad`.
-    fn num(&mut self, v: i64, w: i32) {
+    /// `n` in `base`, negative when `neg`, padded like `pad`.
+    fn num(&mut self, n: u64, neg: bool, base: u64, w: i32) {
         let mut b = [0u8; 24];
-        self.pad(radix(v.unsigned_abs(), 10, v < 0, &mut b), w);
-    }
-
-    fn unum(&mut self, v: u64, w: i32) {
-        let mut b = [0u8; 24];
-        self.pad(radix(v, 10, false, &mut b), w);
-    }
-
-    /// `%#o`.
-    fn alt_oct(&mut self, v: i64) {
-        let mut b = [0u8; 24];
-        let s = radix(v as u64, 8, false, &mut b);
-        if s != b"0" {
-            self.put(b"0");
-        }
-        self.put(s);
+        self.pad(radix(n, base, neg, &mut b), w);
     }
 
     fn finish(mut self) -> Res {
@@ -399,8 +393,7 @@ fn human(n: u64, b: &mut [u8; 24]) -> &[u8] {
             frac = 0;
         }
     }
-    let mut i = b.len();
-    i -= 1;
+    let mut i = b.len() - 1;
     b[i] = b"BKMGTPE"[exp / 10];
     if frac != 0 {
         i -= 2;
@@ -425,28 +418,122 @@ struct Ctx {
     tz: Option<tz::Tz>,
 }
 
-impl Ctx {
-    fn new(unit: u8) -> Ctx {
-        Ctx {
-            w: W {
-                b: [0; 8192],
-                n: 0,
-                bad: None,
-            },
-            unit,
-            dbs: [None, None],
-            last: [(-1, false); 2],
-            names: [Vec::new(), Vec::new()],
-            tz: None,
+/// Prints `spec` (see [`SPECS`]) with the values of `o`.
+fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
+    let mut i = 0;
+    while let Some(&ch) = spec.get(i) {
+        i += 1;
+        match ch {
+            b'{' => c.w.put(b"------ "),
+            b'}' => c.w.put(b" --------\n"),
+            b'%' => {
+                let d = spec.get(i..i + 3).unwrap_or(b"d00");
+                i += 3;
+                let v = o[SLOTS.iter().position(|&x| x == d[1]).unwrap_or(0)];
+                let digit = (d[2] - b'0') as usize % 9;
+                field(c, d[0], v, digit, o[MODE]);
+            }
+            _ => {
+                let n = spec[i..].iter().take_while(|b| !b"{}%".contains(b)).count();
+                c.w.put(&spec[i - 1..i + n]);
+                i += n;
+            }
         }
     }
+}
 
+/// One `%` field: `d` decimal, `o` perms in octal, `O`/`P` mode/perms as
+/// `%#o`, `x` the key as `%08x`, `n` owner name cut to 10, `N`/`G` user or
+/// group name, `t` time as `ctime+4` cut to 16 or Not set, `T` full ctime
+/// or Not set, `E` full ctime, `s` size (row layout when a width is given),
+/// `z` labelled size (the digit picks the unit: 0 as given, 1 bytes or 2
+/// kbytes when none was given), `b` `bytes`/`size`, `y` ` bytes` for the
+/// default unit, `D`/`L` shm dest/locked status.
+fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
+    let w = WIDTHS[digit] as i32;
+    let human = c.unit == U_HUMAN;
+    match conv {
+        b'd' => c.w.num(v.unsigned_abs(), v < 0, 10, w),
+        b'o' => c.w.num(v as u64 & 0o777, false, 8, w),
+        b'O' | b'P' => {
+            let v = if conv == b'P' { v & 0o777 } else { v };
+            if v != 0 {
+                c.w.put(b"0");
+            }
+            c.w.num(v as u64, false, 8, 0);
+        }
+        b'x' => {
+            let mut b = [0u8; 24];
+            let k = radix(v as u32 as u64, 16, false, &mut b);
+            c.w.put(&b"00000000"[k.len().min(8)..]);
+            c.w.put(k);
+        }
+        b'n' | b'N' | b'G' => c.owner(v, (conv == b'G') as usize, conv == b'n'),
+        b't' => c.time(v, true, 4, 16, w),
+        b'T' | b'E' => c.time(v, conv == b'T', 0, 24, w),
+        b's' if w != 0 && human => {
+            let mut b = [0u8; 24];
+            c.w.pad(human_of(v, &mut b), 6);
+            c.w.put(&SPACES[..w.unsigned_abs() as usize - 6]);
+        }
+        b's' => size(c, c.unit, v, w),
+        b'z' => {
+            let u = match (digit, c.unit) {
+                (1, U_DEFAULT) => U_BYTES,
+                (2, U_DEFAULT) => U_KB,
+                (_, u) => u,
+            };
+            c.w.put(match u {
+                U_BYTES => b" (bytes) = ",
+                U_KB => b" (kbytes) = ",
+                _ => b" = ",
+            });
+            size(c, u, v, 0);
+        }
+        b'b' => c.w.put(if human { b"size" } else { b"bytes" }),
+        b'y' => c.w.put(if c.unit == U_DEFAULT { b" bytes" } else { b"" }),
+        b'D' => c.w.pad(
+            if mode as u32 & ipc::SHM_DEST != 0 {
+                b"dest"
+            } else {
+                b" "
+            },
+            w,
+        ),
+        _ => c.w.pad(
+            if mode as u32 & ipc::SHM_LOCKED != 0 {
+                b"locked"
+            } else {
+                b" "
+            },
+            w,
+        ),
+    }
+}
+
+fn human_of(v: i64, b: &mut [u8; 24]) -> &[u8] {
+    human(v as u64, b)
+}
+
+/// A size in `unit` (`ipc_print_size` without its label).
+fn size(c: &mut Ctx, unit: u8, v: i64, w: i32) {
+    let v = v as u64;
+    match unit {
+        U_HUMAN => {
+            let mut b = [0u8; 24];
+            c.w.pad(human(v, &mut b), w);
+        }
+        U_KB => c.w.num(v / 1024, false, 10, w),
+        _ => c.w.num(v, false, 10, w),
+    }
+}
+
+impl Ctx {
     /// The user (g = 0) or group (g = 1) name of `id` as `%-10s`, cut to
     /// 10 bytes when `cut`; the number as `%-10u` when it has none.
     fn owner(&mut self, id: i64, g: usize, cut: bool) {
         if self.last[g].0 != id {
-            let db = self.dbs[g]
-                .get_or_insert_with(|| Db::load(["/etc/passwd", "/etc/group"][g]));
+            let db = self.dbs[g].get_or_insert_with(|| Db::load(["/etc/passwd", "/etc/group"][g]));
             let name = &mut self.names[g];
             name.clear();
             let found = db.name_of(id as u32).map(|n| name.extend_from_slice(n));
@@ -454,10 +541,10 @@ impl Ctx {
         }
         if self.last[g].1 {
             let n = &self.names[g];
-            let n = &n[..if cut { n.len().min(10) } else { n.len() }];
-            self.w.pad(n, -10);
+            self.w
+                .pad(&n[..if cut { n.len().min(10) } else { n.len() }], -10);
         } else {
-            self.w.num(id, -10);
+            self.w.num(id as u64, false, 10, -10);
         }
     }
 
@@ -472,300 +559,126 @@ impl Ctx {
         let s = s.get(skip..).unwrap_or_default();
         self.w.pad(&s[..s.len().min(prec)], w);
     }
-
-    /// util-linux's `ipc_print_size(unit, label, size, end, width)`.
-    fn size(&mut self, unit: u8, label: &[u8], v: u64, end: &[u8], w: i32) {
-        self.w.put(label);
-        if !label.is_empty() && !label.ends_with(b"=") {
-            self.w.put(match unit {
-                U_BYTES => b" (bytes) = ",
-                U_KB => b" (kbytes) = ",
-                _ => b" = ",
-            });
-        }
-        let mut b = [0u8; 24];
-        match unit {
-            U_HUMAN => self.w.pad(human(v, &mut b), w),
-            U_KB => self.w.unum(v / 1024, w),
-            _ => self.w.unum(v, w),
-        }
-        self.w.put(end);
-    }
-
-    fn title(&mut self, kind: usize, fmt: usize) {
-        self.w.put(b"------ ");
-        self.w.put(TITLES[kind][fmt].as_bytes());
-        self.w.put(b" --------\n");
-    }
-
-    /// `label = n\n`.
-    fn line(&mut self, label: &str, n: i64) {
-        self.w.put(label.as_bytes());
-        self.w.put(b" = ");
-        self.w.num(n, 0);
-        self.w.put(b"\n");
-    }
 }
 
 /// One section of the listing.
 fn section(c: &mut Ctx, kind: usize, fmt: usize) {
-    match fmt {
-        F_LIMITS => return limits(c, kind),
-        F_STATUS => return status(c, kind),
-        F_PID if kind == SEM => return,
-        F_CREATOR => {
-            c.title(kind, fmt);
-            c.w.pad(IDS[kind].as_bytes(), -10);
-            c.w.put(b" perms      cuid       cgid       uid        gid       \n");
+    let mut o = [0; 15];
+    let row = match fmt {
+        F_LIMITS => return pf(c, spec(kind, limits(kind, c.unit == U_DEFAULT, &mut o)), &o),
+        F_STATUS => return pf(c, spec(kind, status(kind, &mut o)), &o),
+        F_LIST => {
+            pf(c, spec(kind, (c.unit == U_HUMAN) as usize), &o);
+            2
         }
         _ => {
-            c.title(kind, fmt);
-            let h = match fmt {
-                F_TIME => 2,
-                F_PID => 3,
-                _ => (c.unit == U_HUMAN) as usize,
-            };
-            c.w.put(HEADS[kind][h].as_bytes());
+            pf(c, spec(kind, 2 * fmt + 1), &o);
+            2 * fmt + 2
         }
-    }
-    each(kind, &mut |o| row(c, kind, fmt, o));
-}
-
-/// One row of a list format.
-#[inline(never)]
-fn row(c: &mut Ctx, kind: usize, fmt: usize, o: &Obj) {
-    let perms = o[MODE] & 0o777;
-    if fmt == F_CREATOR {
-        c.w.num(o[ID], -10);
-        c.w.put(b" ");
-        oct(c, perms, -10);
-        for (i, slot) in [CUID, CGID, UID, GID].into_iter().enumerate() {
-            c.w.put(b" ");
-            c.owner(o[slot], i & 1, false);
-        }
-        c.w.put(b"\n");
-        return;
-    }
-    if fmt == F_LIST {
-        c.w.put(b"0x");
-        let mut b = [0u8; 24];
-        let k = radix(o[KEY] as u32 as u64, 16, false, &mut b);
-        c.w.put(&b"00000000"[k.len().min(8)..]);
-        c.w.put(k);
-        c.w.put(b" ");
-    }
-    let narrow = fmt != F_LIST && kind != SHM;
-    c.w.num(o[ID], if narrow { -8 } else { -10 });
-    c.w.put(b" ");
-    c.owner(o[UID], 0, true);
-    match fmt {
-        F_TIME if kind == SEM => {
-            c.w.put(b"  ");
-            c.time(o[T0], true, 0, 24, -26);
-            c.w.put(b" ");
-            c.time(o[T2], true, 0, 24, -26);
-        }
-        F_TIME => {
-            for t in [o[T0], o[T1], o[T2]] {
-                c.w.put(b" ");
-                c.time(t, true, 4, 16, -20);
-            }
-        }
-        F_PID if kind == MSG => {
-            c.w.put(b"  ");
-            c.w.num(o[P1], 5);
-            c.w.put(b"     ");
-            c.w.num(o[P2], 5);
-        }
-        F_PID => {
-            c.w.put(b" ");
-            c.w.num(o[P1], -10);
-            c.w.put(b" ");
-            c.w.num(o[P2], -10);
-        }
-        _ => {
-            c.w.put(b" ");
-            oct(c, perms, -10);
-            c.w.put(b" ");
-            if kind == SEM {
-                c.w.num(o[A], -10);
-            } else {
-                let w = if kind == MSG { 12 } else { 10 };
-                if c.unit == U_HUMAN {
-                    c.size(U_HUMAN, b"", o[A] as u64, &SPACES[..w - 4], 6);
-                } else {
-                    c.size(U_BYTES, b"", o[A] as u64, b"", -(w as i32));
-                }
-                c.w.put(b" ");
-                c.w.num(o[B], -(w as i32));
-                if kind == SHM {
-                    let m = o[MODE] as u32;
-                    c.w.put(b" ");
-                    c.w.pad(if m & ipc::SHM_DEST != 0 { b"dest" } else { b" " }, -6);
-                    c.w.put(b" ");
-                    c.w.pad(if m & ipc::SHM_LOCKED != 0 { b"locked" } else { b" " }, -6);
-                }
-            }
-        }
-    }
-    c.w.put(b"\n");
-}
-
-fn oct(c: &mut Ctx, v: i64, w: i32) {
-    let mut b = [0u8; 24];
-    c.w.pad(radix(v as u64, 8, false, &mut b), w);
-}
-
-/// `-l`: the limits of one kind.
-#[inline(never)]
-fn limits(c: &mut Ctx, kind: usize) {
-    let u = c.unit;
-    let or_bytes = if u == U_DEFAULT { U_BYTES } else { u };
-    match kind {
-        MSG => {
-            let l = match (
-                sysctl("msgmni"),
-                sysctl("msgmnb"),
-                sysctl("msgmax"),
-            ) {
-                (Some(a), Some(b), Some(c)) => Some((a as i32 as i64, b as i32 as i64, c)),
-                _ => ipc::msgctl_info(ipc::IPC_INFO)
-                    .ok()
-                    .map(|(_, i)| (i.msgmni as i64, i.msgmnb as i64, i.msgmax as i64)),
-            };
-            let Some((mni, mnb, max)) = l else {
-                return c.w.put(b"unable to fetch message limits\n");
-            };
-            c.title(kind, F_LIMITS);
-            c.line("max queues system wide", mni);
-            c.size(or_bytes, b"max size of message", max as u64, b"\n", 0);
-            c.size(or_bytes, b"default max size of queue", mnb as u64, b"\n", 0);
-        }
-        SHM => {
-            let l = match (
-                sysctl("shmall"),
-                sysctl("shmmax"),
-                sysctl("shmmni"),
-            ) {
-                (Some(a), Some(b), Some(c)) => Some((a as u64, b as u64, c as u64)),
-                _ => ipc::shmctl_ipc_info()
-                    .ok()
-                    .map(|(_, i)| (i.shmall, i.shmmax, i.shmmni)),
-            };
-            let Some((all, max, mni)) = l else {
-                return c.w.put(b"unable to fetch shared memory limits\n");
-            };
-            c.title(kind, F_LIMITS);
-            c.w.put(b"max number of segments = ");
-            c.w.unum(mni, 0);
-            c.w.put(b"\n");
-            let kb = u == U_DEFAULT || u == U_KB;
-            c.size(if u == U_DEFAULT { U_KB } else { u }, b"max seg size", max, b"\n", 0);
-            let pg = ipc::page_size();
-            let m = if kb { (pg / 1024).max(1) } else { pg };
-            let tot = all.checked_mul(m).unwrap_or(u64::MAX - u64::MAX % m);
-            if kb {
-                c.size(U_DEFAULT, b"max total shared memory (kbytes)", tot, b"\n", 0);
-            } else {
-                c.size(u, b"max total shared memory", tot, b"\n", 0);
-            }
-            c.size(or_bytes, b"min seg size", 1, b"\n", 0);
-        }
-        _ => {
-            let mut v = [0i64; 4];
-            let ok = std::fs::read("/proc/sys/kernel/sem").is_ok_and(|d| {
-                let mut it = d
-                    .split(|b| b.is_ascii_whitespace())
-                    .filter(|t| !t.is_empty());
-                v.iter_mut().all(|x| {
-                    it.next()
-                        .and_then(|t| num(t, 10))
-                        .map(|n| *x = n as i32 as i64)
-                        .is_some()
-                })
-            });
-            // /proc order: semmsl semmns semopm semmni.
-            let l = if ok {
-                Some([v[3], v[0], v[1], v[2]])
-            } else {
-                ipc::semctl_info(ipc::IPC_INFO).ok().map(|(_, i)| {
-                    [i.semmni, i.semmsl, i.semmns, i.semopm].map(|x| x as i64)
-                })
-            };
-            let Some(l) = l else {
-                return c.w.put(b"unable to fetch semaphore limits\n");
-            };
-            c.title(kind, F_LIMITS);
-            c.line("max number of arrays", l[0]);
-            c.line("max semaphores per array", l[1]);
-            c.line("max semaphores system wide", l[2]);
-            c.line("max ops per semop call", l[3]);
-            c.line("semaphore max value", 32767);
-        }
+    };
+    let row = spec(kind, row);
+    if !row.is_empty() {
+        each(kind, &mut |o| pf(c, row, o));
     }
 }
 
 /// A number from /proc/sys/kernel/NAME.
 fn sysctl(name: &str) -> Option<i64> {
     let d = std::fs::read(["/proc/sys/kernel/", name].concat()).ok()?;
-    num(d.split(|b| b.is_ascii_whitespace()).find(|t| !t.is_empty())?, 10)
+    num(
+        d.split(|b| b.is_ascii_whitespace())
+            .find(|t| !t.is_empty())?,
+        10,
+    )
 }
 
-/// `-u`: usage of one kind, from the `*_INFO` syscalls (like util-linux).
-#[inline(never)]
-fn status(c: &mut Ctx, kind: usize) {
-    match kind {
-        MSG => {
-            let Ok((_, i)) = ipc::msgctl_info(ipc::MSG_INFO) else {
-                return c.w.put(b"kernel not configured for message queues\n");
-            };
-            c.title(kind, F_STATUS);
-            c.line("allocated queues", i.msgpool as i64);
-            c.line("used headers", i.msgmap as i64);
-            let end: &[u8] = if c.unit == U_DEFAULT { b" bytes\n" } else { b"\n" };
-            c.size(c.unit, b"used space", i.msgtql as i64 as u64, end, 0);
-        }
-        SHM => {
-            let Ok((_, i)) = ipc::shmctl_shm_info() else {
-                return c.w.put(b"kernel not configured for shared memory\n");
-            };
-            c.title(kind, F_STATUS);
-            let v = [i.shm_tot, i.shm_rss, i.shm_swp, i.swap_attempts];
-            c.w.put(b"segments allocated ");
-            c.w.num(i.used_ids as i64, 0);
-            for (l, n) in [
-                "\npages allocated ",
-                "\npages resident  ",
-                "\npages swapped   ",
-                "\nSwap performance: ",
-            ]
-            .into_iter()
-            .zip(v)
-            {
-                c.w.put(l.as_bytes());
-                c.w.num(n as i64, 0);
+/// `-l`: fills `o` with the limits of `kind`; returns the spec to print.
+fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
+    let ok = match kind {
+        MSG => match (sysctl("msgmni"), sysctl("msgmax"), sysctl("msgmnb")) {
+            (Some(a), Some(b), Some(c)) => {
+                o[..3].copy_from_slice(&[a as i32 as i64, b, c as i32 as i64]);
+                true
             }
-            c.w.put(b" attempts\t ");
-            c.w.num(i.swap_successes as i64, 0);
-            c.w.put(b" successes\n");
+            _ => ipc::msgctl_info(ipc::IPC_INFO)
+                .map(|(_, i)| {
+                    o[..3].copy_from_slice(&[i.msgmni, i.msgmax, i.msgmnb].map(i64::from))
+                })
+                .is_ok(),
+        },
+        SHM => {
+            let l = match (sysctl("shmmni"), sysctl("shmmax"), sysctl("shmall")) {
+                (Some(a), Some(b), Some(c)) => Some([a as u64, b as u64, c as u64]),
+                _ => ipc::shmctl_ipc_info()
+                    .ok()
+                    .map(|(_, i)| [i.shmmni, i.shmmax, i.shmall]),
+            };
+            l.map(|[mni, max, all]| {
+                let pg = ipc::page_size();
+                let m = if default_unit { (pg / 1024).max(1) } else { pg };
+                let tot = all.checked_mul(m).unwrap_or(u64::MAX - u64::MAX % m);
+                o[..4].copy_from_slice(&[mni as i64, max as i64, tot as i64, 1]);
+            })
+            .is_some()
         }
         _ => {
-            let Ok((_, i)) = ipc::semctl_info(ipc::SEM_INFO) else {
-                return c.w.put(b"kernel not configured for semaphores\n");
-            };
-            c.title(kind, F_STATUS);
-            c.line("used arrays", i.semusz as i64);
-            c.line("allocated semaphores", i.semaem as i64);
+            // /proc order: semmsl semmns semopm semmni.
+            let d = std::fs::read("/proc/sys/kernel/sem").unwrap_or_default();
+            let mut it = d
+                .split(|b| b.is_ascii_whitespace())
+                .filter_map(|t| num(t, 10));
+            let v: Vec<i64> = it.by_ref().take(4).collect();
+            if let [msl, mns, opm, mni] = v[..] {
+                o[..4].copy_from_slice(&[mni, msl, mns, opm].map(|x| x as i32 as i64));
+                true
+            } else {
+                ipc::semctl_info(ipc::IPC_INFO)
+                    .map(|(_, i)| {
+                        o[..4].copy_from_slice(
+                            &[i.semmni, i.semmsl, i.semmns, i.semopm].map(i64::from),
+                        )
+                    })
+                    .is_ok()
+            }
         }
+    };
+    match (ok, kind == SHM && !default_unit) {
+        (false, _) => S_UNABLE,
+        (_, true) => S_ALT,
+        _ => S_LIMITS,
     }
 }
 
+/// `-u`: fills `o` from the `*_INFO` syscalls (like util-linux).
+fn status(kind: usize, o: &mut Obj) -> usize {
+    let ok = match kind {
+        MSG => ipc::msgctl_info(ipc::MSG_INFO)
+            .map(|(_, i)| o[..3].copy_from_slice(&[i.msgpool, i.msgmap, i.msgtql].map(i64::from))),
+        SHM => ipc::shmctl_shm_info().map(|(_, i)| {
+            o[0] = i.used_ids as i64;
+            o[1..6].copy_from_slice(
+                &[
+                    i.shm_tot,
+                    i.shm_rss,
+                    i.shm_swp,
+                    i.swap_attempts,
+                    i.swap_successes,
+                ]
+                .map(|x| x as i64),
+            )
+        }),
+        _ => ipc::semctl_info(ipc::SEM_INFO)
+            .map(|(_, i)| o[..2].copy_from_slice(&[i.semusz, i.semaem].map(i64::from))),
+    };
+    if ok.is_ok() { S_STATUS } else { S_NOT_CONF }
+}
+
 /// `-i ID`: the details of one object.
-#[inline(never)]
 fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
     let mut found = None;
     each(kind, &mut |o| {
-        if found.is_none() && o[ID] == id as i64 {
+        // util-linux shows the first object for a negative id.
+        if found.is_none() && (id < 0 || o[ID] == id as i64) {
             found = Some(*o);
         }
     });
@@ -775,118 +688,37 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
     };
     let mut sems = Vec::new();
     if kind == SEM {
-        for i in 0..o[A].clamp(0, 65536) as i32 {
-            let mut e = [0i64; 4];
-            for (x, (cmd, name)) in e.iter_mut().zip([
-                (ipc::GETVAL, "GETVAL"),
-                (ipc::GETNCNT, "GETNCNT"),
-                (ipc::GETZCNT, "GETZCNT"),
-                (ipc::GETPID, "GETPID"),
-            ]) {
-                *x = ipc::semctl_get(id, i, cmd)
-                    .map_err(|e| cli::err(&crate::cat!("semctl(", name, ") failed"), e))?
-                    as i64;
+        for i in 0..o[A].clamp(0, 65536) {
+            let mut e = [0; 15];
+            e[ID] = i;
+            for (k, (slot, cmd)) in [
+                (A, ipc::GETVAL),
+                (B, ipc::GETNCNT),
+                (P1, ipc::GETZCNT),
+                (P2, ipc::GETPID),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                e[slot] = ipc::semctl_get(o[ID] as i32, i as i32, cmd).map_err(|e| {
+                    let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
+                    cli::err(&crate::cat!("semctl(", name.unwrap_or(""), ") failed"), e)
+                })? as i64;
             }
             sems.push(e);
         }
     }
-    if kind == MSG {
+    if kind == MSG && id >= 0 {
         o[QB] = ipc::msgctl_stat(id, ipc::IPC_STAT).map_or(0, |(_, d)| d.msg_qbytes as i64);
     }
-    let human = c.unit == U_HUMAN;
-    let ids = [o[UID], o[GID], o[CUID], o[CGID]];
-    let (title, sep): (&[u8], &[u8]) = match kind {
-        MSG => (b"\nMessage Queue msqid=", b"\t"),
-        SHM => (b"\nShared memory Segment shmid=", b"\t"),
-        _ => (b"\nSemaphore Array semid=", b"\t "),
-    };
-    c.w.put(title);
-    c.w.num(id as i64, 0);
-    c.w.put(b"\n");
-    for (i, (l, v)) in ["uid=", "gid=", "cuid=", "cgid="].into_iter().zip(ids).enumerate() {
-        if i > 0 {
-            c.w.put(sep);
-        }
-        c.w.put(l.as_bytes());
-        c.w.num(v, 0);
-    }
-    let ts: [(&str, usize, bool); 3];
-    match kind {
-        MSG => {
-            c.w.put(b"\tmode=");
-            c.w.alt_oct(o[MODE]);
-            c.w.put(b"\n");
-            let (l1, l2): (&[u8], &[u8]) = if human {
-                (b"csize=", b"qsize=")
-            } else {
-                (b"cbytes=", b"qbytes=")
-            };
-            c.size(c.unit, l1, o[A] as u64, b"\t", 0);
-            c.size(c.unit, l2, o[QB] as u64, b"\t", 0);
-            c.w.put(b"qnum=");
-            c.w.num(o[B], 0);
-            c.w.put(b"\tlspid=");
-            c.w.num(o[P1], 0);
-            c.w.put(b"\tlrpid=");
-            c.w.num(o[P2], 0);
-            c.w.put(b"\n");
-            ts = [
-                ("send_time=", T0, true),
-                ("rcv_time=", T1, true),
-                ("change_time=", T2, true),
-            ];
-        }
-        SHM => {
-            c.w.put(b"\nmode=");
-            c.w.alt_oct(o[MODE]);
-            c.w.put(b"\taccess_perms=");
-            c.w.alt_oct(o[MODE] & 0o777);
-            c.w.put(b"\n");
-            let l: &[u8] = if human { b"size=" } else { b"bytes=" };
-            c.size(c.unit, l, o[A] as u64, b"\t", 0);
-            c.w.put(b"lpid=");
-            c.w.num(o[P2], 0);
-            c.w.put(b"\tcpid=");
-            c.w.num(o[P1], 0);
-            c.w.put(b"\tnattch=");
-            c.w.num(o[B], 0);
-            c.w.put(b"\n");
-            ts = [
-                ("att_time=", T0, true),
-                ("det_time=", T1, true),
-                ("change_time=", T2, false),
-            ];
-        }
-        _ => {
-            c.w.put(b"\nmode=");
-            c.w.alt_oct(o[MODE]);
-            c.w.put(b", access_perms=");
-            c.w.alt_oct(o[MODE] & 0o777);
-            c.w.put(b"\nnsems = ");
-            c.w.num(o[A], 0);
-            c.w.put(b"\n");
-            ts = [("otime = ", T0, true), ("ctime = ", T2, false), ("", 0, false)];
-        }
-    }
-    for (l, slot, not_set) in ts {
-        if !l.is_empty() {
-            c.w.put(l.as_bytes());
-            c.time(o[slot], not_set, 0, 24, -26);
-            c.w.put(b"\n");
-        }
-    }
+    o[ID] = id as i64;
+    pf(c, spec(kind, S_DETAIL), &o);
     if kind == SEM {
-        c.w.put(b"semnum     value      ncount     zcount     pid       \n");
-        for (i, e) in sems.iter().enumerate() {
-            c.w.num(i as i64, -10);
-            for v in e {
-                c.w.put(b" ");
-                c.w.num(*v, -10);
-            }
-            c.w.put(b"\n");
+        for e in &sems {
+            pf(c, spec(SEM, S_ALT), e);
         }
+        c.w.put(b"\n");
     }
-    c.w.put(b"\n");
     Ok(())
 }
 
@@ -927,7 +759,11 @@ fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
 /// /proc) from the syscalls.
 fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
     use rustix::fs::{Mode, OFlags};
-    let path = ["/proc/sysvipc/msg", "/proc/sysvipc/shm", "/proc/sysvipc/sem"][kind];
+    let path = [
+        "/proc/sysvipc/msg",
+        "/proc/sysvipc/shm",
+        "/proc/sysvipc/sem",
+    ][kind];
     let Ok(fd) = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
         return fallback(kind, f);
     };
@@ -947,20 +783,20 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
             Err(_) => eof = true,
         }
         let mut start = 0;
-        while let Some(p) = buf[start..len].iter().position(|&b| b == b'\n') {
-            let line = &buf[start..start + p];
+        while start < len {
+            let p = buf[start..len].iter().position(|&b| b == b'\n');
+            if p.is_none() && !eof {
+                break;
+            }
+            let end = p.map_or(len, |p| start + p);
             if !std::mem::take(&mut skip) {
-                if let Some(o) = parse_line(kind, line) {
+                if let Some(o) = parse_line(kind, &buf[start..end]) {
                     f(&o);
                 }
             }
-            start += p + 1;
+            start = end + 1;
         }
-        if eof && start < len && !skip {
-            if let Some(o) = parse_line(kind, &buf[start..len]) {
-                f(&o);
-            }
-        }
+        let start = start.min(len);
         buf.copy_within(start..len, 0);
         len -= start;
         if len == buf.len() {
@@ -987,12 +823,20 @@ fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
     ][kind];
     for i in 0..=max {
         let mut o = [0; 15];
-        let Ok((id, p)) = stat(kind, i, cmds[0], &mut o).or_else(|_| stat(kind, i, cmds[1], &mut o))
+        let Ok((id, p)) =
+            stat(kind, i, cmds[0], &mut o).or_else(|_| stat(kind, i, cmds[1], &mut o))
         else {
             continue;
         };
-        [o[KEY], o[ID], o[MODE]] = [p.key as i64, id as i64, p.mode as i64];
-        [o[UID], o[GID], o[CUID], o[CGID]] = [p.uid, p.gid, p.cuid, p.cgid].map(|x| x as i64);
+        o[..7].copy_from_slice(&[
+            p.key as i64,
+            id as i64,
+            p.mode as i64,
+            p.uid as i64,
+            p.gid as i64,
+            p.cuid as i64,
+            p.cgid as i64,
+        ]);
         f(&o);
     }
 }
@@ -1002,47 +846,54 @@ fn stat(kind: usize, i: i32, cmd: i32, o: &mut Obj) -> Result<(i32, ipc::ipc64_p
     Ok(match kind {
         MSG => {
             let (id, d) = ipc::msgctl_stat(i, cmd)?;
-            [o[A], o[B], o[P1], o[P2]] = [
+            o[7..14].copy_from_slice(&[
                 d.msg_cbytes as i64,
                 d.msg_qnum as i64,
                 d.msg_lspid as i64,
                 d.msg_lrpid as i64,
-            ];
-            [o[T0], o[T1], o[T2]] = [d.msg_stime, d.msg_rtime, d.msg_ctime];
+                d.msg_stime,
+                d.msg_rtime,
+                d.msg_ctime,
+            ]);
             (id, d.msg_perm)
         }
         SHM => {
             let (id, d) = ipc::shmctl_stat(i, cmd)?;
-            [o[A], o[B], o[P1], o[P2]] = [
+            o[7..14].copy_from_slice(&[
                 d.shm_segsz as i64,
                 d.shm_nattch as i64,
                 d.shm_cpid as i64,
                 d.shm_lpid as i64,
-            ];
-            [o[T0], o[T1], o[T2]] = [d.shm_atime, d.shm_dtime, d.shm_ctime];
+                d.shm_atime,
+                d.shm_dtime,
+                d.shm_ctime,
+            ]);
             (id, d.shm_perm)
         }
         _ => {
             let (id, d) = ipc::semctl_stat(i, cmd)?;
-            o[A] = d.sem_nsems as i64;
-            [o[T0], o[T2]] = [d.sem_otime, d.sem_ctime];
+            o[7..14].copy_from_slice(&[d.sem_nsems as i64, 0, 0, 0, d.sem_otime, 0, d.sem_ctime]);
             (id, d.sem_perm)
         }
     })
 }
 
 /// Local time like glibc: `TZ` (a zoneinfo name or path, or a POSIX TZ
-/// string), else /etc/localtime, else UTC. TZif v1/v2+ with the footer rule
-/// for times after the last transition.
+/// string), else /etc/localtime, else UTC. TZif v1/v2+ files, with the
+/// footer rule for times after the last transition.
 mod tz {
     use std::os::unix::ffi::OsStrExt;
 
+    /// A TZif file held as read, with where its tables are.
     #[derive(Default)]
     pub struct Tz {
-        trans: Vec<i64>,
-        idx: Vec<u8>,
-        /// (utoff, isdst) per local time type.
-        types: Vec<(i64, bool)>,
+        d: Vec<u8>,
+        /// Bytes per transition time (4 in v1 data, 8 in v2+).
+        tsz: usize,
+        timecnt: usize,
+        typecnt: usize,
+        /// Offset of the transition times; indices and types follow.
+        at: usize,
         rule: Option<Rule>,
     }
 
@@ -1057,132 +908,148 @@ mod tz {
         end: [i64; 5],
     }
 
-    #[inline(never)]
     pub fn load() -> Tz {
         let env = std::env::var_os("TZ");
         let name = match &env {
             None => &b"/etc/localtime"[..],
             Some(v) => v.as_bytes().strip_prefix(b":").unwrap_or(v.as_bytes()),
         };
-        if name.is_empty() {
-            return Tz::default();
-        }
         let mut path = Vec::new();
-        if name[0] != b'/' {
+        if !name.starts_with(b"/") {
             let dir = std::env::var_os("TZDIR");
-            let dir = dir.as_ref().map_or(&b"/usr/share/zoneinfo"[..], |d| d.as_bytes());
-            path.extend_from_slice(dir);
+            path.extend_from_slice(
+                dir.as_ref()
+                    .map_or(b"/usr/share/zoneinfo", |d| d.as_bytes()),
+            );
             path.push(b'/');
         }
         path.extend_from_slice(name);
-        if let Some(t) = std::fs::read(std::ffi::OsStr::from_bytes(&path))
-            .ok()
-            .and_then(|d| tzif(&d))
-        {
-            return t;
-        }
-        Tz {
-            rule: env.as_ref().and_then(|_| posix(name)),
+        let d = if name.is_empty() {
+            Vec::new()
+        } else {
+            std::fs::read(std::ffi::OsStr::from_bytes(&path)).unwrap_or_default()
+        };
+        tzif(d).unwrap_or_else(|| Tz {
+            rule: env.as_ref().and(posix(name)),
             ..Tz::default()
+        })
+    }
+
+    /// A big-endian signed number of `n` bytes at `at`.
+    fn be(d: &[u8], at: usize, n: usize) -> Option<i64> {
+        let b = d.get(at..at.checked_add(n)?)?;
+        let v = b.iter().fold(0u64, |v, &x| v << 8 | x as u64);
+        Some(((v << (64 - 8 * n)) as i64) >> (64 - 8 * n))
+    }
+
+    /// The six counts of the TZif header at `h`: isutcnt isstdcnt leapcnt
+    /// timecnt typecnt charcnt.
+    fn counts(d: &[u8], h: usize) -> Option<[usize; 6]> {
+        if d.get(h..h + 4)? != b"TZif" {
+            return None;
         }
+        let mut c = [0; 6];
+        for (i, x) in c.iter_mut().enumerate() {
+            *x = (be(d, h + 20 + 4 * i, 4)? as u32).min(1 << 20) as usize;
+        }
+        Some(c)
+    }
+
+    fn tzif(d: Vec<u8>) -> Option<Tz> {
+        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, 0)?;
+        let (mut h, mut tsz) = (0, 4);
+        if *d.get(4)? >= b'2' {
+            h = 44 + timecnt * 5 + typecnt * 6 + chars + leap * 8 + std + ut;
+            tsz = 8;
+        }
+        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, h)?;
+        let at = h + 44;
+        let end = at + timecnt * (tsz + 1) + typecnt * 6 + chars + leap * (tsz + 4) + std + ut;
+        if d.len() < end || typecnt == 0 {
+            return None;
+        }
+        let mut rule = None;
+        if tsz == 8 {
+            rule = d[end..].split(|&b| b == b'\n').nth(1).and_then(posix);
+        }
+        Some(Tz {
+            d,
+            tsz,
+            timecnt,
+            typecnt,
+            at,
+            rule,
+        })
     }
 
     impl Tz {
         /// Seconds east of UTC at `t`.
         pub fn offset(&self, t: i64) -> i64 {
-            let n = self.trans.len();
-            if let Some(first) = self.types.first() {
-                if n == 0 || t < self.trans[0] {
-                    return self.types.iter().find(|t| !t.1).unwrap_or(first).0;
+            let (d, n) = (&self.d, self.timecnt);
+            let tr = |i: usize| be(d, self.at + i * self.tsz, self.tsz).unwrap_or(0);
+            let types = self.at + n * (self.tsz + 1);
+            let ty = |k: usize| {
+                (
+                    be(d, types + k * 6, 4).unwrap_or(0),
+                    d.get(types + k * 6 + 4),
+                )
+            };
+            if self.typecnt > 0 {
+                if n == 0 || t < tr(0) {
+                    // glibc: the first standard-time type.
+                    let k = (0..self.typecnt).find(|&k| ty(k).1 == Some(&0));
+                    return ty(k.unwrap_or(0)).0;
                 }
-                if t < self.trans[n - 1] || self.rule.is_none() {
-                    let i = self.trans.partition_point(|&x| x <= t) - 1;
-                    let ty = self.idx.get(i).map_or(0, |&x| x as usize);
-                    return self.types.get(ty).unwrap_or(first).0;
+                if t < tr(n - 1) || self.rule.is_none() {
+                    let (mut lo, mut hi) = (0, n);
+                    while hi - lo > 1 {
+                        let mid = (lo + hi) / 2;
+                        if tr(mid) <= t {
+                            lo = mid;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    let k = d.get(self.at + n * self.tsz + lo).copied().unwrap_or(0);
+                    return ty(k as usize % self.typecnt).0;
                 }
             }
             self.rule.map_or(0, |r| r.offset(t))
         }
     }
 
-    fn be(d: &[u8], at: usize, n: usize) -> Option<i64> {
-        let b = d.get(at..at + n)?;
-        let v = b.iter().fold(0u64, |v, &x| v << 8 | x as u64);
-        // Sign-extend from n bytes.
-        Some(((v << (64 - 8 * n)) as i64) >> (64 - 8 * n))
-    }
-
-    #[inline(never)]
-    fn tzif(d: &[u8]) -> Option<Tz> {
-        let counts = |d: &[u8]| -> Option<[usize; 6]> {
-            if d.get(..4)? != b"TZif" {
-                return None;
-            }
-            let mut c = [0; 6];
-            for (i, x) in c.iter_mut().enumerate() {
-                *x = usize::try_from(be(d, 20 + 4 * i, 4)?).ok()?.min(1 << 20);
-            }
-            Some(c)
-        };
-        let [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(d)?;
-        let mut tsz = 4;
-        let mut d = d;
-        if *d.get(4)? >= b'2' {
-            let v1 = timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut;
-            d = d.get(44 + v1..)?;
-            tsz = 8;
-        }
-        let [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(d)?;
-        let mut p = 44;
-        let mut tz = Tz::default();
-        for i in 0..timecnt {
-            tz.trans.push(be(d, p + i * tsz, tsz)?);
-        }
-        p += timecnt * tsz;
-        tz.idx = d.get(p..p + timecnt)?.to_vec();
-        p += timecnt;
-        for i in 0..typecnt {
-            let at = p + i * 6;
-            tz.types.push((be(d, at, 4)?, *d.get(at + 4)? != 0));
-        }
-        p += typecnt * 6 + charcnt + leap * (tsz + 4) + isstd + isut;
-        if tsz == 8 {
-            if let Some(f) = d.get(p + 1..).and_then(|f| f.split(|&b| b == b'\n').next()) {
-                tz.rule = posix(f);
-            }
-        }
-        Some(tz)
-    }
-
     struct P<'a>(&'a [u8]);
 
     impl P<'_> {
-        fn peek(&self) -> u8 {
-            self.0.first().copied().unwrap_or(0)
-        }
         fn eat(&mut self, c: u8) -> bool {
-            let hit = self.peek() == c;
+            let hit = self.0.first() == Some(&c);
             if hit {
                 self.0 = &self.0[1..];
             }
             hit
         }
+        fn skip(&mut self, n: usize) -> usize {
+            self.0 = &self.0[n.min(self.0.len())..];
+            n
+        }
         fn name(&mut self) -> Option<()> {
             let n = if self.eat(b'<') {
                 let n = self.0.iter().position(|&b| b == b'>')?;
-                self.0 = &self.0[n + 1..];
-                n
+                self.skip(n + 1)
             } else {
-                let n = self.0.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-                self.0 = &self.0[n..];
-                n
+                self.skip(
+                    self.0
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphabetic())
+                        .count(),
+                )
             };
             (n >= 3).then_some(())
         }
         fn int(&mut self) -> Option<i64> {
             let n = self.0.iter().take_while(|b| b.is_ascii_digit()).count();
-            let v = super::num(self.0.get(..n.min(9))?, 10)?;
-            self.0 = &self.0[n..];
+            let v = super::num(&self.0[..n.min(9)], 10)?;
+            self.skip(n);
             Some(v)
         }
         /// `[+-]hh[:mm[:ss]]` in seconds.
@@ -1193,10 +1060,9 @@ mod tz {
             }
             let mut v = self.int()? * 3600;
             for m in [60, 1] {
-                if !self.eat(b':') {
-                    break;
+                if self.eat(b':') {
+                    v += self.int()? * m;
                 }
-                v += self.int()? * m;
             }
             Some(if neg { -v } else { v })
         }
@@ -1204,7 +1070,6 @@ mod tz {
             let mut d = [1, 0, 0, 0, 7200];
             if self.eat(b'J') {
                 d[0] = 0;
-                d[1] = self.int()?;
             } else if self.eat(b'M') {
                 d[0] = 2;
                 d[1] = self.int()?.clamp(1, 12);
@@ -1214,7 +1079,8 @@ mod tz {
                     }
                     *x = self.int()?;
                 }
-            } else {
+            }
+            if d[0] < 2 {
                 d[1] = self.int()?;
             }
             if self.eat(b'/') {
@@ -1231,49 +1097,44 @@ mod tz {
         let mut r = Rule {
             std,
             dst: std,
-            ..Rule::default()
+            has_dst: !p.0.is_empty(),
+            start: [2, 3, 2, 0, 7200],
+            end: [2, 11, 1, 0, 7200],
         };
-        if p.0.is_empty() {
-            return Some(r);
-        }
-        p.name()?;
-        r.has_dst = true;
-        r.dst = match p.peek() {
-            b'+' | b'-' | b'0'..=b'9' => -p.hms()?,
-            _ => std + 3600,
-        };
-        if p.eat(b',') {
-            r.start = p.date()?;
-            if !p.eat(b',') {
-                return None;
+        if r.has_dst {
+            p.name()?;
+            if matches!(p.0.first(), Some(b'+' | b'-' | b'0'..=b'9')) {
+                r.dst = -p.hms()?;
+            } else {
+                r.dst = std + 3600;
             }
-            r.end = p.date()?;
-        } else {
-            r.start = [2, 3, 2, 0, 7200];
-            r.end = [2, 11, 1, 0, 7200];
+            if p.eat(b',') {
+                r.start = p.date()?;
+                if !p.eat(b',') {
+                    return None;
+                }
+                r.end = p.date()?;
+            }
         }
         Some(r)
     }
 
     impl Rule {
         fn offset(&self, t: i64) -> i64 {
-            if !self.has_dst {
-                return self.std;
-            }
             let y = civil((t + self.std).div_euclid(86400)).0;
-            let base = days(y, 1, 1);
-            let at = |d: &[i64; 5], off: i64| (base + yday(d, y)) * 86400 + d[4] - off;
+            let at = |d: &[i64; 5], off: i64| (days(y, 1, 1) + yday(d, y)) * 86400 + d[4] - off;
             let (s, e) = (at(&self.start, self.std), at(&self.end, self.dst));
-            let dst = if s < e {
-                t >= s && t < e
-            } else {
-                t < e || t >= s
-            };
+            let dst = self.has_dst
+                && if s < e {
+                    t >= s && t < e
+                } else {
+                    t < e || t >= s
+                };
             if dst { self.dst } else { self.std }
         }
     }
 
-    /// Day of the year (0-based) a rule date falls on in year `y`.
+    /// The day of the year (0-based) a rule date falls on in year `y`.
     fn yday(d: &[i64; 5], y: i64) -> i64 {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         match d[0] {
@@ -1282,13 +1143,8 @@ mod tz {
             _ => {
                 let m = d[1];
                 let first = days(y, m, 1);
-                let next = if m == 12 {
-                    days(y + 1, 1, 1)
-                } else {
-                    days(y, m + 1, 1)
-                };
-                let wd = (first + 4).rem_euclid(7);
-                let mut day = first + (d[3] - wd).rem_euclid(7) + (d[2] - 1) * 7;
+                let next = days(y + m / 12, m % 12 + 1, 1);
+                let mut day = first + (d[3] - (first + 4)).rem_euclid(7) + (d[2] - 1) * 7;
                 while day >= next {
                     day -= 7;
                 }
@@ -1300,51 +1156,59 @@ mod tz {
     /// Days since 1970-01-01 of a civil date.
     fn days(y: i64, m: i64, d: i64) -> i64 {
         let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
+        let (era, yoe) = (y.div_euclid(400), y.rem_euclid(400));
         let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
         era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
     }
 
-    /// The civil date of a day number.
+    /// The civil date (y, m, d) of a day number.
     fn civil(z: i64) -> (i64, i64, i64) {
         let z = z + 719468;
-        let era = z.div_euclid(146097);
-        let doe = z.rem_euclid(146097);
+        let (era, doe) = (z.div_euclid(146097), z.rem_euclid(146097));
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
         let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
         let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + (m <= 2) as i64, m, d)
+        (
+            yoe + era * 400 + (m <= 2) as i64,
+            m,
+            doy - (153 * mp + 2) / 5 + 1,
+        )
     }
 
     /// glibc's `ctime` text of local time `t`, without the newline:
     /// `Sun Nov 22 15:20:31 2026`.
     pub fn ctime(t: i64, b: &mut [u8; 48]) -> &[u8] {
         const NAMES: &[u8] = b"SunMonTueWedThuFriSatJanFebMarAprMayJunJulAugSepOctNovDec";
-        let day = t.div_euclid(86400);
-        let s = t.rem_euclid(86400);
+        let (day, s) = (t.div_euclid(86400), t.rem_euclid(86400));
         let (y, m, d) = civil(day);
-        let wd = (day + 4).rem_euclid(7) as usize;
-        let mut n = 0;
-        let mut put = |x: &[u8]| {
-            b[n..n + x.len()].copy_from_slice(x);
-            n += x.len();
-        };
-        put(&NAMES[wd * 3..wd * 3 + 3]);
-        put(b" ");
+        let wd = (day + 4).rem_euclid(7) as usize * 3;
         let mi = (m as usize + 6) * 3;
-        put(&NAMES[mi..mi + 3]);
-        put(if d < 10 { b"  " } else { b" " });
+        let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
         let mut t2 = [0u8; 24];
-        put(super::radix(d as u64, 10, false, &mut t2));
-        for (i, v) in [s / 3600, s / 60 % 60, s % 60].into_iter().enumerate() {
-            put(if i == 0 { b" " } else { b":" });
-            put(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+        let year = super::radix(y.unsigned_abs(), 10, y < 0, &mut t2);
+        let parts: [&[u8]; 12] = [
+            &NAMES[wd..wd + 3],
+            b" ",
+            &NAMES[mi..mi + 3],
+            b" ",
+            &[
+                if d < 10 { b' ' } else { b'0' + (d / 10) as u8 },
+                b'0' + (d % 10) as u8,
+            ],
+            b" ",
+            &two(s / 3600),
+            b":",
+            &two(s / 60 % 60),
+            b":",
+            &two(s % 60),
+            b" ",
+        ];
+        let mut n = 0;
+        for p in parts.iter().chain([&year]) {
+            b[n..n + p.len()].copy_from_slice(p);
+            n += p.len();
         }
-        put(b" ");
-        put(super::radix(y.unsigned_abs(), 10, y < 0, &mut t2));
         &b[..n]
     }
 
@@ -1362,6 +1226,7 @@ mod tz {
             assert_eq!(text(0), "Thu Jan  1 00:00:00 1970");
             assert_eq!(text(1795360831), "Sun Nov 22 15:20:31 2026");
             assert_eq!(text(951782400), "Tue Feb 29 00:00:00 2000");
+            assert_eq!(text(-1), "Wed Dec 31 23:59:59 1969");
         }
 
         #[test]
@@ -1378,7 +1243,26 @@ mod tz {
             assert_eq!(r.offset(1798761600), 39600); // January: DST
             assert_eq!(posix(b"UTC0").unwrap().offset(5), 0);
             assert!(posix(b"Foo").is_none());
-            assert!(posix(b"EST5EDT").unwrap().has_dst);
+            let r = posix(b"EST5EDT").unwrap();
+            assert_eq!(r.offset(1782864000), -4 * 3600);
+            let r = posix(b"XXX3YYY,J60/1,300").unwrap();
+            assert_eq!(r.offset(1782864000), -2 * 3600);
+        }
+
+        #[test]
+        fn tzif_files() {
+            // Europe/Berlin from the system (fat or slim): both sides of
+            // the table and of its end.
+            let Ok(d) = std::fs::read("/usr/share/zoneinfo/Europe/Berlin") else {
+                return eprintln!("SKIP tzif_files: no zoneinfo");
+            };
+            let tz = tzif(d).unwrap();
+            assert_eq!(tz.offset(1782864000), 7200); // 2026-07
+            assert_eq!(tz.offset(1798761600), 3600); // 2027-01
+            assert_eq!(tz.offset(4102444800 + 180 * 86400), 7200); // 2100-06
+            assert_eq!(tz.offset(0), 3600);
+            assert!(tzif(b"TZif2garbage".to_vec()).is_none());
+            assert!(tzif(Vec::new()).is_none());
         }
     }
 }
@@ -1409,7 +1293,10 @@ mod tests {
     fn proc_lines() {
         let l = b"      1234          5   1644           0          3  100  200     0     0     0     0          0          0 1795360831";
         let o = parse_line(MSG, l).unwrap();
-        assert_eq!((o[KEY], o[ID], o[MODE], o[B], o[P1], o[T2]), (1234, 5, 0o1644, 3, 100, 1795360831));
+        assert_eq!(
+            (o[KEY], o[ID], o[MODE], o[B], o[P1], o[T2]),
+            (1234, 5, 0o1644, 3, 100, 1795360831)
+        );
         assert!(parse_line(MSG, b"1 2 3").is_none());
         assert!(parse_line(SEM, b"1 2 x 4 5 6 7 8 9 10").is_none());
         assert!(parse_line(SEM, b"-5 2 600 4 5 6 7 8 9 10 11").is_some());
