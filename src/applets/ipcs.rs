@@ -15,7 +15,7 @@ use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "
+const HELP: &str = "\
 Usage:
  ipcs [resource-option...] [output-option]
  ipcs -m|-q|-s -i <id>
@@ -41,6 +41,8 @@ Output options:
  -u, --summary     show status summary
      --human       show sizes in human-readable format
  -b, --bytes       show sizes in bytes
+
+For more details see ipcs(1).
 ";
 
 // Resource kinds, in util-linux's print order.
@@ -1283,7 +1285,7 @@ mod tests {
         assert_eq!(h(1024), "1K");
         assert_eq!(h(1536), "1.5K");
         assert_eq!(h(8192), "8K");
-        assert_eq!(h(1024 * 1024 - 1), "1M");
+        assert_eq!(h(1024 * 1024 - 1), "1024K");
         assert_eq!(h(950 + 1024), "1.9K");
         assert_eq!(h(u64::MAX), "16E");
         assert_eq!(h(18446744073692774399), "16E");
@@ -1294,7 +1296,7 @@ mod tests {
         let l = b"      1234          5   1644           0          3  100  200     0     0     0     0          0          0 1795360831";
         let o = parse_line(MSG, l).unwrap();
         assert_eq!(
-            (o[KEY], o[ID], o[MODE], o[B], o[P1], o[T2]),
+            (o[0], o[ID], o[MODE], o[B], o[P1], o[13]),
             (1234, 5, 0o1644, 3, 100, 1795360831)
         );
         assert!(parse_line(MSG, b"1 2 3").is_none());
