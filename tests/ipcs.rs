@@ -250,6 +250,15 @@ fn no_proc_fallback_same_output() {
     for (i, r) in runs.iter().enumerate() {
         let p = std::fs::read_to_string(out.join(&format!("p{i}"))).unwrap();
         let f = std::fs::read_to_string(out.join(&format!("f{i}"))).unwrap();
+        // qemu-user converts msqid_ds with 8-byte pid fields: msg_lrpid
+        // reads 0 through it (the kernel's field is a 4-byte int).
+        if qemu_user() && (r.contains('p') || r.starts_with("-q -i")) {
+            skip(
+                t,
+                &format!("ipcs {r}: qemu-user garbles msg_lrpid of MSG_STAT"),
+            );
+            continue;
+        }
         assert_eq!(p, f, "ipcs {r}: /proc and fallback differ");
         assert!(p.len() > 2, "ipcs {r}: no output");
     }

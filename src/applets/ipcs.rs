@@ -15,7 +15,7 @@ use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "\
+const HELP_SRC: &str = "\
 Usage:
  ipcs [resource-option...] [output-option]
  ipcs -m|-q|-s -i <id>
@@ -73,9 +73,6 @@ const SLOTS: &[u8; 15] = b"kimugUGabpqsrcQ";
 const ID: usize = 1;
 const MODE: usize = 2;
 const A: usize = 7;
-const B: usize = 8;
-const P1: usize = 9;
-const P2: usize = 10;
 const QB: usize = 14;
 
 /// Column `i` of a /proc/sysvipc line goes to slot `COLS[kind][i]`
@@ -95,7 +92,7 @@ const COLS: [&[u8]; 3] = [
 /// and the two complaints. `{` `}` print the `------ ` and ` --------\n`
 /// around titles; `%CSW` prints slot S (a letter of SLOTS) with conversion
 /// C and width W (a digit: see [`WIDTHS`]), see [`field`].
-const SPECS: &str = concat!(
+const SPECS_SRC: &str = concat!(
     // Message queues.
     "{Message Queues}key        msqid      owner      perms      used-bytes   messages    \n|",
     "{Message Queues}key        msqid      owner      perms      size         messages    \n|",
@@ -168,8 +165,64 @@ const S_NOT_CONF: usize = 14;
 const WIDTHS: [i8; 9] = [0, -10, -8, -12, -20, -26, 5, 6, -6];
 
 fn spec(kind: usize, n: usize) -> &'static [u8] {
-    SPECS.split('|').nth(kind * 15 + n).unwrap_or("").as_bytes()
+    SPECS
+        .split(|&b| b == b'|')
+        .nth(kind * 15 + n)
+        .unwrap_or_default()
 }
+
+/// The texts with each run of 2 to 16 spaces packed into one byte
+/// 0x11..=0x1f (the headers and the help are mostly spaces); [`pf`]
+/// unpacks them.
+const fn packed_len(s: &[u8]) -> usize {
+    let (mut i, mut n, mut run) = (0, 0, 0);
+    while i <= s.len() {
+        if i < s.len() && s[i] == b' ' && run < 16 {
+            run += 1;
+        } else {
+            n += if run > 0 { 1 } else { 0 };
+            run = 0;
+            if i < s.len() {
+                if s[i] == b' ' {
+                    run = 1;
+                } else {
+                    n += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn pack<const N: usize>(s: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (mut i, mut n, mut run) = (0, 0, 0);
+    while i <= s.len() {
+        if i < s.len() && s[i] == b' ' && run < 16 {
+            run += 1;
+        } else {
+            if run > 0 {
+                out[n] = if run == 1 { b' ' } else { 0x0f + run as u8 };
+                n += 1;
+            }
+            run = 0;
+            if i < s.len() {
+                if s[i] == b' ' {
+                    run = 1;
+                } else {
+                    out[n] = s[i];
+                    n += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+const SPECS: [u8; packed_len(SPECS_SRC.as_bytes())] = pack(SPECS_SRC.as_bytes());
+const HELP: [u8; packed_len(HELP_SRC.as_bytes())] = pack(HELP_SRC.as_bytes());
 
 /// Long options in getopt order (abbreviations resolve against them), and
 /// the short option each stands for (`H` is --human).
@@ -179,16 +232,29 @@ const LONG_CH: &[u8; 14] = b"iqmsatpcluHbVh";
 
 /// `ipcs`.
 pub fn main(argv: Argv) -> Res<i32> {
-    let (mut res, mut fmt, mut unit, mut id) = (0u8, F_LIST, U_DEFAULT, None);
+    let (mut res, mut fmt, mut id) = (0u8, F_LIST, None);
+    let mut c = Ctx {
+        w: W {
+            b: [0; 8192],
+            n: 0,
+            bad: None,
+        },
+        unit: U_DEFAULT,
+        dbs: [None, None],
+        last: [(-1, false); 2],
+        names: [Vec::new(), Vec::new()],
+        tz: None,
+    };
+
     if argv.remaining() > 0 {
         let mut a = Args::new(argv);
         while let Some(arg) = a.next()? {
-            let c = match arg {
-                Arg::Short(c) => c,
+            let ch = match arg {
+                Arg::Short(ch) => ch,
                 Arg::Long(l) => long(l)?,
                 Arg::Value(_) => continue, // util-linux ignores operands
             };
-            match c {
+            match ch {
                 'i' => id = Some(parse_id(&a.value()?)?),
                 'a' => res = 7,
                 'q' => res |= 1,
@@ -199,26 +265,17 @@ pub fn main(argv: Argv) -> Res<i32> {
                 'p' => fmt = F_PID,
                 'l' => fmt = F_LIMITS,
                 'u' => fmt = F_STATUS,
-                'H' => unit = U_HUMAN,
-                'b' => unit = U_BYTES,
-                'h' => return Err(cli::help(HELP)),
+                'H' => c.unit = U_HUMAN,
+                'b' => c.unit = U_BYTES,
+                'h' => {
+                    pf(&mut c, &HELP, &[0; 15]);
+                    return c.w.finish().map(|_| 0);
+                }
                 'V' => return Err(cli::version()),
-                c => return Err(cli::unknown(Arg::Short(c))),
+                ch => return Err(cli::unknown(Arg::Short(ch))),
             }
         }
     }
-    let mut c = Ctx {
-        w: W {
-            b: [0; 8192],
-            n: 0,
-            bad: None,
-        },
-        unit,
-        dbs: [None, None],
-        last: [(-1, false); 2],
-        names: [Vec::new(), Vec::new()],
-        tz: None,
-    };
     if let Some(id) = id {
         let kind = match res {
             1 => MSG,
@@ -249,16 +306,25 @@ pub fn main(argv: Argv) -> Res<i32> {
 
 /// Resolves a long option, or an unambiguous abbreviation (like getopt).
 fn long(l: &str) -> Res<char> {
-    let names = || LONGS.split(' ').zip(LONG_CH);
-    let mut hits = names().filter(|(n, _)| n.starts_with(l));
-    let all = hits.clone();
-    match (names().find(|(n, _)| *n == l), hits.next(), hits.next()) {
-        (Some((_, &c)), _, _) | (None, Some((_, &c)), None) => Ok(c as char),
-        (_, None, _) => Err(cli::unknown(Arg::Long(l))),
+    let (mut hit, mut n) = (0, 0);
+    for (name, &c) in LONGS.split(' ').zip(LONG_CH) {
+        if name == l {
+            return Ok(c as char);
+        }
+        if name.starts_with(l) {
+            hit = c;
+            n += 1;
+        }
+    }
+    match n {
+        1 => Ok(hit as char),
+        0 => Err(cli::unknown(Arg::Long(l))),
         _ => {
             let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
-            for (n, _) in all {
-                m.extend_from_slice(&crate::cat!(" '--", n, "'"));
+            for name in LONGS.split(' ').filter(|n| n.starts_with(l)) {
+                m.extend_from_slice(b" '--");
+                m.extend_from_slice(name.as_bytes());
+                m.push(b'\'');
             }
             Err(cli::getopt_err(&m))
         }
@@ -268,29 +334,19 @@ fn long(l: &str) -> Res<char> {
 /// `strtos32_or_err(optarg, "failed to parse id argument")`.
 fn parse_id(s: &OsStr) -> Res<i32> {
     let b = s.as_bytes();
-    let b = &b[b
+    let t = &b[b
         .iter()
         .take_while(|c| matches!(c, b' ' | b'\t'..=b'\r'))
         .count()..];
-    let d = b.strip_prefix(b"+").unwrap_or(b);
-    let (neg, d) = match d.strip_prefix(b"-") {
-        Some(r) if b[0] == b'-' => (true, r),
-        _ => (false, d),
-    };
-    let mut e = None;
-    if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
-        // More than 11 digits is out of range whatever they are.
-        let n = num(&d[..d.len().min(12)], 10).unwrap_or(i64::MAX);
-        if let Ok(n) = i32::try_from(if neg { -n } else { n }) {
-            return Ok(n);
-        }
-        e = Some(Errno::RANGE);
-    }
     let m = crate::cat!("failed to parse id argument: '", s, "'");
-    Err(match e {
-        Some(e) => cli::err(&m, e),
-        None => cli::errx(&m),
-    })
+    let digits = t.strip_prefix(b"-").or(t.strip_prefix(b"+")).unwrap_or(t);
+    match num(t, 10).map(i32::try_from) {
+        Some(Ok(n)) => Ok(n),
+        _ if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => {
+            Err(cli::err(&m, Errno::RANGE))
+        }
+        _ => Err(cli::errx(&m)),
+    }
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
@@ -435,8 +491,12 @@ fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
                 let digit = (d[2] - b'0') as usize % 9;
                 field(c, d[0], v, digit, o[MODE]);
             }
+            0x11..=0x1f => c.w.put(&SPACES[..(ch - 0x0f) as usize]),
             _ => {
-                let n = spec[i..].iter().take_while(|b| !b"{}%".contains(b)).count();
+                let n = spec[i..]
+                    .iter()
+                    .take_while(|&&b| !matches!(b, b'{' | b'}' | b'%' | 0x11..=0x1f))
+                    .count();
                 c.w.put(&spec[i - 1..i + n]);
                 i += n;
             }
@@ -453,7 +513,7 @@ fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
 /// default unit, `D`/`L` shm dest/locked status.
 fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
     let w = WIDTHS[digit] as i32;
-    let human = c.unit == U_HUMAN;
+    let hum = c.unit == U_HUMAN;
     match conv {
         b'd' => c.w.num(v.unsigned_abs(), v < 0, 10, w),
         b'o' => c.w.num(v as u64 & 0o777, false, 8, w),
@@ -473,9 +533,9 @@ fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
         b'n' | b'N' | b'G' => c.owner(v, (conv == b'G') as usize, conv == b'n'),
         b't' => c.time(v, true, 4, 16, w),
         b'T' | b'E' => c.time(v, conv == b'T', 0, 24, w),
-        b's' if w != 0 && human => {
+        b's' if w != 0 && hum => {
             let mut b = [0u8; 24];
-            c.w.pad(human_of(v, &mut b), 6);
+            c.w.pad(human(v as u64, &mut b), 6);
             c.w.put(&SPACES[..w.unsigned_abs() as usize - 6]);
         }
         b's' => size(c, c.unit, v, w),
@@ -492,7 +552,7 @@ fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
             });
             size(c, u, v, 0);
         }
-        b'b' => c.w.put(if human { b"size" } else { b"bytes" }),
+        b'b' => c.w.put(if hum { b"size" } else { b"bytes" }),
         b'y' => c.w.put(if c.unit == U_DEFAULT { b" bytes" } else { b"" }),
         b'D' => c.w.pad(
             if mode as u32 & ipc::SHM_DEST != 0 {
@@ -511,10 +571,6 @@ fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
             w,
         ),
     }
-}
-
-fn human_of(v: i64, b: &mut [u8; 24]) -> &[u8] {
-    human(v as u64, b)
 }
 
 /// A size in `unit` (`ipc_print_size` without its label).
@@ -584,54 +640,55 @@ fn section(c: &mut Ctx, kind: usize, fmt: usize) {
     }
 }
 
-/// A number from /proc/sys/kernel/NAME.
-fn sysctl(name: &str) -> Option<i64> {
-    let d = std::fs::read(["/proc/sys/kernel/", name].concat()).ok()?;
-    num(
-        d.split(|b| b.is_ascii_whitespace())
-            .find(|t| !t.is_empty())?,
-        10,
-    )
+/// Fills `v` with the whitespace-separated numbers of file `path` (a
+/// /proc/sys/kernel one); false unless all were there.
+fn nums(path: &str, v: &mut [i64]) -> bool {
+    use rustix::fs::{Mode, OFlags};
+    let mut b = [0u8; 128];
+    let n = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+        .and_then(|fd| rustix::io::read(&fd, &mut b))
+        .unwrap_or(0);
+    let mut it = b[..n]
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|t| !t.is_empty());
+    v.iter_mut()
+        .all(|x| it.next().and_then(|t| num(t, 10)).map(|n| *x = n).is_some())
 }
 
 /// `-l`: fills `o` with the limits of `kind`; returns the spec to print.
 fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
     let ok = match kind {
-        MSG => match (sysctl("msgmni"), sysctl("msgmax"), sysctl("msgmnb")) {
-            (Some(a), Some(b), Some(c)) => {
-                o[..3].copy_from_slice(&[a as i32 as i64, b, c as i32 as i64]);
-                true
-            }
-            _ => ipc::msgctl_info(ipc::IPC_INFO)
-                .map(|(_, i)| {
-                    o[..3].copy_from_slice(&[i.msgmni, i.msgmax, i.msgmnb].map(i64::from))
-                })
-                .is_ok(),
-        },
+        MSG => {
+            (nums("/proc/sys/kernel/msgmni", &mut o[0..1])
+                && nums("/proc/sys/kernel/msgmax", &mut o[1..2])
+                && nums("/proc/sys/kernel/msgmnb", &mut o[2..3]))
+                || ipc::msgctl_info(ipc::IPC_INFO)
+                    .map(|(_, i)| {
+                        o[..3].copy_from_slice(&[i.msgmni, i.msgmax, i.msgmnb].map(i64::from))
+                    })
+                    .is_ok()
+        }
         SHM => {
-            let l = match (sysctl("shmmni"), sysctl("shmmax"), sysctl("shmall")) {
-                (Some(a), Some(b), Some(c)) => Some([a as u64, b as u64, c as u64]),
-                _ => ipc::shmctl_ipc_info()
-                    .ok()
-                    .map(|(_, i)| [i.shmmni, i.shmmax, i.shmall]),
-            };
-            l.map(|[mni, max, all]| {
-                let pg = ipc::page_size();
-                let m = if default_unit { (pg / 1024).max(1) } else { pg };
-                let tot = all.checked_mul(m).unwrap_or(u64::MAX - u64::MAX % m);
-                o[..4].copy_from_slice(&[mni as i64, max as i64, tot as i64, 1]);
-            })
-            .is_some()
+            let ok = (nums("/proc/sys/kernel/shmmni", &mut o[0..1])
+                && nums("/proc/sys/kernel/shmmax", &mut o[1..2])
+                && nums("/proc/sys/kernel/shmall", &mut o[2..3]))
+                || ipc::shmctl_ipc_info()
+                    .map(|(_, i)| {
+                        o[..3].copy_from_slice(&[i.shmmni, i.shmmax, i.shmall].map(|x| x as i64))
+                    })
+                    .is_ok();
+            let pg = ipc::page_size();
+            let m = if default_unit { (pg / 1024).max(1) } else { pg };
+            o[2] = (o[2] as u64)
+                .checked_mul(m)
+                .unwrap_or(u64::MAX - u64::MAX % m) as i64;
+            o[3] = 1;
+            ok
         }
         _ => {
             // /proc order: semmsl semmns semopm semmni.
-            let d = std::fs::read("/proc/sys/kernel/sem").unwrap_or_default();
-            let mut it = d
-                .split(|b| b.is_ascii_whitespace())
-                .filter_map(|t| num(t, 10));
-            let v: Vec<i64> = it.by_ref().take(4).collect();
-            if let [msl, mns, opm, mni] = v[..] {
-                o[..4].copy_from_slice(&[mni, msl, mns, opm].map(|x| x as i32 as i64));
+            if nums("/proc/sys/kernel/sem", &mut o[1..5]) {
+                o[0] = o[4];
                 true
             } else {
                 ipc::semctl_info(ipc::IPC_INFO)
@@ -693,19 +750,18 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
         for i in 0..o[A].clamp(0, 65536) {
             let mut e = [0; 15];
             e[ID] = i;
-            for (k, (slot, cmd)) in [
-                (A, ipc::GETVAL),
-                (B, ipc::GETNCNT),
-                (P1, ipc::GETZCNT),
-                (P2, ipc::GETPID),
-            ]
-            .into_iter()
-            .enumerate()
+            for (k, cmd) in [ipc::GETVAL, ipc::GETNCNT, ipc::GETZCNT, ipc::GETPID]
+                .into_iter()
+                .enumerate()
             {
-                e[slot] = ipc::semctl_get(o[ID] as i32, i as i32, cmd).map_err(|e| {
-                    let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
-                    cli::err(&crate::cat!("semctl(", name.unwrap_or(""), ") failed"), e)
-                })? as i64;
+                // Values land in slots a b p q.
+                e[A + k] = match ipc::semctl_get(o[ID] as i32, i as i32, cmd) {
+                    Ok(v) => v as i64,
+                    Err(err) => {
+                        let name = ["GETVAL", "GETNCNT", "GETZCNT", "GETPID"][k];
+                        return Err(cli::err(&crate::cat!("semctl(", name, ") failed"), err));
+                    }
+                };
             }
             sems.push(e);
         }
@@ -728,6 +784,7 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
 fn num(t: &[u8], base: i64) -> Option<i64> {
     let (neg, d) = match t.split_first() {
         Some((b'-', r)) => (true, r),
+        Some((b'+', r)) => (false, r),
         _ => (false, t),
     };
     if d.is_empty() {
@@ -791,10 +848,10 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
                 break;
             }
             let end = p.map_or(len, |p| start + p);
-            if !std::mem::take(&mut skip) {
-                if let Some(o) = parse_line(kind, &buf[start..end]) {
-                    f(&o);
-                }
+            if !std::mem::take(&mut skip)
+                && let Some(o) = parse_line(kind, &buf[start..end])
+            {
+                f(&o);
             }
             start = end + 1;
         }
@@ -1296,7 +1353,7 @@ mod tests {
         let l = b"      1234          5   1644           0          3  100  200     0     0     0     0          0          0 1795360831";
         let o = parse_line(MSG, l).unwrap();
         assert_eq!(
-            (o[0], o[ID], o[MODE], o[B], o[P1], o[13]),
+            (o[0], o[ID], o[MODE], o[8], o[9], o[13]),
             (1234, 5, 0o1644, 3, 100, 1795360831)
         );
         assert!(parse_line(MSG, b"1 2 3").is_none());

@@ -343,7 +343,7 @@ pub fn page_size() -> u64 {
     // AT_PAGESZ (6) is always present on Linux.
     match unsafe { getauxval(6) } {
         0 => 4096,
-        p => p as u64,
+        p => p,
     }
 }
 
