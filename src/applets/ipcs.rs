@@ -591,7 +591,8 @@ impl Ctx {
     /// 10 bytes when `cut`; the number as `%-10u` when it has none.
     fn owner(&mut self, id: i64, g: usize, cut: bool) {
         if self.last[g].0 != id {
-            let db = self.dbs[g].get_or_insert_with(|| Db::load(["/etc/passwd", "/etc/group"][g]));
+            let db = self.dbs[g]
+                .get_or_insert_with(|| Db::load(if g == 0 { "/etc/passwd" } else { "/etc/group" }));
             let name = &mut self.names[g];
             name.clear();
             let found = db.name_of(id as u32).map(|n| name.extend_from_slice(n));
@@ -664,7 +665,9 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
                 && nums("/proc/sys/kernel/msgmnb", &mut o[2..3]))
                 || ipc::msgctl_info(ipc::IPC_INFO)
                     .map(|(_, i)| {
-                        o[..3].copy_from_slice(&[i.msgmni, i.msgmax, i.msgmnb].map(i64::from))
+                        o[0] = i.msgmni as i64;
+                        o[1] = i.msgmax as i64;
+                        o[2] = i.msgmnb as i64;
                     })
                     .is_ok()
         }
@@ -674,7 +677,9 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
                 && nums("/proc/sys/kernel/shmall", &mut o[2..3]))
                 || ipc::shmctl_ipc_info()
                     .map(|(_, i)| {
-                        o[..3].copy_from_slice(&[i.shmmni, i.shmmax, i.shmall].map(|x| x as i64))
+                        o[0] = i.shmmni as i64;
+                        o[1] = i.shmmax as i64;
+                        o[2] = i.shmall as i64;
                     })
                     .is_ok();
             let pg = ipc::page_size();
@@ -693,9 +698,10 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
             } else {
                 ipc::semctl_info(ipc::IPC_INFO)
                     .map(|(_, i)| {
-                        o[..4].copy_from_slice(
-                            &[i.semmni, i.semmsl, i.semmns, i.semopm].map(i64::from),
-                        )
+                        o[0] = i.semmni as i64;
+                        o[1] = i.semmsl as i64;
+                        o[2] = i.semmns as i64;
+                        o[3] = i.semopm as i64;
                     })
                     .is_ok()
             }
@@ -711,23 +717,23 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
 /// `-u`: fills `o` from the `*_INFO` syscalls (like util-linux).
 fn status(kind: usize, o: &mut Obj) -> usize {
     let ok = match kind {
-        MSG => ipc::msgctl_info(ipc::MSG_INFO)
-            .map(|(_, i)| o[..3].copy_from_slice(&[i.msgpool, i.msgmap, i.msgtql].map(i64::from))),
+        MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|(_, i)| {
+            o[0] = i.msgpool as i64;
+            o[1] = i.msgmap as i64;
+            o[2] = i.msgtql as i64;
+        }),
         SHM => ipc::shmctl_shm_info().map(|(_, i)| {
             o[0] = i.used_ids as i64;
-            o[1..6].copy_from_slice(
-                &[
-                    i.shm_tot,
-                    i.shm_rss,
-                    i.shm_swp,
-                    i.swap_attempts,
-                    i.swap_successes,
-                ]
-                .map(|x| x as i64),
-            )
+            o[1] = i.shm_tot as i64;
+            o[2] = i.shm_rss as i64;
+            o[3] = i.shm_swp as i64;
+            o[4] = i.swap_attempts as i64;
+            o[5] = i.swap_successes as i64;
         }),
-        _ => ipc::semctl_info(ipc::SEM_INFO)
-            .map(|(_, i)| o[..2].copy_from_slice(&[i.semusz, i.semaem].map(i64::from))),
+        _ => ipc::semctl_info(ipc::SEM_INFO).map(|(_, i)| {
+            o[0] = i.semusz as i64;
+            o[1] = i.semaem as i64;
+        }),
     };
     if ok.is_ok() { S_STATUS } else { S_NOT_CONF }
 }
@@ -758,8 +764,9 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
                 e[A + k] = match ipc::semctl_get(o[ID] as i32, i as i32, cmd) {
                     Ok(v) => v as i64,
                     Err(err) => {
-                        let name = ["GETVAL", "GETNCNT", "GETZCNT", "GETPID"][k];
-                        return Err(cli::err(&crate::cat!("semctl(", name, ") failed"), err));
+                        let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
+                        let m = crate::cat!("semctl(", name.unwrap_or_default(), ") failed");
+                        return Err(cli::err(&m, err));
                     }
                 };
             }
@@ -818,11 +825,9 @@ fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
 /// /proc) from the syscalls.
 fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
     use rustix::fs::{Mode, OFlags};
-    let path = [
-        "/proc/sysvipc/msg",
-        "/proc/sysvipc/shm",
-        "/proc/sysvipc/sem",
-    ][kind];
+    let mut path = *b"/proc/sysvipc/msg\0";
+    path[14..17].copy_from_slice(&b"msgshmsem"[kind * 3 % 9..][..3]);
+    let path = std::ffi::CStr::from_bytes_with_nul(&path).unwrap_or_default();
     let Ok(fd) = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
         return fallback(kind, f);
     };
@@ -881,60 +886,57 @@ fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
         [ipc::SEM_STAT_ANY, ipc::SEM_STAT],
     ][kind];
     for i in 0..=max {
-        let mut o = [0; 15];
-        let Ok((id, p)) =
-            stat(kind, i, cmds[0], &mut o).or_else(|_| stat(kind, i, cmds[1], &mut o))
-        else {
-            continue;
-        };
-        o[..7].copy_from_slice(&[
-            p.key as i64,
-            id as i64,
-            p.mode as i64,
-            p.uid as i64,
-            p.gid as i64,
-            p.cuid as i64,
-            p.cgid as i64,
-        ]);
-        f(&o);
+        for cmd in cmds {
+            if let Some(o) = stat(kind, i, cmd) {
+                f(&o);
+                break;
+            }
+        }
     }
 }
 
-/// One `*_STAT*` call at index `i`: fills the kind's slots of `o`.
-fn stat(kind: usize, i: i32, cmd: i32, o: &mut Obj) -> Result<(i32, ipc::ipc64_perm), Errno> {
-    Ok(match kind {
+/// One `*_STAT*` call at index `i`, as an object.
+fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
+    let mut o = [0; 15];
+    let (id, p) = match kind {
         MSG => {
-            let (id, d) = ipc::msgctl_stat(i, cmd)?;
-            o[7..14].copy_from_slice(&[
-                d.msg_cbytes as i64,
-                d.msg_qnum as i64,
-                d.msg_lspid as i64,
-                d.msg_lrpid as i64,
-                d.msg_stime,
-                d.msg_rtime,
-                d.msg_ctime,
-            ]);
+            let (id, d) = ipc::msgctl_stat(i, cmd).ok()?;
+            o[7] = d.msg_cbytes as i64;
+            o[8] = d.msg_qnum as i64;
+            o[9] = d.msg_lspid as i64;
+            o[10] = d.msg_lrpid as i64;
+            o[11] = d.msg_stime;
+            o[12] = d.msg_rtime;
+            o[13] = d.msg_ctime;
             (id, d.msg_perm)
         }
         SHM => {
-            let (id, d) = ipc::shmctl_stat(i, cmd)?;
-            o[7..14].copy_from_slice(&[
-                d.shm_segsz as i64,
-                d.shm_nattch as i64,
-                d.shm_cpid as i64,
-                d.shm_lpid as i64,
-                d.shm_atime,
-                d.shm_dtime,
-                d.shm_ctime,
-            ]);
+            let (id, d) = ipc::shmctl_stat(i, cmd).ok()?;
+            o[7] = d.shm_segsz as i64;
+            o[8] = d.shm_nattch as i64;
+            o[9] = d.shm_cpid as i64;
+            o[10] = d.shm_lpid as i64;
+            o[11] = d.shm_atime;
+            o[12] = d.shm_dtime;
+            o[13] = d.shm_ctime;
             (id, d.shm_perm)
         }
         _ => {
-            let (id, d) = ipc::semctl_stat(i, cmd)?;
-            o[7..14].copy_from_slice(&[d.sem_nsems as i64, 0, 0, 0, d.sem_otime, 0, d.sem_ctime]);
+            let (id, d) = ipc::semctl_stat(i, cmd).ok()?;
+            o[7] = d.sem_nsems as i64;
+            o[11] = d.sem_otime;
+            o[13] = d.sem_ctime;
             (id, d.sem_perm)
         }
-    })
+    };
+    o[0] = p.key as i64;
+    o[1] = id as i64;
+    o[2] = p.mode as i64;
+    o[3] = p.uid as i64;
+    o[4] = p.gid as i64;
+    o[5] = p.cuid as i64;
+    o[6] = p.cgid as i64;
+    Some(o)
 }
 
 /// Local time like glibc: `TZ` (a zoneinfo name or path, or a POSIX TZ
