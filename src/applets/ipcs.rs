@@ -643,7 +643,7 @@ fn section(c: &mut Ctx, kind: usize, fmt: usize) {
 
 /// Fills `v` with the whitespace-separated numbers of file `path` (a
 /// /proc/sys/kernel one); false unless all were there.
-fn nums(path: &str, v: &mut [i64]) -> bool {
+fn nums(path: &std::ffi::CStr, v: &mut [i64]) -> bool {
     use rustix::fs::{Mode, OFlags};
     let mut b = [0u8; 128];
     let n = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
@@ -660,9 +660,9 @@ fn nums(path: &str, v: &mut [i64]) -> bool {
 fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
     let ok = match kind {
         MSG => {
-            (nums("/proc/sys/kernel/msgmni", &mut o[0..1])
-                && nums("/proc/sys/kernel/msgmax", &mut o[1..2])
-                && nums("/proc/sys/kernel/msgmnb", &mut o[2..3]))
+            (nums(c"/proc/sys/kernel/msgmni", &mut o[0..1])
+                && nums(c"/proc/sys/kernel/msgmax", &mut o[1..2])
+                && nums(c"/proc/sys/kernel/msgmnb", &mut o[2..3]))
                 || ipc::msgctl_info(ipc::IPC_INFO)
                     .map(|(_, i)| {
                         o[0] = i.msgmni as i64;
@@ -672,9 +672,9 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
                     .is_ok()
         }
         SHM => {
-            let ok = (nums("/proc/sys/kernel/shmmni", &mut o[0..1])
-                && nums("/proc/sys/kernel/shmmax", &mut o[1..2])
-                && nums("/proc/sys/kernel/shmall", &mut o[2..3]))
+            let ok = (nums(c"/proc/sys/kernel/shmmni", &mut o[0..1])
+                && nums(c"/proc/sys/kernel/shmmax", &mut o[1..2])
+                && nums(c"/proc/sys/kernel/shmall", &mut o[2..3]))
                 || ipc::shmctl_ipc_info()
                     .map(|(_, i)| {
                         o[0] = i.shmmni as i64;
@@ -692,7 +692,7 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
         }
         _ => {
             // /proc order: semmsl semmns semopm semmni.
-            if nums("/proc/sys/kernel/sem", &mut o[1..5]) {
+            if nums(c"/proc/sys/kernel/sem", &mut o[1..5]) {
                 o[0] = o[4];
                 true
             } else {
