@@ -381,8 +381,9 @@ impl W {
 
     fn flush(&mut self) {
         let n = std::mem::take(&mut self.n);
-        let b = self.b;
-        self.write(&b[..n]);
+        if self.bad.is_none() {
+            self.bad = cli::write_fd(1, &self.b[..n]).err();
+        }
     }
 
     /// `printf("%-Ns")` (w < 0) or `printf("%Ns")` (w > 0).
