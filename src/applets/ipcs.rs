@@ -752,9 +752,20 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
         cli::warnx(&crate::cat!("id ", id, " not found"));
         return Ok(());
     };
-    let mut sems = Vec::new();
-    if kind == SEM {
-        for i in 0..o[A].clamp(0, 65536) {
+    if kind == MSG && id >= 0 {
+        o[QB] = ipc::msgctl_stat(id, ipc::IPC_STAT).map_or(0, |(_, d)| d.msg_qbytes as i64);
+    }
+    let real = o[ID] as i32;
+    o[ID] = id as i64;
+    // Semaphore values: all read once before anything is printed (a
+    // failure prints nothing but the error, like util-linux), then again
+    // while printing.
+    let n = if kind == SEM { o[A].clamp(0, 65536) } else { 0 };
+    for print in [false, true] {
+        if print {
+            pf(c, spec(kind, S_DETAIL), &o);
+        }
+        for i in 0..n {
             let mut e = [0; 15];
             e[ID] = i;
             for (k, cmd) in [ipc::GETVAL, ipc::GETNCNT, ipc::GETZCNT, ipc::GETPID]
@@ -762,7 +773,7 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
                 .enumerate()
             {
                 // Values land in slots a b p q.
-                e[A + k] = match ipc::semctl_get(o[ID] as i32, i as i32, cmd) {
+                e[A + k] = match ipc::semctl_get(real, i as i32, cmd) {
                     Ok(v) => v as i64,
                     Err(err) => {
                         let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
@@ -771,18 +782,12 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
                     }
                 };
             }
-            sems.push(e);
+            if print {
+                pf(c, spec(SEM, S_ALT), &e);
+            }
         }
     }
-    if kind == MSG && id >= 0 {
-        o[QB] = ipc::msgctl_stat(id, ipc::IPC_STAT).map_or(0, |(_, d)| d.msg_qbytes as i64);
-    }
-    o[ID] = id as i64;
-    pf(c, spec(kind, S_DETAIL), &o);
     if kind == SEM {
-        for e in &sems {
-            pf(c, spec(SEM, S_ALT), e);
-        }
         c.w.put(b"\n");
     }
     Ok(())
