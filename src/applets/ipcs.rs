@@ -306,6 +306,7 @@ pub fn main(argv: Argv) -> Res<i32> {
 
 /// Resolves a long option, or an unambiguous abbreviation (like getopt).
 fn long(l: &str) -> Res<char> {
+    let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
     let (mut hit, mut n) = (0, 0);
     for (name, &c) in LONGS.split(' ').zip(LONG_CH) {
         if name == l {
@@ -314,39 +315,36 @@ fn long(l: &str) -> Res<char> {
         if name.starts_with(l) {
             hit = c;
             n += 1;
+            m.extend_from_slice(b" '--");
+            m.extend_from_slice(name.as_bytes());
+            m.push(b'\'');
         }
     }
     match n {
         1 => Ok(hit as char),
         0 => Err(cli::unknown(Arg::Long(l))),
-        _ => {
-            let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
-            for name in LONGS.split(' ').filter(|n| n.starts_with(l)) {
-                m.extend_from_slice(b" '--");
-                m.extend_from_slice(name.as_bytes());
-                m.push(b'\'');
-            }
-            Err(cli::getopt_err(&m))
-        }
+        _ => Err(cli::getopt_err(&m)),
     }
 }
 
-/// `strtos32_or_err(optarg, "failed to parse id argument")`.
+/// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
+/// blanks and a sign are fine; digits that do not fit are ERANGE.
 fn parse_id(s: &OsStr) -> Res<i32> {
     let b = s.as_bytes();
     let t = &b[b
         .iter()
         .take_while(|c| matches!(c, b' ' | b'\t'..=b'\r'))
         .count()..];
-    let m = crate::cat!("failed to parse id argument: '", s, "'");
-    let digits = t.strip_prefix(b"-").or(t.strip_prefix(b"+")).unwrap_or(t);
-    match num(t, 10).map(i32::try_from) {
-        Some(Ok(n)) => Ok(n),
-        _ if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => {
-            Err(cli::err(&m, Errno::RANGE))
-        }
-        _ => Err(cli::errx(&m)),
+    if let Some(n) = num(t, 10).and_then(|n| i32::try_from(n).ok()) {
+        return Ok(n);
     }
+    let m = crate::cat!("failed to parse id argument: '", s, "'");
+    let d = t.strip_prefix(b"-").or(t.strip_prefix(b"+")).unwrap_or(t);
+    Err(if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
+        cli::err(&m, Errno::RANGE)
+    } else {
+        cli::errx(&m)
+    })
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
