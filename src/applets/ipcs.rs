@@ -1083,39 +1083,43 @@ mod tz {
         }
     }
 
-    struct P<'a>(&'a [u8]);
+    /// A cursor over a POSIX TZ string.
+    struct P<'a>(&'a [u8], usize);
 
     impl P<'_> {
+        fn peek(&self) -> u8 {
+            self.0.get(self.1).copied().unwrap_or(0)
+        }
         fn eat(&mut self, c: u8) -> bool {
-            let hit = self.0.first() == Some(&c);
-            if hit {
-                self.0 = &self.0[1..];
-            }
+            let hit = self.peek() == c;
+            self.1 += hit as usize;
             hit
         }
-        fn skip(&mut self, n: usize) -> usize {
-            self.0 = &self.0[n.min(self.0.len())..];
-            n
-        }
+        /// A zone name: 3+ letters, or anything in `<>`.
         fn name(&mut self) -> Option<()> {
-            let n = if self.eat(b'<') {
-                let n = self.0.iter().position(|&b| b == b'>')?;
-                self.skip(n + 1)
-            } else {
-                self.skip(
-                    self.0
-                        .iter()
-                        .take_while(|b| b.is_ascii_alphabetic())
-                        .count(),
-                )
-            };
-            (n >= 3).then_some(())
+            let start = self.1;
+            let quoted = self.eat(b'<');
+            while self.1 < self.0.len()
+                && (if quoted {
+                    self.peek() != b'>'
+                } else {
+                    self.peek().is_ascii_alphabetic()
+                })
+            {
+                self.1 += 1;
+            }
+            let n = self.1 - start;
+            (n >= 3 && (!quoted || self.eat(b'>'))).then_some(())
         }
+        /// A number of up to 9 digits.
         fn int(&mut self) -> Option<i64> {
-            let n = self.0.iter().take_while(|b| b.is_ascii_digit()).count();
-            let v = super::num(&self.0[..n.min(9)], 10)?;
-            self.skip(n);
-            Some(v)
+            let start = self.1;
+            let mut v = 0;
+            while self.peek().is_ascii_digit() && self.1 - start < 9 {
+                v = v * 10 + (self.peek() - b'0') as i64;
+                self.1 += 1;
+            }
+            (self.1 > start).then_some(v)
         }
         /// `[+-]hh[:mm[:ss]]` in seconds.
         fn hms(&mut self) -> Option<i64> {
@@ -1124,18 +1128,18 @@ mod tz {
                 self.eat(b'+');
             }
             let mut v = self.int()? * 3600;
-            for m in [60, 1] {
+            if self.eat(b':') {
+                v += self.int()? * 60;
                 if self.eat(b':') {
-                    v += self.int()? * m;
+                    v += self.int()?;
                 }
             }
             Some(if neg { -v } else { v })
         }
+        /// `Jn`, `n` or `Mm.w.d`, then an optional `/time`.
         fn date(&mut self) -> Option<[i64; 5]> {
             let mut d = [1, 0, 0, 0, 7200];
-            if self.eat(b'J') {
-                d[0] = 0;
-            } else if self.eat(b'M') {
+            if self.eat(b'M') {
                 d[0] = 2;
                 d[1] = self.int()?.clamp(1, 12);
                 for x in &mut d[2..4] {
@@ -1144,8 +1148,8 @@ mod tz {
                     }
                     *x = self.int()?;
                 }
-            }
-            if d[0] < 2 {
+            } else {
+                d[0] = !self.eat(b'J') as i64;
                 d[1] = self.int()?;
             }
             if self.eat(b'/') {
@@ -1156,22 +1160,20 @@ mod tz {
     }
 
     fn posix(s: &[u8]) -> Option<Rule> {
-        let mut p = P(s);
+        let mut p = P(s, 0);
         p.name()?;
         let std = -p.hms()?;
         let mut r = Rule {
             std,
-            dst: std,
-            has_dst: !p.0.is_empty(),
+            dst: std + 3600,
+            has_dst: p.1 < s.len(),
             start: [2, 3, 2, 0, 7200],
             end: [2, 11, 1, 0, 7200],
         };
         if r.has_dst {
             p.name()?;
-            if matches!(p.0.first(), Some(b'+' | b'-' | b'0'..=b'9')) {
+            if matches!(p.peek(), b'+' | b'-' | b'0'..=b'9') {
                 r.dst = -p.hms()?;
-            } else {
-                r.dst = std + 3600;
             }
             if p.eat(b',') {
                 r.start = p.date()?;
@@ -1308,6 +1310,10 @@ mod tz {
             assert_eq!(r.offset(1798761600), 39600); // January: DST
             assert_eq!(posix(b"UTC0").unwrap().offset(5), 0);
             assert!(posix(b"Foo").is_none());
+            assert!(posix(b"<abc").is_none());
+            assert!(posix(b"AB1").is_none());
+            assert!(posix(b"CET-1CEST,M3.5.0").is_none());
+            assert_eq!(posix(b"<-03>3").unwrap().offset(0), -3 * 3600);
             let r = posix(b"EST5EDT").unwrap();
             assert_eq!(r.offset(1782864000), -4 * 3600);
             let r = posix(b"XXX3YYY,J60/1,300").unwrap();
