@@ -551,6 +551,48 @@ fn odd_proc_lines_are_skipped() {
     assert_eq!(stderr(&o), "");
 }
 
+/// Extreme times from /proc (the kernel prints u64 seconds): dates past
+/// 2038 and 9999, before 1970, and past what glibc's `struct tm` holds
+/// (util-linux then prints an empty time), in several zones.
+#[test]
+fn extreme_times() {
+    let t = "extreme_times";
+    if !need_root(t) || !have_tools(t, &[UL, "mount"]) {
+        return;
+    }
+    let l = Links::new();
+    let dir = TempDir::new("ipcs-times");
+    std::fs::write(
+        dir.join("msg"),
+        "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n\
+         1 5 600 3 1 10 11 0 0 0 0 9223372036854775807 67767976233316799 -5\n\
+         2 6 600 3 1 10 11 0 0 0 0 4102444800 253402300800 2240611200\n\
+         3 7 600 3 1 10 11 0 0 0 0 72057594037927936 72057594037927935 1\n",
+    )
+    .unwrap();
+    let mut script = String::from(
+        "mount --make-rprivate / && mount --bind \"$OUT/msg\" /proc/sysvipc/msg || exit 3\n",
+    );
+    for tz in [
+        "UTC",
+        "Europe/Berlin",
+        "America/Sao_Paulo",
+        "CET-1CEST,M3.5.0,M10.5.0/3",
+    ] {
+        for a in ["-q -t", "-q -i 5", "-q -i 6", "-q -i 7"] {
+            script += &format!(
+                "TZ='{tz}' \"$UL\" {a} >>\"$OUT/u\"; TZ='{tz}' \"$NS\" {a} >>\"$OUT/n\"\n"
+            );
+        }
+    }
+    let o = run_in_ns(&l, dir.path(), &script, NEWIPC | NEWNS);
+    assert_code(&o, 0);
+    let u = std::fs::read_to_string(dir.join("u")).unwrap();
+    let n = std::fs::read_to_string(dir.join("n")).unwrap();
+    assert!(u.contains("2100"), "{u}");
+    assert_eq!(u, n);
+}
+
 /// `ipcs` on an empty namespace stays within the syscall budget (16, exec
 /// and exit included) and reads no passwd, group or zone file.
 #[test]

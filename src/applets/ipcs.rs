@@ -244,6 +244,8 @@ pub fn main(argv: Argv) -> Res<i32> {
         last: [(-1, false); 2],
         names: [Vec::new(), Vec::new()],
         tz: None,
+        tbuf: [0; 48],
+        tlen: 0,
     };
 
     if argv.remaining() > 0 {
@@ -473,6 +475,9 @@ struct Ctx {
     last: [(i64, bool); 2],
     names: [Vec<u8>; 2],
     tz: Option<tz::Tz>,
+    /// The last ctime text (util-linux's static buffer).
+    tbuf: [u8; 48],
+    tlen: usize,
 }
 
 /// Prints `spec` (see [`SPECS`]) with the values of `o`.
@@ -611,10 +616,19 @@ impl Ctx {
         if t == 0 && not_set {
             return self.w.pad(b"Not set", w);
         }
-        let tz = self.tz.get_or_insert_with(tz::load);
-        let mut b = [0u8; 48];
-        let s = tz::ctime(t.saturating_add(tz.offset(t)), &mut b);
-        let s = s.get(skip..).unwrap_or_default();
+        // Beyond 2^56 s the year overflows glibc's int tm_year: ctime_r
+        // fails and util-linux prints its static buffer as it was (empty,
+        // or the last time it formatted).
+        if t.unsigned_abs() >> 56 == 0 {
+            let tz = self.tz.get_or_insert_with(tz::load);
+            let mut b = [0u8; 48];
+            let s = tz::ctime(t + tz.offset(t), &mut b);
+            if !s.is_empty() {
+                self.tlen = s.len();
+                self.tbuf = b;
+            }
+        }
+        let s = self.tbuf[..self.tlen].get(skip..).unwrap_or_default();
         self.w.pad(&s[..s.len().min(prec)], w);
     }
 }
@@ -1249,6 +1263,9 @@ mod tz {
         const NAMES: &[u8] = b"SunMonTueWedThuFriSatJanFebMarAprMayJunJulAugSepOctNovDec";
         let (day, s) = (t.div_euclid(86400), t.rem_euclid(86400));
         let (y, m, d) = civil(day);
+        if i32::try_from(y - 1900).is_err() {
+            return &[];
+        }
         let wd = (day + 4).rem_euclid(7) as usize * 3;
         let mi = (m as usize + 6) * 3;
         let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
