@@ -7,6 +7,7 @@ use crate::sys::Argv;
 pub mod hostname;
 pub mod ipcmk;
 pub mod ipcrm;
+pub mod ipcs;
 pub mod lsns;
 pub mod nsenter;
 pub mod unshare;
@@ -28,6 +29,7 @@ pub const APPLETS: &[Applet] = &[
     a("hostname", hostname::hostname),
     a("ipcmk", ipcmk::ipcmk),
     a("ipcrm", ipcrm::ipcrm),
+    a("ipcs", ipcs::main),
     a("lsns", lsns::lsns),
     a("nsenter", nsenter::nsenter),
     a("unshare", unshare::unshare),
