@@ -270,6 +270,7 @@ pub fn version() -> Exit {
 /// Command-line arguments of an applet: lexopt with getopt's messages.
 pub struct Args {
     p: lexopt::Parser,
+    help: Option<&'static str>,
 }
 
 pub use lexopt::Arg;
@@ -282,12 +283,45 @@ impl Args {
     {
         let mut p = lexopt::Parser::from_args(args.into_iter().map(OsString::from));
         p.set_short_equals(false);
-        Args { p }
+        Args { p, help: None }
+    }
+
+    /// Accepts unambiguous abbreviations of long options, like getopt_long
+    /// (`--map-root` for `--map-root-user`). The long options are the
+    /// `--name` words of the applet's help text.
+    pub fn abbrev(mut self, help: &'static str) -> Args {
+        self.help = Some(help);
+        self
     }
 
     /// The next option or operand; parse errors become getopt's messages.
     pub fn next(&mut self) -> Res<Option<Arg<'_>>> {
-        self.p.next().map_err(lex_err)
+        let help = self.help;
+        let arg = self.p.next().map_err(lex_err)?;
+        if let (Some(Arg::Long(l)), Some(h)) = (&arg, help) {
+            let mut found: Option<&'static str> = None;
+            let mut all = Vec::new();
+            for w in long_words(h) {
+                if w == *l {
+                    return Ok(arg);
+                }
+                if w.starts_with(*l) && !all.contains(&w) {
+                    found = Some(w);
+                    all.push(w);
+                }
+            }
+            if all.len() > 1 {
+                let mut m = cat!("option '--", l, "' is ambiguous; possibilities:");
+                for w in all {
+                    m.extend_from_slice(&cat!(" '--", w, "'"));
+                }
+                return Err(getopt_err(&m));
+            }
+            if let Some(w) = found {
+                return Ok(Some(Arg::Long(w)));
+            }
+        }
+        Ok(arg)
     }
 
     /// The required value of the option just returned.
@@ -306,6 +340,16 @@ impl Args {
     pub fn rest(&mut self) -> Vec<OsString> {
         self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
     }
+}
+
+/// The `--name` words of a help text.
+fn long_words(h: &'static str) -> impl Iterator<Item = &'static str> {
+    h.split("--").skip(1).filter_map(|s| {
+        let end = s
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(s.len());
+        (end > 0).then(|| &s[..end])
+    })
 }
 
 /// The usage error for an option the applet does not know.
@@ -429,6 +473,30 @@ mod tests {
         assert_eq!(cat!(Errno::NOTTY), b"Inappropriate ioctl for device");
         assert_eq!(cat!(Errno::from_raw_os_error(41)), b"Unknown error 41");
         assert_eq!(cat!(Errno::from_raw_os_error(200)), b"Unknown error 200");
+    }
+
+    #[test]
+    fn long_option_abbreviations() {
+        const H: &str =
+            "Usage:\n -f, --fork  x\n --map-user=<u>\n --map-users <spec>\n --mount[=<file>]\n";
+        let words: Vec<_> = long_words(H).collect();
+        assert_eq!(words, ["fork", "map-user", "map-users", "mount"]);
+        let argv = crate::sys::Argv::from_static(&[
+            c"--fo",
+            c"--map-user=1",
+            c"--mou=x",
+            c"--map-users",
+            c"y",
+        ]);
+        let mut a = Args::new(argv).abbrev(H);
+        assert_eq!(a.next().unwrap(), Some(Arg::Long("fork")));
+        assert_eq!(a.next().unwrap(), Some(Arg::Long("map-user")));
+        assert_eq!(a.value().unwrap(), "1");
+        assert_eq!(a.next().unwrap(), Some(Arg::Long("mount")));
+        assert_eq!(a.optional_value().unwrap(), "x");
+        assert_eq!(a.next().unwrap(), Some(Arg::Long("map-users")));
+        let argv = crate::sys::Argv::from_static(&[c"--map"]);
+        assert_eq!(Args::new(argv).abbrev(H).next(), Err(Exit(1)));
     }
 
     #[test]

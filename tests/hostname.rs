@@ -61,13 +61,13 @@ fn print_forms() {
     }
     let l = Links::new();
     let o = run(in_new_ns(
-        &mut l.sh("hostname web1.example.org; hostname; hostname -s; hostname --short; domainname; domainname lab; domainname; nisdomainname; ypdomainname; hostname -y; hostname --nis"),
+        &mut l.sh("hostname web1.example.org; hostname; hostname -s; hostname --short; hostname --sh; domainname; domainname lab; domainname; nisdomainname; ypdomainname; hostname -y; hostname --nis"),
         CLONE_NEWUTS,
     ));
     assert_code(&o, 0);
     assert_eq!(
         stdout(&o),
-        "web1.example.org\nweb1\nweb1\n(none)\nlab\nlab\nlab\nlab\nlab\n"
+        "web1.example.org\nweb1\nweb1\nweb1\n(none)\nlab\nlab\nlab\nlab\nlab\n"
     );
     let o = run(in_new_ns(&mut l.sh("hostname -y"), CLONE_NEWUTS));
     assert_code(&o, 1);

@@ -98,7 +98,7 @@ pub fn domainname(argv: Argv) -> Res<i32> {
 
 /// `dnsdomainname`.
 pub fn dnsdomainname(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv);
+    let mut a = Args::new(argv).abbrev(DNS_HELP);
     if let Some(arg) = a.next()? {
         return Err(match arg {
             Arg::Short('h') | Arg::Long("help") => cli::help(DNS_HELP),
@@ -109,8 +109,8 @@ pub fn dnsdomainname(argv: Argv) -> Res<i32> {
     show(Show::Domain)
 }
 
-fn run(argv: Argv, which: Which, default: Show, help: &str) -> Res<i32> {
-    let mut a = Args::new(argv);
+fn run(argv: Argv, which: Which, default: Show, help: &'static str) -> Res<i32> {
+    let mut a = Args::new(argv).abbrev(help);
     let mut show_what = default;
     let mut file: Option<OsString> = None;
     let mut name: Option<OsString> = None;
