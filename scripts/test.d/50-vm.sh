@@ -30,3 +30,7 @@ for vm_arch in x86_64 aarch64; do
     [ "$vm_rc" -eq 0 ] || failures+=("vm-$vm_arch")
 done
 unset vm_arch vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
+
+# And the other way round: the suite as cross-rs runs it (aarch64 under
+# qemu-user, not root, CI unset) must pass, root-only tests skipping.
+check cross-rs-style-unprivileged-aarch64 cross/unprivileged aarch64-unknown-linux-musl
