@@ -5,6 +5,8 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod nsenter;
+pub mod unshare;
 
 /// One applet: its name and its entry point.
 pub struct Applet {
@@ -21,6 +23,8 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("nsenter", nsenter::nsenter),
+    a("unshare", unshare::unshare),
 ];
 
 /// Other names an applet answers to (not listed, not installed).

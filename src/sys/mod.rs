@@ -4,9 +4,12 @@
 //! * [`raw`]: `syscall`/`svc 0` entry, errno mapping to [`rustix::io::Errno`].
 //! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
+//! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
 
 pub mod entry;
+pub mod nsfd;
 pub mod proc;
 pub mod raw;
+pub mod unshare;
 
 pub use entry::Argv;

@@ -13,7 +13,13 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Every applet nsbox has (the tests check `--list` against this).
-pub const ALL_APPLETS: &[&str] = &["dnsdomainname", "domainname", "hostname"];
+pub const ALL_APPLETS: &[&str] = &[
+    "dnsdomainname",
+    "domainname",
+    "hostname",
+    "nsenter",
+    "unshare",
+];
 
 /// The nsbox binary under test.
 pub fn nsbox() -> PathBuf {

@@ -1,0 +1,727 @@
+//! nsenter: run a program in the namespaces of another process, or of
+//! namespace files (bind mounts made by `unshare --X=FILE`), like util-linux
+//! 2.42's nsenter.
+//!
+//! Race-free: every path is opened before the first setns; a target is
+//! pinned by a pidfd, and everything under `/proc/PID` is opened relative to
+//! one directory fd taken while that pidfd's process was known to exist, so
+//! a recycled PID is never entered by mistake.
+//!
+//! Differences from util-linux (on purpose): `--all` without `--target`
+//! says so (2.41+ prints a stat error); with no namespace, `--target` plus
+//! -S/-G/-r/-w/-W/-e/-c is allowed; when namespace files are mixed with
+//! the target's namespaces, all are entered per file (user first in pass 2)
+//! instead of pidfd-then-files; a failing setgroups is harmless when there
+//! are no supplementary groups to drop, and otherwise suggests
+//! `--preserve-credentials`; EINVAL for a given file says what the file is;
+//! `-W` without DIR is the target's cwd path, looked up after setns. No
+//! SELinux (`-Z`) and no `=:NSID`.
+
+use crate::cli::{self, Arg, Args, Exit, Res};
+use crate::exec::{self, Mirror};
+use crate::ns::{self, KINDS};
+use crate::sys::Argv;
+use crate::sys::nsfd;
+use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition};
+use linux_raw_sys::general::{
+    CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
+};
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
+use rustix::io::Errno;
+use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
+use std::ffi::OsStr;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+const HELP: &str = "\
+Usage:
+ nsenter [options] [<program> [<argument>...]]
+
+Run a program with namespaces of other processes.
+
+Options:
+ -a, --all              enter all namespaces
+ -t, --target <pid>[:<inode>]  target process to get namespaces from
+ -m, --mount[=<file>]   enter mount namespace
+ -u, --uts[=<file>]     enter UTS namespace (hostname etc)
+ -i, --ipc[=<file>]     enter System V IPC namespace
+ -n, --net[=<file>]     enter network namespace
+ -N, --net-socket <fd>  enter socket's network namespace (use with --target)
+ -p, --pid[=<file>]     enter pid namespace
+ -C, --cgroup[=<file>]  enter cgroup namespace
+ -U, --user[=<file>]    enter user namespace
+     --user-parent      enter parent user namespace
+ -T, --time[=<file>]    enter time namespace
+ -S, --setuid <uid>|follow  set uid in entered namespace
+ -G, --setgid <gid>|follow  set gid in entered namespace
+     --preserve-credentials do not touch uids or gids
+     --keep-caps        retain capabilities granted in user namespaces
+ -r, --root[=<dir>]     set the root directory
+ -w, --wd[=<dir>]       set the working directory
+ -W, --wdns[=<dir>]     set the working directory in namespace
+ -e, --env              inherit environment variables from target process
+ -F, --no-fork          do not fork before exec'ing <program>
+ -c, --join-cgroup      join the cgroup of the target process
+
+ -h, --help             display this help
+ -V, --version          display version
+
+A namespace is needed, except with --target and -S, -G, -r, -w, -W, -e, -c.
+Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
+";
+
+/// Long options that are not namespaces, each after its short letter
+/// (one string: a table of pointers would cost relocations)
+/// (`[`, `\\`, `]`: long-only ones).
+const LONGS: &str = "aall ttarget Nnet-socket [user-parent Ssetuid Gsetgid \\preserve-credentials \
+]keep-caps rroot wwd Wwdns eenv Fno-fork cjoin-cgroup hhelp Vversion Zfollow-context";
+
+/// util-linux's setns order: user first (in the second pass), pid before mnt.
+const ORDER: &[u8; 8] = b"UCiunpmT";
+
+/// `-S`/`-G` value meaning `follow` (the owner of `/proc/PID`). -1 is no
+/// valid id anyway: setuid(-1) is EINVAL.
+const FOLLOW: u32 = u32::MAX;
+
+/// A descriptor that is never closed by us: nsenter ends in exec (every
+/// descriptor is close-on-exec) or exit, so dropping them would only cost
+/// code.
+type Fd = BorrowedFd<'static>;
+
+/// Keeps `fd` open for the rest of the process.
+#[inline(never)]
+fn keep(fd: OwnedFd) -> Fd {
+    let fd: &'static OwnedFd = Box::leak(Box::new(fd));
+    fd.as_fd()
+}
+
+/// The pinned target process.
+struct Target {
+    /// None only on kernels without pidfd_open (before 5.3).
+    pidfd: Option<Fd>,
+    /// `/proc/PID`, opened while the pidfd's process existed.
+    proc: Fd,
+    /// `/proc/PID/`, for messages.
+    dir: &'static [u8],
+}
+
+impl Target {
+    /// The PID as text.
+    fn pid(&self) -> &[u8] {
+        self.dir
+            .get(6..self.dir.len().saturating_sub(1))
+            .unwrap_or_default()
+    }
+
+    /// Opens `/proc/PID/WHAT`.
+    fn open(&self, what: &[u8]) -> Fd {
+        open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
+    }
+}
+
+/// `PROG: PARTS...[: strerror]`, then exit status 1 at once: errors end
+/// nsenter, and the kernel closes its descriptors (this keeps the error
+/// paths free of drop code).
+#[inline(never)]
+fn die(parts: &[&[u8]], e: Option<Errno>) -> ! {
+    let v = parts.concat();
+    quit(match e {
+        Some(e) => cli::err(&v, e),
+        None => cli::errx(&v),
+    })
+}
+
+/// [`die`] with one piece (no table of pieces in the binary).
+#[inline(never)]
+fn die1(msg: &[u8], e: Option<Errno>) -> ! {
+    die(&[msg], e)
+}
+
+/// Ends with the status of an already reported error.
+#[inline(never)]
+fn quit(e: Exit) -> ! {
+    exit_now(e.0)
+}
+
+/// The value of `r`, or the end of nsenter.
+fn ok<T>(r: Res<T>) -> T {
+    r.unwrap_or_else(|e| quit(e))
+}
+
+/// `openat(dir or the cwd, path)`, close-on-exec.
+#[inline(never)]
+fn open_at(dir: Option<&Fd>, path: &[u8], flags: OFlags) -> Result<Fd, Errno> {
+    let d = dir.map_or(rfs::CWD, |d| d.as_fd());
+    rfs::openat(d, path, flags | OFlags::CLOEXEC, Mode::empty()).map(keep)
+}
+
+/// [`open_at`], or `cannot open SHOWN+PATH` and the end.
+#[inline(never)]
+fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &[u8], flags: OFlags) -> Fd {
+    open_at(dir, path, flags).unwrap_or_else(|e| die(&[b"cannot open ", shown, path], Some(e)))
+}
+
+/// The required value of the option just parsed (kept for the process's
+/// lifetime).
+#[inline(never)]
+fn value(a: &mut Args) -> &'static OsStr {
+    OsStr::from_bytes(ok(a.value()).into_vec().leak())
+}
+
+/// The optional attached value of the option just parsed.
+#[inline(never)]
+fn optional(a: &mut Args) -> Option<&'static [u8]> {
+    a.optional_value().map(|v| &*v.into_vec().leak())
+}
+
+/// An optional attached path, opened now (before any setns).
+#[inline(never)]
+fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
+    match optional(a) {
+        Some(p) => (p, Some(open_or_die(None, b"", p, OFlags::RDONLY))),
+        None => (b"", None),
+    }
+}
+
+/// The target, or the message util-linux gives for `what` without one.
+#[inline(never)]
+fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
+    match t {
+        Some(t) => t,
+        None if what.is_empty() => die1(b"no target PID specified", None),
+        None if what.starts_with(b"-") => die(&[b"no target PID specified for ", what], None),
+        None => die(
+            &[b"neither filename nor target pid supplied for ", what],
+            None,
+        ),
+    }
+}
+
+#[inline(never)]
+fn stat_at(dir: Fd, path: &[u8]) -> Result<rfs::Stat, Errno> {
+    rfs::statat(dir, path, AtFlags::empty())
+}
+
+fn kind_index(c: u8) -> usize {
+    KINDS.iter().position(|k| k.short == c as char).unwrap_or(0)
+}
+
+/// `nsenter`.
+pub fn nsenter(argv: Argv) -> Res<i32> {
+    let mut a = Args::new(argv).abbrev(HELP);
+    let mut fds: [Option<Fd>; 8] = Default::default();
+    let mut files: [&[u8]; 8] = [b""; 8];
+    let mut want = 0u32;
+    let mut seen = 0u64; // option letters given, as bits from 'A'
+    let mut tgt = None;
+    let mut sock = None;
+    let (mut uid, mut gid) = (None, None);
+    // Given with a directory; without one (but in `seen`): the target's.
+    let (mut root, mut wd, mut wdns): (Option<Fd>, Option<Fd>, Option<&[u8]>) = (None, None, None);
+    let mut prog = Vec::new();
+    macro_rules! has {
+        ($c:expr) => {
+            seen & (1 << ($c - b'A')) != 0
+        };
+    }
+    while let Some(arg) = ok(a.next()) {
+        let c = match arg {
+            Arg::Short(c) if c.is_ascii_alphabetic() => c,
+            Arg::Long(l) => match LONGS.split(' ').find(|s| s.get(1..) == Some(l)) {
+                Some(s) => s.as_bytes()[0] as char,
+                None => match ns::by_long(l) {
+                    Some(k) => k.short,
+                    None => quit(cli::unknown(Arg::Long(l))),
+                },
+            },
+            Arg::Value(v) => {
+                prog.push(v);
+                prog.extend(a.rest());
+                break;
+            }
+            other => quit(cli::unknown(other)),
+        };
+        match c {
+            'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
+            't' => {
+                if tgt.is_some() {
+                    die1(b"option --target may be given only once", None);
+                }
+                tgt = Some(open_target(value(&mut a)));
+            }
+            'N' => {
+                sock = Some(ok(cli::parse_u64(
+                    &ok(a.value()),
+                    "file descriptor",
+                    i32::MAX as u64,
+                )))
+            }
+            'S' => uid = Some(parse_id(value(&mut a), "uid")),
+            'G' => gid = Some(parse_id(value(&mut a), "gid")),
+            'r' => root = open_arg(&mut a).1,
+            'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
+                die1(b"mutually exclusive arguments: --wdns --wd", None);
+            }
+            'w' => wd = open_arg(&mut a).1,
+            'W' => wdns = optional(&mut a),
+            'h' => return Err(cli::help(HELP)),
+            'V' => return Err(cli::version()),
+            'Z' => quit(cli::usage_err(
+                b"-Z/--follow-context is not supported: nsbox has no SELinux support",
+            )),
+            _ => {
+                let Some(k) = ns::by_short(c) else {
+                    quit(cli::unknown(Arg::Short(c)));
+                };
+                let i = kind_index(c as u8);
+                let (file, fd) = open_arg(&mut a);
+                if fd.is_some() {
+                    (files[i], fds[i]) = (file, fd);
+                }
+                want |= k.flag;
+            }
+        }
+        if ('A'..='z').contains(&c) {
+            seen |= 1 << (c as u8 - b'A');
+        }
+    }
+
+    if has!(b'a') {
+        let t = need(&tgt, b"--all");
+        let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
+        for k in &KINDS {
+            // Skip kinds this kernel lacks, and our own user namespace
+            // (setns into it is EINVAL).
+            let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
+                continue;
+            };
+            if want & k.flag != 0 {
+                continue;
+            }
+            if k.flag == CLONE_NEWUSER {
+                let theirs = stat_at(t.proc, b"ns/user")
+                    .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
+                if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
+                    continue;
+                }
+            }
+            want |= k.flag;
+        }
+    }
+
+    let ui = kind_index(b'U');
+    if has!(b'[') {
+        let base = match fds[ui].take() {
+            Some(fd) => fd,
+            None => need(&tgt, b"").open(b"ns/user"),
+        };
+        let parent = nsfd::ioctl_fd(base.as_fd(), nsfd::NS_GET_USERNS)
+            .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
+        (files[ui], fds[ui]) = (b"", Some(keep(parent)));
+        want |= CLONE_NEWUSER;
+    }
+    if let Some(s) = sock {
+        let t = need(&tgt, b"");
+        let mut b = [0; 20];
+        let n = cli::fmt_u64(s, &mut b);
+        let sk = match &t.pidfd {
+            Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
+            None => Err(Errno::NOSYS),
+        }
+        .unwrap_or_else(|e| {
+            die(
+                &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
+                Some(e),
+            )
+        });
+        let n = nsfd::ioctl_fd(sk.as_fd(), nsfd::SIOCGSKNS).unwrap_or_else(|e| {
+            let mut b = [0; 20];
+            let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
+            die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
+        });
+        let i = kind_index(b'n');
+        (files[i], fds[i]) = (b"", Some(keep(n)));
+        want |= CLONE_NEWNET;
+    }
+
+    // The namespaces to take from the target: through its pidfd in one
+    // atomic setns when all come from it, else as /proc/PID/ns/* files (so
+    // that the per-file order, user first, also covers the given files).
+    let mut missing = 0;
+    let mut explicit = false;
+    for (k, fd) in KINDS.iter().zip(&fds) {
+        if want & k.flag != 0 {
+            match fd {
+                Some(_) => explicit = true,
+                None => missing |= k.flag,
+            }
+        }
+    }
+    let mut pidfd = None;
+    if missing != 0 {
+        let t = need(&tgt, b"");
+        match &t.pidfd {
+            Some(p) if !explicit && pidfd_setns_works() => pidfd = Some(p.as_fd()),
+            _ => {
+                for (k, fd) in KINDS.iter().zip(&mut fds) {
+                    if missing & k.flag != 0 {
+                        *fd = Some(t.open(&[b"ns/", k.name.as_bytes()].concat()));
+                    }
+                }
+            }
+        }
+    }
+
+    if has!(b'r') && root.is_none() {
+        root = Some(need(&tgt, b"root").open(b"root"));
+    }
+    if has!(b'w') && wd.is_none() {
+        wd = Some(need(&tgt, b"cwd").open(b"cwd"));
+    }
+    if has!(b'W') && wdns.is_none() {
+        let t = need(&tgt, b"cwd");
+        let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
+            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
+        wdns = Some(p.into_bytes().leak());
+    }
+    let environ = has!(b'e').then(|| {
+        let t = need(&tgt, b"environ");
+        read_all(t.open(b"environ"))
+            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
+    });
+    let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
+    let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
+    if follow {
+        need(&tgt, b"-S/-G follow");
+    }
+
+    if want == 0 && (tgt.is_none() || seen & OTHERS == 0) {
+        die1(b"no namespace specified", None);
+    }
+
+    // Entering a user namespace makes us root there, unless told otherwise.
+    // setgroups is tried before setns too: as root in the initial namespace
+    // it works here, and failing again inside (setgroups=deny) is harmless.
+    let user = want & CLONE_NEWUSER != 0;
+    let mut groups_failed = false;
+    if user && !has!(b'\\') {
+        uid.get_or_insert(0);
+        gid.get_or_insert(0);
+        groups_failed = rustix::thread::set_thread_groups(&[]).is_err();
+    }
+
+    // Pass 1 enters all but the user namespace and ignores errors, so a
+    // privileged caller joins them with its full privileges; pass 2 enters
+    // the rest, user first, and errors are fatal: an unprivileged caller
+    // gets its capabilities from the user namespace (util-linux #315, #1510).
+    let mut done = 0u32;
+    for pass in 0..2 {
+        let skip = if pass == 0 { CLONE_NEWUSER } else { 0 };
+        if let Some(p) = pidfd {
+            let f = want & !done & !skip;
+            if f != 0 {
+                match nsfd::setns(p, f) {
+                    Ok(()) => done |= f,
+                    Err(e) if pass == 1 => die1(b"reassociate to namespaces failed", Some(e)),
+                    Err(_) => {}
+                }
+            }
+        }
+        for &c in ORDER {
+            let i = kind_index(c);
+            let (k, Some(fd)) = (&KINDS[i], &fds[i]) else {
+                continue;
+            };
+            if (done | skip) & k.flag != 0 {
+                continue;
+            }
+            match nsfd::setns(fd.as_fd(), k.flag) {
+                Ok(()) => done |= k.flag,
+                Err(e) if pass == 1 => setns_failed(k.name, k.flag, *fd, files[i], e),
+                Err(_) => {}
+            }
+        }
+    }
+
+    if let Some(r) = root {
+        if wd.is_none() && wdns.is_none() {
+            wd = Some(
+                open_at(None, b".", OFlags::RDONLY)
+                    .unwrap_or_else(|e| die1(b"cannot open current working directory", Some(e))),
+            );
+        }
+        check(
+            rustix::process::fchdir(r),
+            b"change directory by root file descriptor failed",
+        );
+        check(rustix::process::chroot(c"."), b"chroot failed");
+        check(
+            rustix::process::chdir(c"/"),
+            b"cannot change directory to /",
+        );
+    }
+    if let Some(p) = wdns {
+        wd = Some(open_or_die(None, b"", p, OFlags::RDONLY));
+    }
+    if let Some(w) = wd {
+        check(
+            rustix::process::fchdir(w),
+            b"change directory by working directory file descriptor failed",
+        );
+    }
+    if let Some(e) = environ {
+        nsfd::set_environ(e);
+    }
+    if let Some(p) = procs {
+        let mut b = [0; 20];
+        let me = cli::fmt_u64(
+            rustix::process::getpid().as_raw_nonzero().get() as u64,
+            &mut b,
+        );
+        check(
+            rustix::io::write(p, me).map(drop),
+            b"cannot write our PID to cgroup.procs",
+        );
+    }
+    if let (true, Some(t)) = (follow, &tgt) {
+        // After setns: the owner as the entered user namespace maps it.
+        let st = rfs::fstat(t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", t.dir], Some(e)));
+        for (id, v) in [(&mut uid, st.st_uid), (&mut gid, st.st_gid)] {
+            if *id == Some(FOLLOW) {
+                *id = Some(v);
+            }
+        }
+    }
+
+    // setns(CLONE_NEWPID) only moves our future children.
+    if want & CLONE_NEWPID != 0 && !has!(b'F') {
+        let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
+        match fork_process() {
+            Err(e) => die1(b"fork failed", Some(e)),
+            Ok(Forked::Parent(pid)) => {
+                return Err(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
+            }
+            Ok(Forked::Child) => {}
+        }
+    }
+
+    if let Some(g) = gid {
+        if let Err(e) = rustix::thread::set_thread_groups(&[]) {
+            // Fatal only if it failed before setns too (root inside a
+            // setgroups=deny namespace is fine), and not when there are no
+            // supplementary groups to drop anyway.
+            let none = rustix::process::getgroups().is_ok_and(|g| g.is_empty());
+            if groups_failed && !(e == Errno::PERM && none) {
+                let hint: &[u8] = if user && e == Errno::PERM {
+                    b" (the user namespace denies setgroups; try --preserve-credentials)"
+                } else {
+                    b""
+                };
+                die(&[&crate::cat!("setgroups failed: ", e), hint], None);
+            }
+        }
+        check(
+            rustix::thread::set_thread_gid(Gid::from_raw(g)),
+            b"setgid() failed",
+        );
+    }
+    if let Some(u) = uid {
+        check(
+            rustix::thread::set_thread_uid(Uid::from_raw(u)),
+            b"setuid() failed",
+        );
+    }
+    if has!(b']') && user {
+        permitted_to_ambient();
+    }
+    Err(exec::exec(&prog))
+}
+
+/// Options that make sense with a target but no namespace: -S -G -r -w -W -e -c.
+const OTHERS: u64 = {
+    let mut m = 0u64;
+    let s = b"SGrwWec";
+    let mut i = 0;
+    while i < s.len() {
+        m |= 1 << (s[i] - b'A');
+        i += 1;
+    }
+    m
+};
+
+/// The end, with `msg: strerror`, unless `r` is Ok.
+#[inline(never)]
+fn check(r: Result<(), Errno>, msg: &[u8]) {
+    if let Err(e) = r {
+        die(&[msg], Some(e))
+    }
+}
+
+/// util-linux's message for a failed setns, plus what is wrong when a file
+/// given for the namespace was refused (EINVAL): it is no namespace, or one
+/// of another type.
+fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
+    let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
+    if f.is_empty() || e != Errno::INVAL {
+        die1(&m, None)
+    }
+    if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
+        die(&[&m, b" (", f, b" is not a namespace file)"], None)
+    }
+    // NS_GET_NSTYPE (not under qemu-user: ENOSYS there).
+    if let Ok(Some(o)) = nsfd::ioctl(fd, nsfd::NS_GET_NSTYPE).map(|t| ns::by_flag(t as u32))
+        && o.flag != flag
+    {
+        die(
+            &[&m, b" (", f, b": ", o.name.as_bytes(), b" namespace)"],
+            None,
+        )
+    }
+    die1(&m, None)
+}
+
+/// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
+/// then opens `/proc/PID` while that pidfd's process still exists.
+fn open_target(s: &OsStr) -> Target {
+    let b = s.as_bytes();
+    let (p, i) = match b.iter().position(|&c| c == b':') {
+        Some(n) => (&b[..n], Some(&b[n + 1..])),
+        None => (b, None),
+    };
+    let parsed = num(p).and_then(|pid| {
+        let ino = i.map(num).transpose()?;
+        match pid {
+            0 => Err(Errno::INVAL),
+            1..0x8000_0000 => Ok((pid as i32, ino)),
+            _ => Err(Errno::RANGE),
+        }
+    });
+    let (pid, ino) =
+        parsed.unwrap_or_else(|e| die(&[b"failed to parse PID argument '", b, b"'"], Some(e)));
+    let bad = |e| -> Option<OwnedFd> {
+        die(
+            &[b"failed to obtain a valid file descriptor for PID ", p],
+            Some(e),
+        )
+    };
+    let pidfd =
+        match Pid::from_raw(pid).map(|p| rustix::process::pidfd_open(p, PidfdFlags::empty())) {
+            Some(Ok(fd)) => Some(fd),
+            Some(Err(Errno::NOSYS)) if ino.is_none() => None,
+            Some(Err(e)) => bad(e),
+            None => bad(Errno::SRCH),
+        };
+    if let (Some(ino), Some(fd)) = (ino, &pidfd)
+        && rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino
+    {
+        die(
+            &[
+                b"pidfd inode ",
+                i.unwrap_or_default(),
+                b" not found for pid ",
+                p,
+            ],
+            None,
+        );
+    }
+    let dir = [b"/proc/", p, b"/"].concat().leak();
+    let proc = open_or_die(None, b"", dir, OFlags::RDONLY | OFlags::DIRECTORY);
+    if let Some(fd) = &pidfd
+        && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
+    {
+        bad(e);
+    }
+    Target {
+        pidfd: pidfd.map(keep),
+        proc,
+        dir,
+    }
+}
+
+/// A decimal u64: EINVAL unless all digits, ERANGE when too big.
+fn num(d: &[u8]) -> Result<u64, Errno> {
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        return Err(Errno::INVAL);
+    }
+    d.iter()
+        .try_fold(0u64, |n, &c| {
+            n.checked_mul(10)?.checked_add((c - b'0') as u64)
+        })
+        .ok_or(Errno::RANGE)
+}
+
+#[inline(never)]
+fn parse_id(s: &OsStr, what: &str) -> u32 {
+    if s.as_bytes() == b"follow" {
+        return FOLLOW;
+    }
+    ok(cli::parse_u64(s, what, FOLLOW as u64 - 1)) as u32
+}
+
+/// setns on a pidfd arrived in Linux 5.8.
+fn pidfd_setns_works() -> bool {
+    let u = rustix::system::uname();
+    let (mut v, mut n) = ([0u32; 2], 0);
+    for &c in u.release().to_bytes() {
+        if c.is_ascii_digit() {
+            v[n] = v[n].saturating_mul(10).saturating_add((c - b'0') as u32);
+        } else if n == 1 {
+            break;
+        } else {
+            n = 1;
+        }
+    }
+    v >= [5, 8]
+}
+
+#[inline(never)]
+fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
+    let mut v = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match rustix::io::read(fd, &mut buf) {
+            Ok(0) => return Ok(v),
+            Ok(n) => v.extend_from_slice(&buf[..n]),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `-c`: the target's cgroup v2 `cgroup.procs`, opened for writing now.
+fn open_cgroup_procs(t: &Target) -> Fd {
+    const CG: &[u8] = b"/sys/fs/cgroup";
+    let fs = open_at(None, CG, OFlags::PATH)
+        .and_then(rfs::fstatfs)
+        .unwrap_or_else(|e| die1(b"statfs /sys/fs/cgroup failed", Some(e)));
+    if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
+        die1(b"--join-cgroup is only supported in cgroup v2", None);
+    }
+    let data = read_all(t.open(b"cgroup")).unwrap_or_default();
+    let Some(path) = data
+        .split(|&b| b == b'\n')
+        .find_map(|l| l.strip_prefix(b"0::"))
+    else {
+        die1(b"failed to get cgroup path", None);
+    };
+    let procs = [CG, path, b"/cgroup.procs"].concat();
+    open_or_die(None, b"", &procs, OFlags::WRONLY | OFlags::APPEND)
+}
+
+/// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
+/// the user namespace granted survive the exec.
+fn permitted_to_ambient() {
+    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
+    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
+    c.inheritable = c.permitted;
+    check(set_capabilities(None, c), b"capset failed");
+    for bit in 0..64 {
+        let cap = CapabilitySet::from_bits_retain(1 << bit);
+        if c.permitted.contains(cap) {
+            check(
+                rustix::thread::configure_capability_in_ambient_set(cap, true),
+                b"prctl(PR_CAP_AMBIENT) failed",
+            );
+        }
+    }
+}

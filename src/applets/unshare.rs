@@ -1,0 +1,1154 @@
+//! unshare: run a program in new namespaces, like util-linux 2.42's
+//! `unshare(1)`, including its order of operations (helpers forked before
+//! unshare(2) for persistence and id-range maps; uid_map, setgroups, gid_map;
+//! propagation before chroot; proc mounted last, in the forked child).
+
+use crate::cat;
+use crate::cli::{self, Arg, Args, Exit, Res};
+use crate::exec::{self, Mirror};
+use crate::ns::{self, NsKind};
+use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition, sigbit, sigprocmask};
+use crate::sys::{Argv, unshare as su};
+use linux_raw_sys::general as g;
+use rustix::fd::OwnedFd;
+use rustix::fs::{Mode, OFlags};
+use rustix::io::Errno;
+use rustix::mount::{MountFlags, UnmountFlags};
+use rustix::process::{Pid, WaitOptions, getpid, waitpid};
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
+const HELP: &str = "\
+Usage:
+ unshare [options] [<program> [<argument>...]]
+
+Run a program with some namespaces unshared from the parent.
+
+Options:
+ -m, --mount[=<file>]      unshare mounts namespace
+ -u, --uts[=<file>]        unshare UTS namespace (hostname etc)
+ -i, --ipc[=<file>]        unshare System V IPC namespace
+ -n, --net[=<file>]        unshare network namespace
+ -p, --pid[=<file>]        unshare pid namespace
+ -U, --user[=<file>]       unshare user namespace
+ -C, --cgroup[=<file>]     unshare cgroup namespace
+ -T, --time[=<file>]       unshare time namespace
+
+ --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)
+ --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)
+ -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)
+ --propagation slave|shared|private|unchanged
+                           modify mount propagation in mount namespace
+ -R, --root <dir>          run the command with root directory set to <dir>
+ -w, --wd <dir>            change working directory to <dir>
+
+ -S, --setuid <uid>        set uid in entered namespace
+ -G, --setgid <gid>        set gid in entered namespace
+ --map-user <uid>|<name>   map current user to uid (implies --user)
+ --map-group <gid>|<name>  map current group to gid (implies --user)
+ -r, --map-root-user       map current user to root (implies --user)
+ -c, --map-current-user    map current user to itself (implies --user)
+ --map-auto                map users and groups automatically (implies --user)
+ --map-subids              map the first block of user IDs owned by euid (implies --user)
+ --map-users <inneruid>:<outeruid>:<count>
+                           map count users from outeruid to inneruid (implies --user)
+ --map-groups <innergid>:<outergid>:<count>
+                           map count groups from outergid to innergid (implies --user)
+ --owner <uid>:<gid>       set the user namespace owner (implies --user)
+
+ -f, --fork                fork before launching <program>
+ --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)
+                             defaults to SIGKILL
+ --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)
+
+ --setgroups allow|deny    control the setgroups syscall in user namespaces
+ --keep-caps               retain capabilities granted in user namespaces
+
+ --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces
+ --boottime <offset>       set clock boottime offset (seconds) in time namespaces
+ --clear-env               do not inherit environment variables from the calling process
+ --whitelist-env <list>    clear environment except for specified variables
+
+ -h, --help                display this help
+ -V, --version             display version
+
+With --fork, unshare blocks SIGINT and SIGTERM while it waits for the child:
+unless --forward-signals is given, a SIGTERM or SIGINT sent to unshare does
+NOT reach the child (it stays pending). --kill-child only acts when unshare
+itself dies (e.g. of SIGKILL).
+";
+
+/// util-linux's bind order for persistent namespace files.
+const BIND_ORDER: [u32; 8] = [
+    g::CLONE_NEWUSER,
+    g::CLONE_NEWCGROUP,
+    g::CLONE_NEWIPC,
+    g::CLONE_NEWUTS,
+    g::CLONE_NEWNET,
+    g::CLONE_NEWPID,
+    g::CLONE_NEWNS,
+    g::CLONE_NEWTIME,
+];
+
+const BINFMT: &str = "/proc/sys/fs/binfmt_misc";
+const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
+/// An id range's inner start meaning "0, but shift past the single map".
+const AUTO: u32 = u32::MAX;
+
+/// One `inner outer count` line of an id map.
+#[derive(Clone, Copy)]
+struct Range {
+    inner: u32,
+    outer: u32,
+    count: u32,
+}
+
+#[derive(Default)]
+struct Opts {
+    flags: u32,
+    /// Persistence targets, indexed like `ns::KINDS`.
+    files: [Option<OsString>; 8],
+    fork: bool,
+    kill_sig: i32,
+    forward: bool,
+    proc_dir: Option<OsString>,
+    binfmt: Option<OsString>,
+    interp: Option<OsString>,
+    /// `--propagation` flags; 0 is `unchanged`. Set to PRIVATE by `parse`.
+    propagation: u32,
+    root: Option<OsString>,
+    wd: Option<OsString>,
+    setuid: Option<u32>,
+    setgid: Option<u32>,
+    map_user: Option<u32>,
+    map_group: Option<u32>,
+    users: Vec<Range>,
+    groups: Vec<Range>,
+    owner: Option<(u32, u32)>,
+    /// `--setgroups`: Some(true) allow, Some(false) deny.
+    setgroups: Option<bool>,
+    keep_caps: bool,
+    monotonic: Option<i64>,
+    boottime: Option<i64>,
+    clear_env: bool,
+    /// `--whitelist-env` names with the values they had.
+    keep_env: Option<Vec<(OsString, OsString)>>,
+    argv: Vec<OsString>,
+    euid: u32,
+    egid: u32,
+}
+
+/// `unshare`.
+pub fn unshare(argv: Argv) -> Res<i32> {
+    let o = parse(argv)?;
+    run(o)
+}
+
+/// The long options besides the namespaces; an option's code is its index.
+const LONGS: &str = "fork kill-child forward-signals mount-proc mount-binfmt load-interp \
+    map-user map-group map-root-user map-current-user map-users map-groups map-auto \
+    map-subids owner setgroups propagation keep-caps setuid setgid root wd monotonic \
+    boottime clear-env whitelist-env help version";
+/// Their short forms by code ('.': none). Namespace options are codes 32+.
+const SHORTS: &[u8] = b"f....l..rc........SGRw....hV";
+/// Codes whose option takes a required / an optional (`=`) value.
+const REQ: u64 = 1 << 5
+    | 1 << 6
+    | 1 << 7
+    | 1 << 10
+    | 1 << 11
+    | 1 << 14
+    | 1 << 15
+    | 1 << 16
+    | 1 << 18
+    | 1 << 19
+    | 1 << 20
+    | 1 << 21
+    | 1 << 22
+    | 1 << 23
+    | 1 << 25;
+const OPT: u64 = 0b1_1010 | 0xff << 32;
+/// Codes that imply -U / -m.
+const USER: u64 = 0b111_1111_1111_0000;
+const MNT: u64 = 0b11_1000;
+
+fn parse(argv: Argv) -> Res<Opts> {
+    let mut o = Opts {
+        propagation: PRIVATE,
+        euid: rustix::process::geteuid().as_raw(),
+        egid: rustix::process::getegid().as_raw(),
+        ..Opts::default()
+    };
+    let mut a = Args::new(argv).abbrev(HELP);
+    while let Some(arg) = a.next()? {
+        let (code, long) = match arg {
+            Arg::Short(c) => (
+                ns::by_short(c)
+                    .map(|k| 32 + kind_index(k.flag))
+                    .or_else(|| SHORTS.iter().position(|&s| s != b'.' && s as char == c)),
+                false,
+            ),
+            Arg::Long(l) => (
+                ns::by_long(l)
+                    .map(|k| 32 + kind_index(k.flag))
+                    .or_else(|| pick(l.as_bytes(), LONGS)),
+                true,
+            ),
+            Arg::Value(_) => (None, false),
+        };
+        let Some(code) = code else {
+            if let Arg::Value(prog) = arg {
+                o.argv.push(prog);
+                o.argv.extend(a.rest());
+                break;
+            }
+            return Err(cli::unknown(arg));
+        };
+        let bit = 1u64 << code;
+        let val = if REQ & bit != 0 {
+            Some(a.value()?)
+        } else if OPT & bit != 0 && long {
+            a.optional_value()
+        } else {
+            None
+        };
+        apply(&mut o, code, bit, val)?;
+    }
+    Ok(o)
+}
+
+/// Applies option `code` (bit `bit`) with its value to `o`.
+fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
+    if USER & bit != 0 {
+        o.flags |= g::CLONE_NEWUSER;
+    }
+    if MNT & bit != 0 {
+        o.flags |= g::CLONE_NEWNS;
+    }
+    let vb: &[u8] = val.as_deref().map_or(b"", OsStrExt::as_bytes);
+    match code {
+        0 => o.fork = true,
+        1 => {
+            o.fork = true;
+            o.kill_sig = match val {
+                None => 9,
+                Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
+            };
+        }
+        2 => (o.fork, o.forward) = (true, true),
+        3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
+        4 => {
+            o.binfmt = val;
+            default_binfmt(o);
+        }
+        5 => {
+            default_binfmt(o);
+            o.interp = val;
+        }
+        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
+        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
+        8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
+        9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
+        10 => map_spec(
+            &mut o.users,
+            vb,
+            "/etc/subuid",
+            "/proc/self/uid_map",
+            o.euid,
+        )?,
+        11 => map_spec(
+            &mut o.groups,
+            vb,
+            "/etc/subgid",
+            "/proc/self/gid_map",
+            o.euid,
+        )?,
+        12 | 13 => {
+            o.users
+                .push(subid_range("/etc/subuid", o.euid, code == 13)?);
+            o.groups
+                .push(subid_range("/etc/subgid", o.euid, code == 13)?);
+        }
+        14 => {
+            let i = vb.iter().position(|&c| c == b':').unwrap_or(0);
+            let (u, gid) = vb.split_at(i);
+            match (dec(u), dec(gid.get(1..).unwrap_or(b""))) {
+                (Some(u), Some(gid)) => o.owner = Some((u, gid)),
+                _ => return Err(cli::errx(b"failed to parse owner")),
+            }
+        }
+        15 => match pick(vb, "deny allow") {
+            Some(i) => o.setgroups = Some(i == 1),
+            None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+        },
+        16 => {
+            let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
+            o.propagation = match pick(vb, "slave private shared unchanged") {
+                Some(3) => 0,
+                Some(i) => g::MS_REC | modes[i],
+                None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
+            }
+        }
+        17 => o.keep_caps = true,
+        18 => o.setuid = Some(cli::parse_u32(OsStr::from_bytes(vb), "uid")?),
+        19 => o.setgid = Some(cli::parse_u32(OsStr::from_bytes(vb), "gid")?),
+        20 => o.root = val,
+        21 => o.wd = val,
+        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
+        23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
+        24 => o.clear_env = true,
+        25 => {
+            let keep = o.keep_env.get_or_insert_with(Vec::new);
+            for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+                let name = OsStr::from_bytes(name);
+                if let Some(val) = std::env::var_os(name) {
+                    keep.push((name.to_owned(), val));
+                }
+            }
+        }
+        26 => return Err(cli::help(HELP)),
+        27 => return Err(cli::version()),
+        _ => {
+            let i = code.wrapping_sub(32);
+            if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
+                o.flags |= k.flag;
+                if val.is_some() {
+                    *slot = val;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The position of `s` among the space-separated words of `table`.
+#[inline(never)]
+fn pick(s: &[u8], table: &str) -> Option<usize> {
+    table.split(' ').position(|w| w.as_bytes() == s)
+}
+
+/// `PROG: A B C[: strerror]`, exit status 1.
+#[inline(never)]
+fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
+    let m = cat!(a, b, c);
+    match e {
+        Some(e) => cli::err(&m, e),
+        None => cli::errx(&m),
+    }
+}
+
+/// The index in `ns::KINDS` of the kind with `flag`.
+fn kind_index(flag: u32) -> usize {
+    ns::KINDS.iter().position(|x| x.flag == flag).unwrap_or(0)
+}
+
+/// `--mount-binfmt` without a directory and `-l` also mount proc.
+fn default_binfmt(o: &mut Opts) {
+    if o.binfmt.is_none() {
+        o.proc_dir.get_or_insert_with(|| "/proc".into());
+        o.binfmt = Some(BINFMT.into());
+    }
+}
+
+/// A plain decimal u32.
+fn dec(b: &[u8]) -> Option<u32> {
+    crate::passwd::parse_dec(b)
+}
+
+/// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
+/// `failed to parse uid 'S': strerror`.
+fn id_or_name(b: &[u8], db: &str, what: &str) -> Res<u32> {
+    let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
+        match dec(b) {
+            Some(n) if n != u32::MAX => return Ok(n),
+            Some(_) => Errno::INVAL,
+            None => Errno::RANGE,
+        }
+    } else {
+        match crate::passwd::Db::load(db).id_of(b) {
+            Some(n) => return Ok(n),
+            None => Errno::INVAL,
+        }
+    };
+    Err(fail(what, b, "'", Some(e)))
+}
+
+/// Three numbers separated by `sep` (runs of spaces for `b' '`).
+fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
+    let mut f = b
+        .split(|&c| c == sep)
+        .filter(|f| sep != b' ' || !f.is_empty())
+        .map(dec);
+    let r = [f.next()??, f.next()??, f.next()??];
+    f.next().is_none().then_some(r)
+}
+
+/// One `--map-users`/`--map-groups` value.
+fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
+    let r = match pick(s, "auto subids all") {
+        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1)?,
+        Some(_) => {
+            let data = read(kmap)?;
+            for [i, _, count] in data.split(|&b| b == b'\n').filter_map(|l| triple(l, b' ')) {
+                v.push(Range {
+                    inner: i,
+                    outer: i,
+                    count,
+                });
+            }
+            return Ok(());
+        }
+        // inner:outer:count, or the deprecated outer,inner,count.
+        _ => match (triple(s, b':'), triple(s, b',')) {
+            (Some([inner, outer, count]), _) | (_, Some([outer, inner, count])) => Range {
+                inner,
+                outer,
+                count,
+            },
+            _ => return Err(fail("invalid mapping '", s, "'", None)),
+        },
+    };
+    v.push(r);
+    Ok(())
+}
+
+/// A whole file; util-linux's `could not open 'F'` on failure.
+fn read(path: &str) -> Res<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        fail(
+            "could not open '",
+            path.as_bytes(),
+            "'",
+            Some(cli::errno_of(&e)),
+        )
+    })
+}
+
+/// The first range of `euid` (by name or number) in /etc/subuid or
+/// /etc/subgid; mapped to itself with `identity`, else from 0 (AUTO).
+fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
+    let pw = crate::passwd::Db::load("/etc/passwd");
+    let Some(name) = pw.name_of(euid) else {
+        return Err(cli::errx(&cat!("you (user ", euid, ") don't exist.")));
+    };
+    let data = read(file)?;
+    for line in data.split(|&b| b == b'\n') {
+        let mut f = line.splitn(3, |&b| b == b':');
+        let (Some(who), Some(start), Some(count)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        if who != name && dec(who) != Some(euid) {
+            continue;
+        }
+        let num = |b: &[u8]| cli::parse_u32(OsStr::from_bytes(b), "subid map");
+        let outer = num(start)?;
+        return Ok(Range {
+            inner: if identity { outer } else { AUTO },
+            outer,
+            count: num(count)?,
+        });
+    }
+    Err(cli::errx(&cat!(
+        "no line matching user \"",
+        name,
+        "\" in ",
+        file
+    )))
+}
+
+/// Puts the single map `inner -> outer` first and cuts it out of every
+/// range that overlaps it on either side (the range loses its top id), the
+/// way util-linux's add_single_map_range does.
+fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
+    let mut out = Vec::new();
+    let (si, so) = match inner {
+        Some(i) => {
+            out.push(Range {
+                inner: i,
+                outer,
+                count: 1,
+            });
+            (i, outer)
+        }
+        None => (u32::MAX, u32::MAX),
+    };
+    for m in ranges {
+        let mut m = *m;
+        let within = |x: u32, start: u32, count: u32| x >= start && x <= start.wrapping_add(count);
+        if m.inner == AUTO {
+            m.inner = 0;
+        } else if inner.is_some() && (within(so, m.outer, m.count) || within(si, m.inner, m.count))
+        {
+            m.count = m.count.wrapping_sub(1);
+        }
+        let oo = so.saturating_sub(m.outer).min(m.count);
+        let io = si.saturating_sub(m.inner).min(m.count);
+        let lo = Range {
+            count: oo.min(io),
+            ..m
+        };
+        let skip = |v: u32, at: u32| v.wrapping_add((v == at) as u32);
+        let mid_o = skip(lo.outer.wrapping_add(lo.count), so);
+        let mid_i = skip(lo.inner.wrapping_add(lo.count), si);
+        let mid_c = oo.abs_diff(io);
+        let hi = Range {
+            outer: skip(mid_o.wrapping_add(mid_c), so),
+            inner: skip(mid_i.wrapping_add(mid_c), si),
+            count: m.count.wrapping_sub(lo.count).wrapping_sub(mid_c),
+        };
+        let mid = Range {
+            inner: mid_i,
+            outer: mid_o,
+            count: mid_c,
+        };
+        out.extend([lo, mid, hi].into_iter().filter(|r| r.count != 0));
+    }
+    out
+}
+
+/// A signal name as util-linux's signame_to_signum takes it: any case,
+/// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+fn signum(s: &[u8]) -> Option<i32> {
+    const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
+        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+    let up = s.to_ascii_uppercase();
+    let n = up.strip_prefix(b"SIG").unwrap_or(&up);
+    if let Some(rt) = n.strip_prefix(b"RT") {
+        // glibc's range (32 and 33 are its own), as util-linux sees it.
+        let (base, rest, sign) = match (rt.strip_prefix(b"MIN"), rt.strip_prefix(b"MAX")) {
+            (Some(r), _) => (34, r, b'+'),
+            (_, Some(r)) => (64, r, b'-'),
+            _ => return None,
+        };
+        let off = match rest {
+            [] => 0,
+            [c, d @ ..] if *c == sign => dec(d)? as i64,
+            _ => return None,
+        };
+        let sig = if sign == b'+' { base + off } else { base - off };
+        return (34..=64).contains(&sig).then_some(sig as i32);
+    }
+    // IOT, CLD and POLL are other names of ABRT, CHLD and IO.
+    const ALIASES: [i32; 3] = [6, 17, 29];
+    match pick(n, "IOT CLD POLL") {
+        Some(a) => ALIASES.get(a).copied(),
+        None => pick(n, NAMES).map(|i| i as i32 + 1),
+    }
+}
+
+/// A signed 64-bit number: `failed to parse WHAT: 'S'`.
+fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
+    let (neg, d) = match s {
+        [b'-', d @ ..] => (true, d),
+        [b'+', d @ ..] => (false, d),
+        d => (false, d),
+    };
+    let msg = || cat!("failed to parse ", what, ": '", s, "'");
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        return Err(cli::errx(&msg()));
+    }
+    let mut n: i64 = 0;
+    for &c in d {
+        let v = (c - b'0') as i64;
+        n = n
+            .checked_mul(10)
+            .and_then(|n| {
+                if neg {
+                    n.checked_sub(v)
+                } else {
+                    n.checked_add(v)
+                }
+            })
+            .ok_or_else(|| cli::err(&msg(), Errno::RANGE))?;
+    }
+    Ok(n)
+}
+
+fn cstring(b: &[u8]) -> CString {
+    CString::new(b).unwrap_or_default()
+}
+
+/// `mount(2)` with C strings (no generic path handling).
+fn mount(src: &CStr, target: &CStr, fstype: &CStr, flags: u32) -> Result<(), Errno> {
+    rustix::mount::mount(
+        src,
+        target,
+        fstype,
+        MountFlags::from_bits_retain(flags),
+        None,
+    )
+}
+
+/// Opens an existing file for writing and writes `data` in one go.
+/// Err(0, e): the open failed; Err(1, e): the write did.
+fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
+    let fd = rustix::fs::open(
+        cstring(path).as_c_str(),
+        OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .map_err(|e| (0, e))?;
+    match rustix::io::write(&fd, data) {
+        Ok(n) if n == data.len() => Ok(()),
+        Ok(_) => Err((1, Errno::IO)),
+        Err(e) => Err((1, e)),
+    }
+}
+
+/// [`put_raw`] with util-linux's messages: `PRE[0] PATH` or `PRE[1] PATH`.
+fn put(path: &[u8], data: &[u8], pre: [&str; 2]) -> Res {
+    put_raw(path, data).map_err(|(i, e)| fail(pre[i], path, "", Some(e)))
+}
+
+const CANNOT: [&str; 2] = ["cannot open ", "write failed "];
+
+fn setgroups_control(allow: bool) -> Res {
+    let data: &[u8] = if allow { b"allow" } else { b"deny" };
+    match put_raw(b"/proc/self/setgroups", data) {
+        Err((0, Errno::NOENT)) => Ok(()),
+        Err((i, e)) => Err(fail(CANNOT[i], b"/proc/self/setgroups", "", Some(e))),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// A small number from a /proc/sys file.
+fn read_small(path: &str) -> Option<u32> {
+    dec(std::fs::read(path).ok()?.trim_ascii())
+}
+
+/// A process forked before unshare(2) that waits for the go-ahead on a
+/// pipe, still in the original namespaces. EOF (we died) means: do nothing.
+struct Helper {
+    pid: Pid,
+    go: OwnedFd,
+}
+
+fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(|e| cli::err(b"pipe failed", e))?;
+    match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        Forked::Child => {
+            drop(w);
+            let mut b = [0u8];
+            let code = match rustix::io::read(&r, &mut b) {
+                Ok(1) => work(o, me).map_or_else(|Exit(c)| c, |_| 0),
+                _ => 1,
+            };
+            crate::sys::proc::exit_now(code)
+        }
+        Forked::Parent(pid) => Ok(Helper { pid, go: w }),
+    }
+}
+
+impl Helper {
+    /// Lets the helper run and waits for it; its failure is ours.
+    fn go(self) -> Res {
+        let _ = rustix::io::write(&self.go, b"\x06");
+        drop(self.go);
+        wait_ok(self.pid)
+    }
+}
+
+/// util-linux's waitchild: a non-zero exit status becomes ours.
+fn wait_ok(pid: Pid) -> Res {
+    loop {
+        match waitpid(Some(pid), WaitOptions::empty()) {
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(cli::err(b"waitpid failed", e)),
+            Ok(st) => {
+                return match st.and_then(|(_, s)| s.exit_status()) {
+                    Some(c) if c != 0 => Err(Exit(c)),
+                    _ => Ok(()),
+                };
+            }
+        }
+    }
+}
+
+/// `/proc/PID/ns/NAME`, with `_for_children` for pid and time.
+fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
+    let kids = k.flag & (g::CLONE_NEWPID | g::CLONE_NEWTIME) != 0;
+    cat!(
+        "/proc/",
+        pid.as_raw_nonzero().get(),
+        "/ns/",
+        k.name,
+        if kids { "_for_children" } else { "" }
+    )
+}
+
+/// The persistence targets in util-linux's bind order.
+fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
+    BIND_ORDER.iter().filter_map(|&f| {
+        let k = ns::by_flag(f)?;
+        Some((k, o.files.get(kind_index(f))?.as_ref()?))
+    })
+}
+
+/// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
+/// already made.
+fn bind_files(o: &Opts, pid: Pid) -> Res {
+    let mut done: Vec<CString> = Vec::new();
+    for (k, file) in targets(o) {
+        let src = ns_path(pid, k);
+        let dst = cstring(file.as_bytes());
+        if let Err(e) = mount(&cstring(&src), &dst, c"", g::MS_BIND) {
+            for d in done {
+                let _ = rustix::mount::unmount(d.as_c_str(), UnmountFlags::DETACH);
+            }
+            return Err(fail("mount ", &cat!(src, " on ", file), " failed", Some(e)));
+        }
+        done.push(dst);
+    }
+    Ok(())
+}
+
+/// Checks every persistence target before anything happens: it must exist,
+/// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
+/// shared mount (util-linux issue #289: a bare EINVAL).
+fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
+    let mut any = false;
+    for (k, file) in targets(o) {
+        any = true;
+        let bad = |e: Errno, hint: &str| {
+            let src = ns_path(me, k);
+            let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
+            cli::errx(&m)
+        };
+        if k.flag == g::CLONE_NEWPID && !o.fork {
+            return Err(bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
+        }
+        let fd = rustix::fs::open(
+            cstring(file.as_bytes()).as_c_str(),
+            OFlags::PATH | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| bad(e, ""))?;
+        if k.flag == g::CLONE_NEWNS
+            && let Some(mp) = shared_mount(&fd)
+        {
+            let b = file.as_bytes();
+            let dir = match b.iter().rposition(|&c| c == b'/') {
+                Some(0) => &b"/"[..],
+                Some(i) => &b[..i],
+                None => b".",
+            };
+            return Err(cli::errx(&cat!(
+                "cannot bind a mount namespace on ",
+                file,
+                ": it is on the shared mount ",
+                mp,
+                " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
+                dir,
+                " ",
+                dir,
+                " && mount --make-private ",
+                dir
+            )));
+        }
+    }
+    Ok(any)
+}
+
+/// The mount point of the mount `fd` is on, if that has shared propagation.
+fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
+    // The mount id from fdinfo rather than statx's STATX_MNT_ID, which
+    // qemu-user does not pass on.
+    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd));
+    let fdinfo = std::fs::read(OsStr::from_bytes(&fdinfo)).ok()?;
+    let id = fdinfo
+        .split(|&b| b == b'\n')
+        .find_map(|l| l.strip_prefix(b"mnt_id:"))?
+        .trim_ascii();
+    let info = std::fs::read("/proc/self/mountinfo").ok()?;
+    for line in info.split(|&b| b == b'\n') {
+        let mut f = line.split(|&b| b == b' ');
+        if f.next() != Some(id) {
+            continue;
+        }
+        let mp = f.nth(3)?;
+        let shared = f
+            .take_while(|&x| x != b"-")
+            .any(|x| x.starts_with(b"shared:"));
+        return shared.then(|| mp.to_vec());
+    }
+    None
+}
+
+/// The idmap helper: writes the range maps of its parent `ppid`, directly
+/// as root, else through newuidmap/newgidmap.
+fn write_maps(o: &Opts, ppid: Pid) -> Res {
+    let maps = [("uid_map", &o.users), ("gid_map", &o.groups)];
+    if rustix::process::geteuid().is_root() {
+        for (name, map) in maps {
+            if map.is_empty() {
+                continue;
+            }
+            let path = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name);
+            let mut text = Vec::new();
+            for r in map.iter() {
+                text.extend(cat!(r.inner, " ", r.outer, " ", r.count, "\n"));
+            }
+            if text.len() > 4096 {
+                return Err(fail("", &path, " too large for kernel 4k limit", None));
+            }
+            put(&path, &text, ["failed to open ", "failed to write "])?;
+        }
+        return Ok(());
+    }
+    let mut pid = None;
+    if !o.users.is_empty() && !o.groups.is_empty() {
+        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+            Forked::Child => {}
+            Forked::Parent(p) => {
+                wait_ok(p)?;
+                pid = Some(p);
+            }
+        }
+    }
+    if pid.is_none() && !o.users.is_empty() {
+        return Err(new_idmap("newuidmap", ppid, &o.users));
+    }
+    if !o.groups.is_empty() {
+        return Err(new_idmap("newgidmap", ppid, &o.groups));
+    }
+    Ok(())
+}
+
+fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
+    let mut argv: Vec<OsString> = vec![tool.into(), num(ppid.as_raw_nonzero().get() as u32)];
+    for r in map {
+        argv.extend([num(r.inner), num(r.outer), num(r.count)]);
+    }
+    exec::exec(&argv)
+}
+
+fn num(n: u32) -> OsString {
+    OsStr::from_bytes(&cat!(n)).to_owned()
+}
+
+fn run(mut o: Opts) -> Res<i32> {
+    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
+        return Err(cli::errx(
+            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
+        ));
+    }
+    // Fold the single maps into the range lists, as util-linux does.
+    if !o.users.is_empty() || (o.map_user.is_some() && o.owner.is_some()) {
+        o.users = fold(&o.users, o.euid, o.map_user.take());
+    }
+    if !o.groups.is_empty() || (o.map_group.is_some() && o.owner.is_some()) {
+        o.groups = fold(&o.groups, o.egid, o.map_group.take());
+    }
+    // util-linux finds this after unshare(2); nothing is done yet here.
+    if o.setgroups == Some(true) && o.map_group.is_some() {
+        return Err(cli::errx(
+            b"options --setgroups=allow and --map-group are mutually exclusive",
+        ));
+    }
+    let me = getpid();
+    let persist = check_targets(&o, me)?;
+    let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
+
+    let mut binder = None;
+    if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
+        binder = Some(spawn_helper(&o, me, bind_files)?);
+    }
+    let mut mapper = None;
+    if !o.users.is_empty() || !o.groups.is_empty() {
+        mapper = Some(spawn_helper(&o, me, write_maps)?);
+    }
+    if let Some((u, gid)) = o.owner {
+        set_ids(Some(u), Some(gid))?;
+    }
+    if let Err(e) = su::unshare(o.flags) {
+        return Err(unshare_failed(e, o.flags));
+    }
+    if let Some(h) = mapper {
+        h.go()?;
+    }
+    for (clock, off) in [(7, o.boottime), (1, o.monotonic)] {
+        if let Some(off) = off {
+            let path = b"/proc/self/timens_offsets";
+            let pre = ["failed to open ", "failed to write to "];
+            put(path, &cat!(clock as u32, " ", off, " 0"), pre)?;
+        }
+    }
+
+    let mut child = None;
+    let mut parent_fd = None;
+    let mut child_go = None;
+    if o.fork {
+        let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
+        let old = sigprocmask(0, both).map_err(|e| cli::err(b"sigprocmask block failed", e))?;
+        if o.forward {
+            su::install_forwarder().map_err(|s| {
+                let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+                cli::err(&cat!("sigaction ", name, " failed"), Errno::INVAL)
+            })?;
+        }
+        if o.kill_sig != 0 {
+            let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
+                .map_err(|e| cli::err(b"pidfd_open failed", e))?;
+            parent_fd = Some(fd);
+        }
+        let sync = if persist {
+            Some(
+                rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+                    .map_err(|e| cli::err(b"pipe failed", e))?,
+            )
+        } else {
+            None
+        };
+        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+            Forked::Child => {
+                if o.forward {
+                    let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
+                    let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
+                }
+                sigprocmask(2, old).map_err(|e| cli::err(b"sigprocmask restore failed", e))?;
+                drop(binder.take());
+                if let Some((r, w)) = sync {
+                    // Wait until the parent has persisted the namespaces.
+                    drop(w);
+                    let mut b = [0u8];
+                    if rustix::io::read(&r, &mut b) != Ok(1) {
+                        return Err(Exit(1));
+                    }
+                }
+            }
+            Forked::Parent(pid) => {
+                child = Some(pid);
+                child_go = sync.map(|(_, w)| w);
+                if o.forward {
+                    su::forward_to(pid.as_raw_nonzero().get());
+                    let _ = sigprocmask(2, old);
+                }
+            }
+        }
+    }
+    if persist && (child.is_some() || !o.fork) {
+        let r = match binder {
+            Some(h) => h.go(),
+            None => bind_files(&o, me),
+        };
+        if let Err(e) = r {
+            if let Some(pid) = child {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                let _ = waitpid(Some(pid), WaitOptions::empty());
+            }
+            return Err(e);
+        }
+        if let Some(w) = child_go {
+            let _ = rustix::io::write(&w, b"\x06");
+        }
+    }
+    if let Some(pid) = child {
+        return Err(exec::wait_and_mirror(pid, Mirror::Exit));
+    }
+    setup_and_exec(&o, parent_fd)
+}
+
+/// setgroups(0) + setgid, then setuid, with util-linux's messages.
+fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
+    if let Some(gid) = gid {
+        rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
+        rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid))
+            .map_err(|e| cli::err(b"setgid() failed", e))?;
+    }
+    if let Some(uid) = uid {
+        rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid))
+            .map_err(|e| cli::err(b"setuid() failed", e))?;
+    }
+    Ok(())
+}
+
+/// What the program's process does after unshare(2) (and the fork).
+fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
+    if o.kill_sig != 0 {
+        su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
+        if let Some(fd) = parent_fd {
+            // Did the parent die before the prctl? Then nobody waits for us.
+            if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
+                .map_err(|e| cli::err(b"poll parent pidfd failed", e))?
+            {
+                return Err(Exit(1));
+            }
+        }
+    }
+    if let Some(u) = o.map_user {
+        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT)?;
+    }
+    if let Some(gid) = o.map_group {
+        setgroups_control(false)?;
+        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT)?;
+    }
+    if let Some(allow) = o.setgroups {
+        setgroups_control(allow)?;
+    }
+    if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
+        mount(c"none", c"/", c"", o.propagation)
+            .map_err(|e| cli::err(b"cannot change root filesystem propagation", e))?;
+    }
+    let fixed = o.interp.as_ref().is_some_and(|i| {
+        let b = i.as_bytes();
+        b.iter()
+            .rposition(|&c| c == b':')
+            .is_some_and(|p| b[p..].contains(&b'F'))
+    });
+    let early = fixed && o.root.is_some();
+    if early {
+        binfmt(BINFMT.as_bytes(), o.interp.as_ref())?;
+    }
+    let mut wd = o.wd.as_deref();
+    if let Some(r) = &o.root {
+        rustix::process::chroot(cstring(r.as_bytes()).as_c_str()).map_err(|e| {
+            fail(
+                "cannot change root directory to '",
+                r.as_bytes(),
+                "'",
+                Some(e),
+            )
+        })?;
+        wd = Some(wd.unwrap_or(OsStr::new("/")));
+    }
+    if let Some(d) = wd {
+        rustix::process::chdir(cstring(d.as_bytes()).as_c_str())
+            .map_err(|e| fail("cannot change directory to ", d.as_bytes(), "", Some(e)))?;
+    }
+    if let Some(p) = &o.proc_dir {
+        let dir = cstring(p.as_bytes());
+        if o.root.is_none() && o.propagation != PRIVATE {
+            match mount(c"none", &dir, c"", PRIVATE) {
+                Ok(()) | Err(Errno::INVAL) => {}
+                Err(e) => {
+                    return Err(cli::err(
+                        &cat!("cannot change ", p, " filesystem propagation"),
+                        e,
+                    ));
+                }
+            }
+        }
+        let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+        mount(c"proc", &dir, c"proc", flags)
+            .map_err(|e| fail("mount ", p.as_bytes(), " failed", Some(e)))?;
+    }
+    if let Some(b) = &o.binfmt {
+        binfmt(b.as_bytes(), o.interp.as_ref().filter(|_| !early))?;
+    }
+    set_ids(o.setuid, o.setgid)?;
+    if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
+        keep_caps()?;
+    }
+    if o.clear_env || o.keep_env.is_some() {
+        let env = o.keep_env.iter().flatten();
+        su::set_environ(env.map(|(k, v)| cstring(&cat!(k, "=", v))).collect());
+    }
+    Err(exec::exec(&o.argv))
+}
+
+/// Mounts binfmt_misc on `dir`, then registers `interp` there.
+fn binfmt(dir: &[u8], interp: Option<&OsString>) -> Res {
+    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+    mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", flags)
+        .map_err(|e| fail("mount ", dir, " failed", Some(e)))?;
+    match interp {
+        Some(i) => put(&cat!(dir, "/register"), i.as_bytes(), CANNOT),
+        None => Ok(()),
+    }
+}
+
+/// `--keep-caps`: inheritable = permitted, then every effective capability
+/// into the ambient set (so it survives exec as a non-root uid).
+fn keep_caps() -> Res {
+    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
+    let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
+    c.inheritable = c.permitted;
+    set_capabilities(None, c).map_err(|e| cli::err(b"capset failed", e))?;
+    let eff = c.effective.bits();
+    for cap in 0..64 {
+        if eff & (1 << cap) != 0 {
+            let one = CapabilitySet::from_bits_retain(1 << cap);
+            rustix::thread::configure_capability_in_ambient_set(one, true)
+                .map_err(|e| cli::err(b"prctl(PR_CAP_AMBIENT) failed", e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `unshare failed: strerror`, or better: which namespace failed and why,
+/// when that can be known (util-linux issue #3851). The process exits
+/// right after, so the flags can be tried one by one (user first: it is
+/// what grants the capabilities for the others).
+fn unshare_failed(e: Errno, flags: u32) -> Exit {
+    let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
+    let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
+    for k in order.filter(|k| flags & k.flag != 0) {
+        let Err(e) = su::unshare(k.flag) else {
+            continue;
+        };
+        let Some(hint) = hint(k, e, flags) else {
+            break;
+        };
+        let upper = if k.name == "mnt" {
+            b"NS".to_vec()
+        } else {
+            k.name.to_ascii_uppercase().into_bytes()
+        };
+        return cli::errx(&cat!(
+            "unshare(CLONE_NEW",
+            upper,
+            ") failed: ",
+            e,
+            " (hint: ",
+            hint,
+            ")"
+        ));
+    }
+    cli::err(b"unshare failed", e)
+}
+
+fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
+    let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
+    let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));
+    let user = k.flag == g::CLONE_NEWUSER;
+    let admin = rustix::thread::capabilities(None).is_ok_and(|c| {
+        c.effective
+            .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
+    });
+    let restricted =
+        read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
+    Some(match e {
+        _ if max == Some(0) => cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"),
+        Errno::NOSPC => cat!(
+            "the limit in ",
+            sysctl,
+            " (",
+            max.unwrap_or(0),
+            ") or the nesting limit of 32 levels is reached"
+        ),
+        Errno::PERM
+            if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
+        {
+            cat!("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0")
+        }
+        Errno::PERM if restricted && !admin => cat!(
+            "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
+        ),
+        Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
+            cat!("run as root or add -r/--map-root-user")
+        }
+        Errno::INVAL if user && multithreaded() => {
+            cat!(
+                "a multithreaded process cannot create a user namespace (running under qemu-user?)"
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// More than one thread? (procfs counts them in the link count of
+/// `/proc/self/task`, plus 2.)
+fn multithreaded() -> bool {
+    rustix::fs::stat(c"/proc/self/task").is_ok_and(|s| s.st_nlink > 3)
+}
