@@ -247,7 +247,7 @@ pub fn usage_err(msg: &[u8]) -> Exit {
 }
 
 /// A complaint in getopt's own words (prefixed by argv[0] as given).
-fn getopt_err(msg: &[u8]) -> Exit {
+pub fn getopt_err(msg: &[u8]) -> Exit {
     let mut v = cat!(argv0(), ": ");
     v.extend_from_slice(msg);
     v.push(b'\n');

@@ -5,6 +5,10 @@ use crate::cli::Res;
 use crate::sys::Argv;
 
 pub mod hostname;
+pub mod ipcmk;
+pub mod ipcrm;
+pub mod ipcs;
+pub mod lsns;
 pub mod nsenter;
 pub mod unshare;
 
@@ -23,6 +27,10 @@ pub const APPLETS: &[Applet] = &[
     a("dnsdomainname", hostname::dnsdomainname),
     a("domainname", hostname::domainname),
     a("hostname", hostname::hostname),
+    a("ipcmk", ipcmk::ipcmk),
+    a("ipcrm", ipcrm::ipcrm),
+    a("ipcs", ipcs::main),
+    a("lsns", lsns::lsns),
     a("nsenter", nsenter::nsenter),
     a("unshare", unshare::unshare),
 ];

@@ -60,6 +60,11 @@ impl Iterator for Argv {
     }
 }
 
+/// The program's heap (see [`super::alloc`]).
+#[cfg(not(test))]
+#[global_allocator]
+static HEAP: super::alloc::Heap = super::alloc::Heap::new();
+
 /// The C entry point musl's start code calls.
 #[cfg(not(test))]
 // SAFETY: the only `main` symbol in the program (the crate is `no_main`); musl's

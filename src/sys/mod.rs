@@ -4,12 +4,17 @@
 //! * [`raw`]: `syscall`/`svc 0` entry, errno mapping to [`rustix::io::Errno`].
 //! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
+//! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and their kernel structs.
 //! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
 
+pub mod alloc;
 pub mod entry;
+pub mod ipc;
 pub mod nsfd;
+pub mod nsioctl;
 pub mod proc;
 pub mod raw;
+pub mod tty;
 pub mod unshare;
 
 pub use entry::Argv;

@@ -8,6 +8,7 @@ use rustix::io::Errno;
 pub mod nr {
     pub const PERSONALITY: usize = 135;
     pub const EXIT_GROUP: usize = 231;
+    pub const MMAP: usize = 9;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;
@@ -32,6 +33,7 @@ pub mod nr {
 pub mod nr {
     pub const PERSONALITY: usize = 92;
     pub const EXIT_GROUP: usize = 94;
+    pub const MMAP: usize = 222;
     pub const RT_SIGACTION: usize = 134;
     pub const RT_SIGPROCMASK: usize = 135;
     pub const GETPID: usize = 172;

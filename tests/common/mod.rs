@@ -17,6 +17,10 @@ pub const ALL_APPLETS: &[&str] = &[
     "dnsdomainname",
     "domainname",
     "hostname",
+    "ipcmk",
+    "ipcrm",
+    "ipcs",
+    "lsns",
     "nsenter",
     "unshare",
 ];

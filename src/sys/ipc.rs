@@ -1,0 +1,673 @@
+//! SysV IPC (msg*, shm*, sem*) and POSIX message queues (mq_*): raw
+//! syscalls and the kernel structs they fill, which neither rustix nor
+//! linux-raw-sys provide.
+//!
+//! Layouts are the 64-bit kernel UAPI ones (`ipc64_perm`, `*64_ds`); every
+//! struct has a compile-time size check. `IPC_64` is never ORed into a
+//! command: the native x86_64/aarch64 syscalls always use the 64-bit layout
+//! and reject the flag with EINVAL.
+
+#![allow(non_camel_case_types)]
+
+use super::raw::{check, nr, scalar, syscall6};
+use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
+use rustix::io::Errno;
+use std::ffi::CStr;
+
+pub const IPC_PRIVATE: i32 = 0;
+pub const IPC_CREAT: i32 = 0o1000;
+pub const IPC_EXCL: i32 = 0o2000;
+pub const IPC_NOWAIT: i32 = 0o4000;
+pub const IPC_RMID: i32 = 0;
+pub const IPC_SET: i32 = 1;
+pub const IPC_STAT: i32 = 2;
+pub const IPC_INFO: i32 = 3;
+pub const MSG_STAT: i32 = 11;
+pub const MSG_INFO: i32 = 12;
+pub const MSG_STAT_ANY: i32 = 13;
+pub const SHM_STAT: i32 = 13;
+pub const SHM_INFO: i32 = 14;
+pub const SHM_STAT_ANY: i32 = 15;
+pub const SEM_STAT: i32 = 18;
+pub const SEM_INFO: i32 = 19;
+pub const SEM_STAT_ANY: i32 = 20;
+/// semctl commands on one semaphore (integer results).
+pub const GETPID: i32 = 11;
+pub const GETVAL: i32 = 12;
+pub const GETALL: i32 = 13;
+pub const GETNCNT: i32 = 14;
+pub const GETZCNT: i32 = 15;
+/// `shm_perm.mode` status bits: marked for destruction, locked in memory.
+pub const SHM_DEST: u32 = 0o1000;
+pub const SHM_LOCKED: u32 = 0o2000;
+
+/// `struct ipc64_perm` (asm-generic; the same on x86_64 and aarch64).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct ipc64_perm {
+    pub key: i32,
+    pub uid: u32,
+    pub gid: u32,
+    pub cuid: u32,
+    pub cgid: u32,
+    pub mode: u32,
+    pub seq: u16,
+    pub __pad2: u16,
+    pub __unused1: u64,
+    pub __unused2: u64,
+}
+
+/// `struct msqid64_ds` (asm-generic 64-bit, both arches).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct msqid64_ds {
+    pub msg_perm: ipc64_perm,
+    pub msg_stime: i64,
+    pub msg_rtime: i64,
+    pub msg_ctime: i64,
+    pub msg_cbytes: u64,
+    pub msg_qnum: u64,
+    pub msg_qbytes: u64,
+    pub msg_lspid: i32,
+    pub msg_lrpid: i32,
+    pub __unused4: u64,
+    pub __unused5: u64,
+}
+
+/// `struct shmid64_ds` (asm-generic 64-bit, both arches).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct shmid64_ds {
+    pub shm_perm: ipc64_perm,
+    pub shm_segsz: u64,
+    pub shm_atime: i64,
+    pub shm_dtime: i64,
+    pub shm_ctime: i64,
+    pub shm_cpid: i32,
+    pub shm_lpid: i32,
+    pub shm_nattch: u64,
+    pub __unused4: u64,
+    pub __unused5: u64,
+}
+
+/// `struct semid64_ds`, x86_64 layout (arch/x86/include/uapi/asm/sembuf.h).
+#[cfg(target_arch = "x86_64")]
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct semid64_ds {
+    pub sem_perm: ipc64_perm,
+    pub sem_otime: i64,
+    pub __unused1: u64,
+    pub sem_ctime: i64,
+    pub __unused2: u64,
+    pub sem_nsems: u64,
+    pub __unused3: u64,
+    pub __unused4: u64,
+}
+
+/// `struct semid64_ds`, asm-generic 64-bit layout (aarch64).
+#[cfg(not(target_arch = "x86_64"))]
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct semid64_ds {
+    pub sem_perm: ipc64_perm,
+    pub sem_otime: i64,
+    pub sem_ctime: i64,
+    pub sem_nsems: u64,
+    pub __unused3: u64,
+    pub __unused4: u64,
+}
+
+/// `struct msginfo` (msgctl IPC_INFO / MSG_INFO).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct msginfo {
+    pub msgpool: i32,
+    pub msgmap: i32,
+    pub msgmax: i32,
+    pub msgmnb: i32,
+    pub msgmni: i32,
+    pub msgssz: i32,
+    pub msgtql: i32,
+    pub msgseg: u16,
+}
+
+/// `struct shminfo64` (shmctl IPC_INFO).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct shminfo64 {
+    pub shmmax: u64,
+    pub shmmin: u64,
+    pub shmmni: u64,
+    pub shmseg: u64,
+    pub shmall: u64,
+    pub __unused1: u64,
+    pub __unused2: u64,
+    pub __unused3: u64,
+    pub __unused4: u64,
+}
+
+/// `struct shm_info` (shmctl SHM_INFO).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct shm_info {
+    pub used_ids: i32,
+    pub shm_tot: u64,
+    pub shm_rss: u64,
+    pub shm_swp: u64,
+    pub swap_attempts: u64,
+    pub swap_successes: u64,
+}
+
+/// `struct seminfo` (semctl IPC_INFO / SEM_INFO).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct seminfo {
+    pub semmap: i32,
+    pub semmni: i32,
+    pub semmns: i32,
+    pub semmnu: i32,
+    pub semmsl: i32,
+    pub semopm: i32,
+    pub semume: i32,
+    pub semusz: i32,
+    pub semvmx: i32,
+    pub semaem: i32,
+}
+
+/// `struct mq_attr`.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct mq_attr {
+    pub mq_flags: i64,
+    pub mq_maxmsg: i64,
+    pub mq_msgsize: i64,
+    pub mq_curmsgs: i64,
+    pub __reserved: [i64; 4],
+}
+
+const _: () = {
+    assert!(size_of::<ipc64_perm>() == 48);
+    assert!(size_of::<msqid64_ds>() == 120);
+    assert!(size_of::<shmid64_ds>() == 112);
+    #[cfg(target_arch = "x86_64")]
+    assert!(size_of::<semid64_ds>() == 104);
+    #[cfg(target_arch = "aarch64")]
+    assert!(size_of::<semid64_ds>() == 88);
+    assert!(size_of::<msginfo>() == 32);
+    assert!(size_of::<shminfo64>() == 72);
+    assert!(size_of::<shm_info>() == 48);
+    assert!(size_of::<seminfo>() == 40);
+    assert!(size_of::<mq_attr>() == 64);
+};
+
+/// Marker for the plain-integer kernel structs above: any bit pattern is a
+/// valid value, so the kernel may write into them freely.
+///
+/// # Safety
+/// Only for `repr(C)` structs made of integers.
+unsafe trait Pod: Default {}
+// SAFETY: all of these are repr(C) structs of integers only.
+unsafe impl Pod for msqid64_ds {}
+unsafe impl Pod for shmid64_ds {}
+unsafe impl Pod for semid64_ds {}
+unsafe impl Pod for msginfo {}
+unsafe impl Pod for shminfo64 {}
+unsafe impl Pod for shm_info {}
+unsafe impl Pod for seminfo {}
+
+/// One ctl call that fills a `T`: `(id, cmd, &mut T)` for msgctl/shmctl,
+/// `(id, 0, cmd, &mut T)` for semctl. Returns the syscall's result (an id
+/// for `*_STAT*`, the highest index for the info commands).
+fn ctl_into<T: Pod>(n: usize, id: i32, cmd: i32) -> Result<(i32, T), Errno> {
+    let mut buf = T::default();
+    let p = &mut buf as *mut T as usize;
+    let args = if n == nr::SEMCTL {
+        [id as usize, 0, cmd as usize, p, 0, 0]
+    } else {
+        [id as usize, cmd as usize, p, 0, 0, 0]
+    };
+    // SAFETY: `cmd` is one the caller's wrapper pairs with `T` (checked in
+    // the wrappers below), and `buf` is a live, writable `T` of the size the
+    // kernel writes for that command (size asserts above).
+    let r = check(unsafe { syscall6(n, args) })?;
+    Ok((r as i32, buf))
+}
+
+/// Keeps only the stat commands (they write a `*64_ds`).
+fn stat_cmd(cmd: i32, a: i32, b: i32) -> Result<i32, Errno> {
+    if cmd == IPC_STAT || cmd == a || cmd == b {
+        Ok(cmd)
+    } else {
+        Err(Errno::INVAL)
+    }
+}
+
+fn info_cmd(cmd: i32, other: i32) -> Result<i32, Errno> {
+    if cmd == IPC_INFO || cmd == other {
+        Ok(cmd)
+    } else {
+        Err(Errno::INVAL)
+    }
+}
+
+/// `msgget(key, flags)` → queue id.
+pub fn msgget(key: i32, flags: i32) -> Result<i32, Errno> {
+    scalar(nr::MSGGET, [key as usize, flags as usize, 0, 0, 0, 0]).map(|r| r as i32)
+}
+
+/// `msgctl(id, IPC_STAT | MSG_STAT | MSG_STAT_ANY)`. For the `MSG_STAT*`
+/// commands `id` is an index and the returned number is the queue's id.
+///
+/// qemu-user does not know the `*_STAT_ANY` commands (any of msg, shm, sem)
+/// and answers EINVAL: fall back to `*_STAT` on EINVAL.
+pub fn msgctl_stat(id: i32, cmd: i32) -> Result<(i32, msqid64_ds), Errno> {
+    ctl_into(nr::MSGCTL, id, stat_cmd(cmd, MSG_STAT, MSG_STAT_ANY)?)
+}
+
+/// `msgctl(0, IPC_INFO | MSG_INFO)` → (highest used index, limits/usage).
+pub fn msgctl_info(cmd: i32) -> Result<(i32, msginfo), Errno> {
+    ctl_into(nr::MSGCTL, 0, info_cmd(cmd, MSG_INFO)?)
+}
+
+/// `msgctl(id, IPC_RMID)`.
+pub fn msgctl_rmid(id: i32) -> Result<(), Errno> {
+    scalar(nr::MSGCTL, [id as usize, IPC_RMID as usize, 0, 0, 0, 0]).map(drop)
+}
+
+/// `shmget(key, size, flags)` → segment id.
+pub fn shmget(key: i32, size: usize, flags: i32) -> Result<i32, Errno> {
+    scalar(nr::SHMGET, [key as usize, size, flags as usize, 0, 0, 0]).map(|r| r as i32)
+}
+
+/// `shmctl(id, IPC_STAT | SHM_STAT | SHM_STAT_ANY)`.
+pub fn shmctl_stat(id: i32, cmd: i32) -> Result<(i32, shmid64_ds), Errno> {
+    ctl_into(nr::SHMCTL, id, stat_cmd(cmd, SHM_STAT, SHM_STAT_ANY)?)
+}
+
+/// `shmctl(0, IPC_INFO)` → (highest used index, limits).
+pub fn shmctl_ipc_info() -> Result<(i32, shminfo64), Errno> {
+    ctl_into(nr::SHMCTL, 0, IPC_INFO)
+}
+
+/// `shmctl(0, SHM_INFO)` → (highest used index, usage).
+pub fn shmctl_shm_info() -> Result<(i32, shm_info), Errno> {
+    ctl_into(nr::SHMCTL, 0, SHM_INFO)
+}
+
+/// `shmctl(id, IPC_RMID)`.
+pub fn shmctl_rmid(id: i32) -> Result<(), Errno> {
+    scalar(nr::SHMCTL, [id as usize, IPC_RMID as usize, 0, 0, 0, 0]).map(drop)
+}
+
+/// `semget(key, nsems, flags)` → set id.
+pub fn semget(key: i32, nsems: i32, flags: i32) -> Result<i32, Errno> {
+    scalar(
+        nr::SEMGET,
+        [key as usize, nsems as usize, flags as usize, 0, 0, 0],
+    )
+    .map(|r| r as i32)
+}
+
+/// `semctl(id, 0, IPC_STAT | SEM_STAT | SEM_STAT_ANY)`.
+pub fn semctl_stat(id: i32, cmd: i32) -> Result<(i32, semid64_ds), Errno> {
+    ctl_into(nr::SEMCTL, id, stat_cmd(cmd, SEM_STAT, SEM_STAT_ANY)?)
+}
+
+/// `semctl(0, 0, IPC_INFO | SEM_INFO)` → (highest used index, limits/usage).
+pub fn semctl_info(cmd: i32) -> Result<(i32, seminfo), Errno> {
+    ctl_into(nr::SEMCTL, 0, info_cmd(cmd, SEM_INFO)?)
+}
+
+/// `semctl(id, semnum, GETVAL | GETPID | GETNCNT | GETZCNT)` → the value.
+pub fn semctl_get(id: i32, semnum: i32, cmd: i32) -> Result<i32, Errno> {
+    if !matches!(cmd, GETPID | GETVAL | GETNCNT | GETZCNT) {
+        return Err(Errno::INVAL);
+    }
+    let a = [id as usize, semnum as usize, cmd as usize, 0, 0, 0];
+    scalar(nr::SEMCTL, a).map(|r| r as i32)
+}
+
+/// `semctl(id, 0, IPC_RMID)`.
+pub fn semctl_rmid(id: i32) -> Result<(), Errno> {
+    scalar(nr::SEMCTL, [id as usize, 0, IPC_RMID as usize, 0, 0, 0]).map(drop)
+}
+
+/// The SysV classes, for code that treats them alike ([`get`], [`rmid`],
+/// [`max_index`], [`stat_id`]).
+pub const KIND_SHM: usize = 0;
+pub const KIND_SEM: usize = 1;
+pub const KIND_MSG: usize = 2;
+
+/// `shmget(key, n, flags)`, `semget(key, n, flags)` or `msgget(key, flags)`.
+pub fn get(kind: usize, key: i32, n: usize, flags: i32) -> Result<i32, Errno> {
+    let (k, f) = (key as usize, flags as usize);
+    let (nr, a) = match kind {
+        KIND_SHM => (nr::SHMGET, [k, n, f]),
+        KIND_SEM => (nr::SEMGET, [k, n, f]),
+        _ => (nr::MSGGET, [k, f, 0]),
+    };
+    scalar(nr, [a[0], a[1], a[2], 0, 0, 0]).map(|r| r as i32)
+}
+
+/// `IPC_RMID` on object `id` of class `kind`.
+pub fn rmid(kind: usize, id: i32) -> Result<(), Errno> {
+    let nr = match kind {
+        KIND_SHM => nr::SHMCTL,
+        KIND_SEM => nr::SEMCTL,
+        _ => nr::MSGCTL,
+    };
+    // IPC_RMID is 0: (id, IPC_RMID, NULL) and semctl's (id, 0, IPC_RMID) alike.
+    scalar(nr, [id as usize, 0, 0, 0, 0, 0]).map(drop)
+}
+
+/// Room for any of the `*64_ds` and info structs.
+type AnyBuf = [u64; 16];
+const _: () = assert!(size_of::<AnyBuf>() >= size_of::<msqid64_ds>());
+
+fn ctl_any(kind: usize, id: i32, cmds: [i32; 3]) -> Result<i32, Errno> {
+    let mut buf: AnyBuf = [0; 16];
+    let p = buf.as_mut_ptr() as usize;
+    let i = id as usize;
+    let (nr, a) = match kind {
+        KIND_SHM => (nr::SHMCTL, [i, cmds[0] as usize, p, 0]),
+        KIND_SEM => (nr::SEMCTL, [i, 0, cmds[1] as usize, p]),
+        _ => (nr::MSGCTL, [i, cmds[2] as usize, p, 0]),
+    };
+    // SAFETY: `buf` is writable and larger than every struct these commands
+    // write (size asserts above).
+    check(unsafe { syscall6(nr, [a[0], a[1], a[2], a[3], 0, 0]) }).map(|r| r as i32)
+}
+
+/// The highest used index of class `kind` (`SHM_INFO`/`SEM_INFO`/`MSG_INFO`).
+pub fn max_index(kind: usize) -> Result<i32, Errno> {
+    ctl_any(kind, 0, [SHM_INFO, SEM_INFO, MSG_INFO])
+}
+
+/// The id of the object at index `index` (`SHM_STAT`/`SEM_STAT`/`MSG_STAT`,
+/// which need read permission, like util-linux's ipcrm -a).
+pub fn stat_id(kind: usize, index: i32) -> Result<i32, Errno> {
+    ctl_any(kind, index, [SHM_STAT, SEM_STAT, MSG_STAT])
+}
+
+/// The kernel's name for a POSIX mqueue: `name` must be `/NAME`, and like
+/// libc we pass the pointer one past the `/` (qemu-user relies on that).
+fn mq_name(name: &CStr) -> Result<usize, Errno> {
+    // Like glibc: "/" alone is passed on (the kernel says ENOENT).
+    match name.to_bytes() {
+        [b'/', ..] => Ok(name.as_ptr() as usize + 1),
+        _ => Err(Errno::INVAL),
+    }
+}
+
+/// `mq_open("/NAME", oflag, mode, attr)` → queue descriptor.
+pub fn mq_open(
+    name: &CStr,
+    oflag: rustix::fs::OFlags,
+    mode: u32,
+    attr: Option<&mq_attr>,
+) -> Result<OwnedFd, Errno> {
+    let p = mq_name(name)?;
+    let a = attr.map_or(0, |a| a as *const mq_attr as usize);
+    let fl = (oflag | rustix::fs::OFlags::CLOEXEC).bits() as usize;
+    // SAFETY: `p` points into the NUL-terminated `name`, `a` is null or a
+    // live `mq_attr`; both outlive the call.
+    let fd = check(unsafe { syscall6(nr::MQ_OPEN, [p, fl, mode as usize, a, 0, 0]) })?;
+    // SAFETY: mq_open returned a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// `mq_unlink("/NAME")`.
+pub fn mq_unlink(name: &CStr) -> Result<(), Errno> {
+    let p = mq_name(name)?;
+    // SAFETY: `p` points into the NUL-terminated `name`.
+    check(unsafe { syscall6(nr::MQ_UNLINK, [p, 0, 0, 0, 0, 0]) }).map(drop)
+}
+
+/// `mq_getsetattr(fd, new, &old)` → the attributes before any change.
+pub fn mq_getsetattr(fd: BorrowedFd<'_>, new: Option<&mq_attr>) -> Result<mq_attr, Errno> {
+    use rustix::fd::AsRawFd;
+    let mut old = mq_attr::default();
+    let n = new.map_or(0, |a| a as *const mq_attr as usize);
+    let o = &mut old as *mut mq_attr as usize;
+    // SAFETY: `n` is null or a live `mq_attr`, `o` a writable one.
+    check(unsafe { syscall6(nr::MQ_GETSETATTR, [fd.as_raw_fd() as usize, n, o, 0, 0, 0]) })?;
+    Ok(old)
+}
+
+/// Calls `f` with the name of each entry of the directory open at `dir`
+/// (`.` and `..` included): raw `getdents64`, smaller than rustix's `Dir`.
+pub fn dir_names(dir: BorrowedFd<'_>, mut f: impl FnMut(&CStr)) -> Result<(), Errno> {
+    use rustix::fd::AsRawFd;
+    let mut buf = [0u8; 4096];
+    loop {
+        let a = [
+            dir.as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            0,
+            0,
+            0,
+        ];
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+        let n = check(unsafe { syscall6(linux_raw_sys::general::__NR_getdents64 as usize, a) })?;
+        if n == 0 {
+            return Ok(());
+        }
+        // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name.
+        let mut b = buf.get(..n).unwrap_or(&[]);
+        while let [_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, r0, r1, ..] = *b {
+            let len = u16::from_ne_bytes([r0, r1]) as usize;
+            let Some(name) = b.get(19..len) else {
+                return Err(Errno::IO);
+            };
+            // A plain loop: from_bytes_until_nul inlines a word-wise memchr.
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            if let Ok(name) = CStr::from_bytes_with_nul(name.get(..=end).unwrap_or(&[])) {
+                f(name);
+            }
+            b = b.get(len..).unwrap_or(&[]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::fd::AsFd;
+    use rustix::fs::OFlags;
+
+    /// Runs `f` in a forked child inside a fresh IPC namespace (so nothing
+    /// can leak to the host or to parallel tests); the child's panics and
+    /// failures come back as its exit status.
+    fn in_ipc_ns(f: fn()) {
+        use crate::sys::proc::{Forked, exit_now, fork_process};
+        match fork_process().unwrap() {
+            Forked::Child => {
+                // SAFETY: CLONE_NEWIPC touches no memory or descriptors.
+                let ok =
+                    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWIPC) }
+                        .is_ok();
+                if !ok {
+                    exit_now(77);
+                }
+                let r = std::panic::catch_unwind(f);
+                exit_now(if r.is_ok() { 0 } else { 1 });
+            }
+            Forked::Parent(pid) => {
+                let (_, st) =
+                    rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty())
+                        .unwrap()
+                        .unwrap();
+                match st.exit_status() {
+                    Some(0) => {}
+                    Some(77) => eprintln!("SKIP: unshare(CLONE_NEWIPC) not permitted (not root?)"),
+                    s => panic!("child failed: {s:?} {st:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn msg_create_stat_remove() {
+        in_ipc_ns(|| {
+            let id = msgget(0x1234, IPC_CREAT | IPC_EXCL | 0o640).unwrap();
+            assert_eq!(
+                msgget(0x1234, IPC_CREAT | IPC_EXCL | 0o640),
+                Err(Errno::EXIST)
+            );
+            let (r, ds) = msgctl_stat(id, IPC_STAT).unwrap();
+            assert_eq!(r, 0);
+            assert_eq!(ds.msg_perm.key, 0x1234);
+            assert_eq!(ds.msg_perm.mode & 0o777, 0o640);
+            assert_eq!(ds.msg_qnum, 0);
+            assert!(ds.msg_qbytes > 0);
+            assert!(ds.msg_ctime > 0);
+            let (max, info) = msgctl_info(MSG_INFO).unwrap();
+            assert_eq!(info.msgpool, 1);
+            assert!(max >= 0);
+            let (_, lim) = msgctl_info(IPC_INFO).unwrap();
+            assert!(lim.msgmni > 0);
+            let (sid, ds2) = msgctl_stat(max, MSG_STAT_ANY)
+                .or_else(|_| msgctl_stat(max, MSG_STAT))
+                .unwrap();
+            assert_eq!(sid, id);
+            assert_eq!(ds2.msg_perm.key, 0x1234);
+            assert_eq!(
+                msgctl_stat(id, IPC_STAT | 0x100).map(|_| ()),
+                Err(Errno::INVAL)
+            );
+            msgctl_rmid(id).unwrap();
+            assert!(msgctl_stat(id, IPC_STAT).is_err());
+            assert_eq!(msgctl_info(MSG_INFO).unwrap().1.msgpool, 0);
+        });
+    }
+
+    #[test]
+    fn shm_create_stat_remove() {
+        in_ipc_ns(|| {
+            let id = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0o600).unwrap();
+            let (_, ds) = shmctl_stat(id, IPC_STAT).unwrap();
+            assert_eq!(ds.shm_perm.key, 0);
+            assert_eq!(ds.shm_perm.mode & 0o777, 0o600);
+            assert_eq!(ds.shm_segsz, 8192);
+            assert_eq!(ds.shm_nattch, 0);
+            assert_eq!(
+                ds.shm_cpid,
+                rustix::process::getpid().as_raw_nonzero().get()
+            );
+            let (max, info) = shmctl_shm_info().unwrap();
+            assert_eq!(info.used_ids, 1);
+            assert!(info.shm_tot >= 1); // pages
+            let (_, lim) = shmctl_ipc_info().unwrap();
+            assert!(lim.shmmni > 0 && lim.shmmax > 0);
+            let (sid, _) = shmctl_stat(max, SHM_STAT_ANY)
+                .or_else(|_| shmctl_stat(max, SHM_STAT))
+                .unwrap();
+            assert_eq!(sid, id);
+            shmctl_rmid(id).unwrap();
+            assert!(shmctl_stat(id, IPC_STAT).is_err());
+            assert_eq!(shmctl_shm_info().unwrap().1.used_ids, 0);
+        });
+    }
+
+    #[test]
+    fn sem_create_stat_remove() {
+        in_ipc_ns(|| {
+            let id = semget(0x77, 3, IPC_CREAT | IPC_EXCL | 0o600).unwrap();
+            let (_, ds) = semctl_stat(id, IPC_STAT).unwrap();
+            assert_eq!(ds.sem_nsems, 3);
+            assert_eq!(ds.sem_perm.key, 0x77);
+            assert_eq!(ds.sem_perm.mode & 0o777, 0o600);
+            assert_eq!(ds.sem_otime, 0);
+            assert!(ds.sem_ctime > 0);
+            assert_eq!(semctl_get(id, 2, GETVAL), Ok(0));
+            assert_eq!(semctl_get(id, 0, GETNCNT), Ok(0));
+            assert_eq!(semctl_get(id, 3, GETVAL), Err(Errno::INVAL));
+            let (max, info) = semctl_info(SEM_INFO).unwrap();
+            assert_eq!(info.semusz, 1);
+            let (_, lim) = semctl_info(IPC_INFO).unwrap();
+            assert!(lim.semmni > 0 && lim.semmsl > 0);
+            let (sid, ds2) = semctl_stat(max, SEM_STAT_ANY)
+                .or_else(|_| semctl_stat(max, SEM_STAT))
+                .unwrap();
+            assert_eq!(sid, id);
+            assert_eq!(ds2.sem_nsems, 3);
+            semctl_rmid(id).unwrap();
+            assert!(semctl_stat(id, IPC_STAT).is_err());
+        });
+    }
+
+    #[test]
+    fn mq_create_attr_remove() {
+        in_ipc_ns(|| {
+            let name = c"/nsbox-unit-mq";
+            let attr = mq_attr {
+                mq_maxmsg: 4,
+                mq_msgsize: 64,
+                ..Default::default()
+            };
+            let fd = mq_open(
+                name,
+                OFlags::RDWR | OFlags::CREATE | OFlags::EXCL,
+                0o600,
+                Some(&attr),
+            )
+            .unwrap();
+            let got = mq_getsetattr(fd.as_fd(), None).unwrap();
+            assert_eq!((got.mq_maxmsg, got.mq_msgsize, got.mq_curmsgs), (4, 64, 0));
+            let fd2 = mq_open(name, OFlags::RDONLY, 0, None).unwrap();
+            assert_eq!(mq_getsetattr(fd2.as_fd(), None).unwrap().mq_maxmsg, 4);
+            assert_eq!(
+                mq_open(c"noslash", OFlags::RDONLY, 0, None).err(),
+                Some(Errno::INVAL)
+            );
+            assert_eq!(
+                mq_open(c"/", OFlags::RDONLY, 0, None).err(),
+                Some(Errno::NOENT)
+            );
+            mq_unlink(name).unwrap();
+            assert_eq!(mq_unlink(name), Err(Errno::NOENT));
+            assert_eq!(
+                mq_open(name, OFlags::RDONLY, 0, None).err(),
+                Some(Errno::NOENT)
+            );
+        });
+    }
+
+    #[test]
+    fn kind_helpers() {
+        in_ipc_ns(|| {
+            for kind in [KIND_SHM, KIND_SEM, KIND_MSG] {
+                let flags = IPC_CREAT | IPC_EXCL | 0o600;
+                let id = get(kind, 0x4242, 1, flags).unwrap();
+                assert_eq!(get(kind, 0x4242, 1, flags), Err(Errno::EXIST));
+                assert_eq!(get(kind, 0x4242, 0, 0), Ok(id));
+                let max = max_index(kind).unwrap();
+                assert_eq!(stat_id(kind, max), Ok(id));
+                rmid(kind, id).unwrap();
+                assert_eq!(rmid(kind, id), Err(Errno::INVAL));
+                assert_eq!(get(kind, 0x4242, 0, 0), Err(Errno::NOENT));
+            }
+        });
+    }
+
+    #[test]
+    fn dir_names_lists_a_directory() {
+        let fd =
+            rustix::fs::open("/proc/self", OFlags::RDONLY | OFlags::DIRECTORY, 0.into()).unwrap();
+        let mut names = Vec::new();
+        dir_names(fd.as_fd(), |n| names.push(n.to_bytes().to_vec())).unwrap();
+        for want in [&b"."[..], b"..", b"ns", b"status"] {
+            assert!(names.iter().any(|n| n == want), "{want:?}");
+        }
+    }
+
+    #[test]
+    fn wrong_command_is_refused_before_the_kernel() {
+        assert_eq!(msgctl_stat(0, IPC_RMID).err(), Some(Errno::INVAL));
+        assert_eq!(shmctl_stat(0, SHM_INFO).err(), Some(Errno::INVAL));
+        assert_eq!(semctl_info(SEM_STAT).err(), Some(Errno::INVAL));
+        assert_eq!(semctl_get(0, 0, IPC_RMID), Err(Errno::INVAL));
+    }
+}

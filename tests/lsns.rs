@@ -1,0 +1,620 @@
+//! lsns: real namespaces (made with in_new_ns, Debian's unshare, bind
+//! mounts and `ip netns`), checked against /proc/PID/ns/* and against
+//! util-linux's own lsns (2.38) where 2.38 has the feature.
+
+mod common;
+use common::*;
+use linux_raw_sys::general::{CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWUTS};
+use std::process::{Command, Output};
+
+const UL_LSNS: &str = "/usr/bin/lsns";
+
+/// The inode in a `readlink /proc/PID/ns/X` text (`uts:[4026531838]`).
+fn ino(link: &str) -> String {
+    link.split('[')
+        .nth(1)
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("bad ns link {link}"))
+        .to_owned()
+}
+
+fn lsns(l: &Links, args: &[&str]) -> Output {
+    run(l
+        .cmd("lsns")
+        .args(args)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL"))
+}
+
+/// A shell `sleep 100 & exec sleep 101` in fresh UTS and IPC namespaces:
+/// two processes (parent and child) in each. Both are killed on drop.
+struct Pair {
+    child: Child,
+    grand: u32,
+    _d: TempDir,
+}
+
+impl Pair {
+    fn new() -> Pair {
+        let d = TempDir::new("lsns");
+        let f = d.join("pid");
+        let script = format!(
+            "sleep 100 & echo $! > {0}.t && mv {0}.t {0} && exec sleep 101",
+            f.display()
+        );
+        let mut c = Command::new("sh");
+        c.args(["-c", &script]);
+        let child = Child::spawn(in_new_ns(&mut c, CLONE_NEWUTS | CLONE_NEWIPC));
+        wait_for(&f);
+        let grand = std::fs::read_to_string(&f).unwrap().trim().parse().unwrap();
+        // Both must have exec'd sleep before lsns looks at them.
+        for (pid, want) in [
+            (child.pid(), &b"sleep\x00101\x00"[..]),
+            (grand, b"sleep\x00100\x00"),
+        ] {
+            let cmdline = format!("/proc/{pid}/cmdline");
+            for _ in 0..1000 {
+                if std::fs::read(&cmdline).unwrap_or_default() == want {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+        Pair {
+            child,
+            grand,
+            _d: d,
+        }
+    }
+    fn pid(&self) -> u32 {
+        self.child.pid()
+    }
+}
+
+impl Drop for Pair {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.grand.to_string()).status();
+    }
+}
+
+#[test]
+fn process_tree_in_private_namespaces() {
+    if !need_root("process_tree_in_private_namespaces") {
+        return;
+    }
+    let l = Links::new();
+    let p = Pair::new();
+    let pid = p.pid().to_string();
+    let me = std::process::id().to_string();
+    let uts = ino(&ns_link(&pid, "uts"));
+    let ipc = ino(&ns_link(&pid, "ipc"));
+    assert_ne!(uts, ino(&ns_link("self", "uts")));
+    let o = lsns(
+        &l,
+        &[
+            "-r",
+            "-n",
+            "-o",
+            "NS,TYPE,NPROCS,PID,PPID,COMMAND",
+            "-p",
+            &pid,
+        ],
+    );
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{uts} uts 2 {pid} {me} sleep\\x20101\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{ipc} ipc 2 {pid} {me} sleep\\x20101\n")),
+        "{out}"
+    );
+    // Every namespace of the process is listed, with the kernel's inodes.
+    for k in ["mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"] {
+        let i = ino(&ns_link(&pid, k));
+        assert!(out.contains(&format!("{i} {k} ")), "{k} {i} missing: {out}");
+    }
+    // The namespace's own view: its processes as a tree.
+    let o = lsns(&l, &[&uts]);
+    assert_code(&o, 0);
+    let g = p.grand;
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{:>5} {:>5} USER COMMAND\n{pid:>5} {me:>5} root sleep 101\n{g:>5} {pid:>5} root └─sleep 100\n",
+            "PID", "PPID"
+        )
+    );
+    let o = run(l
+        .cmd("lsns")
+        .args(["-r", "-n", &uts])
+        .env("LANG", "C")
+        .env_remove("LC_ALL"));
+    assert_eq!(
+        stdout(&o),
+        format!("{pid} {me} root sleep\\x20101\n{g} {pid} root `-sleep\\x20100\n")
+    );
+}
+
+#[test]
+fn task_lists_all_eight_types() {
+    let l = Links::new();
+    let me = std::process::id().to_string();
+    let o = lsns(&l, &["-p", &me, "-n", "-o", "TYPE"]);
+    assert_code(&o, 0);
+    let mut types: Vec<String> = stdout(&o).lines().map(|s| s.trim().to_owned()).collect();
+    types.sort();
+    assert_eq!(
+        types,
+        ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"]
+    );
+}
+
+/// Runs our lsns and util-linux's with the same arguments on the same
+/// namespaces and compares the outputs.
+fn same_as_util_linux(l: &Links, args: &[&str]) {
+    let ours = lsns(l, args);
+    let theirs = run(Command::new(UL_LSNS)
+        .args(args)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL"));
+    assert_eq!(
+        (stdout(&ours), ours.status.code()),
+        (stdout(&theirs), theirs.status.code()),
+        "lsns {args:?}\nstderr: {}",
+        stderr(&ours)
+    );
+}
+
+#[test]
+fn output_modes_match_util_linux() {
+    if !need_root("output_modes_match_util_linux") {
+        return;
+    }
+    if !std::path::Path::new(UL_LSNS).exists() {
+        skip(
+            "output_modes_match_util_linux",
+            "util-linux lsns not installed",
+        );
+        return;
+    }
+    if !not_qemu_user(
+        "output_modes_match_util_linux",
+        "do the NS_GET ioctls that owner trees and PNS/ONS need",
+    ) {
+        return;
+    }
+    let l = Links::new();
+    let p = Pair::new();
+    let pid = p.pid().to_string();
+    let uts = ino(&ns_link(&pid, "uts"));
+    // Only the pair's private namespaces: their counts cannot change.
+    let base = ["-t", "uts", "-t", "ipc", "-p", &pid];
+    let modes: &[&[&str]] = &[
+        &[],
+        &["-l"],
+        &["-r"],
+        &["-J"],
+        &["-n"],
+        &["-u"],
+        &["-W"],
+        &["--tree=process"],
+        &[
+            "-o",
+            "NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,PNS,ONS",
+        ],
+        &["-o", "+PATH,UID"],
+        &["--output-all", "-J"],
+        &["--output-all", "-r"],
+        &["-o", "ns,type,pid,command", "-r", "-n"],
+    ];
+    for m in modes {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(m);
+        same_as_util_linux(&l, &a);
+    }
+    // Owner trees, over all the pair's namespaces (2.38 would add owners
+    // of types not asked for with -t; 2.42 does not).
+    for m in [
+        &["-T"][..],
+        &["-Towner", "-J"],
+        &["--tree=owner", "-r"],
+        &["-Tparent"],
+    ] {
+        let mut a: Vec<&str> = vec!["-p", &pid, "-o", "NS,TYPE,PID,USER,COMMAND,ONS"];
+        a.extend_from_slice(m);
+        same_as_util_linux(&l, &a);
+    }
+    // The namespace view (PID PPID USER COMMAND, process tree).
+    for m in [
+        &[][..],
+        &["-J"],
+        &["-r"],
+        &["-l"],
+        &["-J", "-l"],
+        &["-o", "PID,TYPE"],
+    ] {
+        let mut a: Vec<&str> = vec![&uts];
+        a.extend_from_slice(m);
+        same_as_util_linux(&l, &a);
+    }
+    // Error cases.
+    for a in [
+        &["-t", "foo"][..],
+        &["-p", "x"],
+        &["-p", "99999999999"],
+        &["abc"],
+        &["123"],
+        &["-o", "FOO"],
+        &["-T", "foo"],
+        &["-Tfoo"],
+        &["-J", "-r"],
+        &["-p", "1", "123"],
+    ] {
+        let ours = lsns(&l, a);
+        let theirs = run(Command::new(UL_LSNS).args(a));
+        assert_eq!(
+            (stderr(&ours), ours.status.code()),
+            (stderr(&theirs), theirs.status.code()),
+            "lsns {a:?}"
+        );
+    }
+}
+
+#[test]
+fn json_parses_back() {
+    if !need_root("json_parses_back") {
+        return;
+    }
+    let l = Links::new();
+    let p = Pair::new();
+    let pid = p.pid().to_string();
+    let uts = ino(&ns_link(&pid, "uts"));
+    let o = lsns(&l, &["-J", "--output-all", "-p", &pid]);
+    assert_code(&o, if qemu_user() { 2 } else { 0 });
+    let py = r"import json,sys
+d=json.load(sys.stdin)['namespaces']
+for e in d:
+  assert isinstance(e['ns'],int) and isinstance(e['nprocs'],int) and isinstance(e['pid'],int)
+  assert isinstance(e['type'],str) and isinstance(e['command'],str)
+  print(e['ns'],e['type'],e['nprocs'],e['pid'],e['command'],e['netnsid'],e['nsfs'])
+";
+    let mut c = Command::new("python3");
+    c.args(["-c", py]).stdin(std::process::Stdio::piped());
+    let out = pipe_to(&mut c, &o.stdout);
+    assert!(
+        out.contains(&format!("{uts} uts 2 {pid} sleep 101 None None\n")),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 8, "{out}");
+    // A command with quotes, a backslash, a tab and UTF-8.
+    let d = TempDir::new("lsnsj");
+    let f = d.join("ready");
+    let script = format!("touch {}; exec sleep 100", f.display());
+    let mut c = Command::new("sh");
+    c.args(["-c", &script, "x\"y\\z\té"]);
+    let ch = Child::spawn(in_new_ns(c.arg0("we\"ird\\ \tnamé"), CLONE_NEWUTS));
+    wait_for(&f);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let cpid = ch.pid().to_string();
+    let o = lsns(&l, &["-J", "-t", "uts", "-p", &cpid, "-o", "COMMAND"]);
+    let mut c = Command::new("python3");
+    c.args([
+        "-c",
+        "import json,sys; print(json.load(sys.stdin)['namespaces'][0]['command'])",
+    ]);
+    c.stdin(std::process::Stdio::piped());
+    assert_eq!(pipe_to(&mut c, &o.stdout), "sleep 100\n");
+    let _ = ch;
+}
+
+use std::os::unix::process::CommandExt;
+
+/// Runs `c` with `input` on its stdin; its stdout (must succeed).
+fn pipe_to(c: &mut Command, input: &[u8]) -> String {
+    use std::io::Write;
+    let mut ch = c
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    ch.stdin.take().unwrap().write_all(input).unwrap();
+    let o = ch.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(input));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn persistent_and_fd_held_namespaces() {
+    if !need_root("persistent_and_fd_held_namespaces") {
+        return;
+    }
+    let l = Links::new();
+    let d = TempDir::new("lsnsp");
+    // Inside a private mount namespace: a net namespace bind-mounted on a
+    // file (Debian's unshare --net=FILE), its process gone.
+    let s = format!(
+        "set -e; mount --make-rprivate /; mount -t tmpfs none {0}; touch {0}/netns; \
+         /usr/bin/unshare --net={0}/netns true; \
+         echo ino=$(stat -L -c %i {0}/netns); \
+         lsns -r -n -t net -o NS,TYPE,NPROCS,PID,NSFS,ONS || :; echo P; lsns -P -r -n -o NS,NPROCS || :; \
+         umount {0}/netns",
+        d.path().display()
+    );
+    let o = run(in_new_ns(&mut l.sh(&s), CLONE_NEWNS));
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let i = out
+        .lines()
+        .find_map(|x| x.strip_prefix("ino="))
+        .expect("inode")
+        .to_owned();
+    let user = ino(&ns_link("self", "user"));
+    let (list, persist) = out.split_once("P\n").unwrap();
+    if qemu_user() {
+        assert!(
+            list.contains(&format!("{i} net 0  {}/netns \n", d.path().display())),
+            "{out}"
+        );
+    } else {
+        assert!(
+            list.contains(&format!("{i} net 0  {}/netns {user}\n", d.path().display())),
+            "{out}"
+        );
+    }
+    assert!(persist.contains(&format!("{i} 0\n")), "{out}");
+    assert!(
+        !persist.contains(" 1\n"),
+        "only namespaces without processes: {out}"
+    );
+
+    // A net namespace whose only holder is an open fd of this test.
+    let mut c = Command::new("sleep");
+    c.arg("100");
+    let ch = Child::spawn(in_new_ns(&mut c, CLONE_NEWNET));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let f = std::fs::File::open(format!("/proc/{}/ns/net", ch.pid())).unwrap();
+    let net = ino(&ns_link(ch.pid(), "net"));
+    drop(ch);
+    let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,NPROCS,PID"]);
+    assert_code(&o, if qemu_user() { 2 } else { 0 });
+    assert!(
+        stdout(&o).contains(&format!("{net} 0 \n")),
+        "{}",
+        stdout(&o)
+    );
+    drop(f);
+}
+
+#[test]
+fn netnsid_of_ip_netns() {
+    if !need_root("netnsid_of_ip_netns") {
+        return;
+    }
+    if !std::path::Path::new("/usr/bin/ip").exists() && !std::path::Path::new("/bin/ip").exists() {
+        skip("netnsid_of_ip_netns", "iproute2 is not installed");
+        return;
+    }
+    let l = Links::new();
+    // Private mount and net namespaces, a private /run: nothing reaches the host.
+    let s = "set -e; mount --make-rprivate /; mount -t tmpfs none /run; \
+             ip netns add nsboxlsns; ip netns set nsboxlsns 7; \
+             lsns -r -n -t net -o NS,NETNSID,NSFS,NPROCS || :; echo ino=$(stat -L -c %i /run/netns/nsboxlsns); \
+             ip netns delete nsboxlsns";
+    let o = run(in_new_ns(&mut l.sh(s), CLONE_NEWNS | CLONE_NEWNET));
+    let out = stdout(&o);
+    assert!(o.status.code() == Some(0), "{out}\n{}", stderr(&o));
+    let i = out.lines().find_map(|x| x.strip_prefix("ino=")).unwrap();
+    if qemu_user() {
+        // qemu-user does not translate RTM_GETNSID.
+        assert!(
+            out.contains(&format!("{i}  /run/netns/nsboxlsns 0\n")),
+            "{out}"
+        );
+        skip(
+            "netnsid_of_ip_netns",
+            "qemu-user does not pass RTM_GETNSID through (NETNSID is checked natively)",
+        );
+    } else {
+        assert!(
+            out.contains(&format!("{i} 7 /run/netns/nsboxlsns 0\n")),
+            "{out}"
+        );
+        assert!(out.contains(" unassigned  "), "own netns: {out}");
+    }
+}
+
+#[test]
+fn parent_and_owner_namespaces() {
+    if !need_root("parent_and_owner_namespaces") {
+        return;
+    }
+    if !not_qemu_user(
+        "parent_and_owner_namespaces",
+        "create user namespaces or do NS_GET_*",
+    ) {
+        return;
+    }
+    let l = Links::new();
+    let d = TempDir::new("lsnsu");
+    let p = d.path().display();
+    // U1 ⊃ U2, and a pid namespace P created in (so owned by) U2.
+    let s = format!(
+        "readlink /proc/self/ns/user > {p}/u1; \
+         /usr/bin/unshare -U -r -p -f sh -c 'readlink /proc/self/ns/user > {p}/u2; \
+         readlink /proc/self/ns/pid > {p}/p; touch {p}/ready; exec sleep 100'"
+    );
+    let mut c = Command::new("/usr/bin/unshare");
+    c.args(["-U", "-r", "sh", "-c", &s]);
+    let _ch = Child::spawn(&mut c);
+    wait_for(&d.join("ready"));
+    let rd = |f: &str| ino(std::fs::read_to_string(d.join(f)).unwrap().trim());
+    let (u1, u2, pns) = (rd("u1"), rd("u2"), rd("p"));
+    let root_user = ino(&ns_link("self", "user"));
+    let root_pid = ino(&ns_link("self", "pid"));
+    let o = lsns(&l, &["-l", "-r", "-n", "-o", "NS,TYPE,PNS,ONS"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{u1} user {root_user} {root_user}\n")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{u2} user {u1} {u1}\n")), "{out}");
+    assert!(
+        out.contains(&format!("{pns} pid {root_pid} {u2}\n")),
+        "{out}"
+    );
+    // The owner tree puts P under U2 under U1.
+    let o = lsns(
+        &l,
+        &[
+            "--tree=owner",
+            "-r",
+            "-n",
+            "-o",
+            "NS",
+            "-t",
+            "user",
+            "-t",
+            "pid",
+        ],
+    );
+    let out = stdout(&o);
+    let a = out.find(&format!("\\x80{u1}\n")).expect("u1");
+    let b = out.find(&format!("\\x80{u2}\n")).expect("u2");
+    let c = out.find(&format!("\\x80{pns}\n")).expect("p");
+    assert!(a < b && b < c, "{out}");
+    // Parent tree: P under the root pid namespace.
+    let o = lsns(&l, &["-Tparent", "-n", "-o", "NS", "-t", "pid"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("\n{root_pid}\n")) || out.starts_with(&format!("{root_pid}\n")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("─{pns}\n")), "{out}");
+}
+
+#[test]
+fn ioctl_columns_under_qemu_user() {
+    let l = Links::new();
+    let me = std::process::id().to_string();
+    let o = lsns(
+        &l,
+        &["-p", &me, "-r", "-n", "-o", "TYPE,PNS,ONS", "-t", "uts"],
+    );
+    if qemu_user() {
+        assert_code(&o, 2);
+        // PNS of a uts namespace is 0 without asking; ONS is unknown.
+        assert_eq!(stdout(&o), "uts 0 \n");
+        assert!(stderr(&o).contains("Unsupported ioctl"), "{}", stderr(&o));
+    } else {
+        assert_code(&o, 0);
+        let user = ino(&ns_link("self", "user"));
+        assert_eq!(stdout(&o), format!("uts 0 {user}\n"));
+    }
+}
+
+#[test]
+fn filter_expressions() {
+    if !need_root("filter_expressions") {
+        return;
+    }
+    let l = Links::new();
+    let p = Pair::new();
+    let pid = p.pid().to_string();
+    let uts = ino(&ns_link(&pid, "uts"));
+    let q = |e: &str| {
+        let o = lsns(&l, &["-r", "-n", "-o", "NS,TYPE", "-Q", e]);
+        (stdout(&o), stderr(&o), o.status.code())
+    };
+    let hit = (format!("{uts} uts\n"), String::new(), Some(0));
+    assert_eq!(q(&format!("NS == {uts}")), hit);
+    assert_eq!(q(&format!("ns eq {uts} and TYPE == 'uts'")), hit);
+    assert_eq!(
+        q(&format!(
+            "PID == {pid} && (TYPE == \"uts\" || TYPE == \"nope\") && NPROCS >= 2 && !(NPROCS > 2)"
+        )),
+        hit
+    );
+    assert_eq!(
+        q(&format!(
+            "PID == {pid} && COMMAND =~ \"^sl[e]+p 1.1$\" && TYPE != 'ipc'"
+        )),
+        hit
+    );
+    assert_eq!(q(&format!("PID == {pid} and not TYPE !~ 'ut' ")), hit);
+    assert_eq!(
+        q(&format!("NS == {uts} && false")),
+        (String::new(), String::new(), Some(0))
+    );
+    assert_eq!(q("NS < 0"), (String::new(), String::new(), Some(0)));
+    let (out, err, code) = q("NS == ");
+    assert_eq!((out.as_str(), code), ("", Some(1)));
+    assert_eq!(
+        err,
+        "lsns: failed to parse \"NS == \": unexpected end of expression\n"
+    );
+    let (_, err, code) = q("NS == 1 &&& 2");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("at position 11"), "{err}");
+    let (_, err, code) = q("FOO > 1");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "lsns: unknown column: FOO\nlsns: failed to initialize filter\n"
+    );
+    // A filter column need not be shown.
+    let o = lsns(
+        &l,
+        &["-r", "-n", "-o", "TYPE", "-Q", &format!("NS == {uts}")],
+    );
+    assert_eq!(stdout(&o), "uts\n");
+}
+
+#[test]
+fn usage_errors_and_list_columns() {
+    let l = Links::new();
+    let o = lsns(&l, &["-t", "foo"]);
+    assert_code(&o, 1);
+    assert_eq!(stderr(&o), "lsns: unknown namespace type: foo\n");
+    let o = lsns(&l, &["4026531"]);
+    assert_code(&o, 1);
+    assert_eq!(stderr(&o), "lsns: not found namespace: 4026531\n");
+    let o = lsns(&l, &["-p", "x"]);
+    assert_code(&o, 1);
+    assert_eq!(stderr(&o), "lsns: invalid PID argument: 'x'\n");
+    let o = lsns(&l, &["-l", "-T"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "lsns: mutually exclusive arguments: --list --tree\n"
+    );
+    let o = lsns(&l, &["-P", "-p", "1"]);
+    assert_eq!(
+        stderr(&o),
+        "lsns: mutually exclusive arguments: --persistent --task\n"
+    );
+    let o = lsns(&l, &["--bogus"]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).ends_with("Try 'lsns --help' for more information.\n"));
+    let o = lsns(&l, &["-H"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("     NS <integer> namespace identifier (inode number)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nNETNSID <string>  namespace ID as used by network subsystem\n"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 13);
+    let o = lsns(&l, &["-H", "-J"]);
+    assert!(
+        stdout(&o)
+            .starts_with("{\n   \"lsns-columns\": [\n      {\n         \"holder\": \"NS\",\n")
+    );
+    let o = lsns(&l, &["--help"]);
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains(" -Q, --filter <expr>    apply display filter\n"));
+}
