@@ -10,8 +10,10 @@ for vm_arch in x86_64 aarch64; do
     rm -f "$vm_summary" "target/vm/$vm_arch/skips"
     cross/vm test "$vm_arch" >"$logs/vm-$vm_arch.log" 2>&1
     vm_rc=$?
-    # The harness's report: failures, skips, the per-arch count.
-    grep -E '^   \[|^     ' "$logs/vm-$vm_arch.log" | head -n 80
+    # The harness's report: per-binary counts, failed tests, skips, the
+    # per-arch total; and the start of the failures' output.
+    grep -E '^   \[|^     [^|]' "$logs/vm-$vm_arch.log"
+    grep -E '^     \|' "$logs/vm-$vm_arch.log" | head -n 40
     if [ -r "$vm_summary" ]; then
         vm_passed=0 vm_failed=0
         # shellcheck disable=SC1090
