@@ -7,19 +7,11 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 mod applets;
-// The shared pieces the namespace and IPC applets build on are not all in use
-// while only the UTS applets exist.
-#[allow(dead_code)]
 mod cli;
-#[allow(dead_code)]
 mod exec;
-#[allow(dead_code)]
 mod netlink;
-#[allow(dead_code)]
 mod ns;
-#[allow(dead_code)]
 mod passwd;
-#[allow(dead_code)]
 mod sys;
 
 use cli::{Exit, Out};

@@ -47,6 +47,7 @@ pub fn by_long(l: &str) -> Option<&'static NsKind> {
 }
 
 /// The kind named `n` (`mnt`, `net`, ...).
+#[cfg(test)]
 pub fn by_name(n: &[u8]) -> Option<&'static NsKind> {
     KINDS.iter().find(|k| k.name.as_bytes() == n)
 }

@@ -17,6 +17,7 @@ impl Db {
     }
 
     /// A database from bytes (tests).
+    #[cfg(test)]
     pub fn from_bytes(data: &[u8]) -> Db {
         Db {
             data: data.to_vec(),

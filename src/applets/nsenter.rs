@@ -21,8 +21,8 @@ use crate::cli::{self, Arg, Args, Exit, Res};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, KINDS};
 use crate::sys::Argv;
-use crate::sys::nsfd;
 use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition};
+use crate::sys::{nsfd, nsioctl, proc};
 use linux_raw_sys::general::{
     CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
 };
@@ -315,7 +315,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             Some(fd) => fd,
             None => need(&tgt, b"").open(b"ns/user"),
         };
-        let parent = nsfd::ioctl_fd(base.as_fd(), nsfd::NS_GET_USERNS)
+        let parent = nsioctl::userns(base.as_fd())
             .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
         (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
@@ -334,7 +334,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 Some(e),
             )
         });
-        let n = nsfd::ioctl_fd(sk.as_fd(), nsfd::SIOCGSKNS).unwrap_or_else(|e| {
+        let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
             let mut b = [0; 20];
             let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
             die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
@@ -470,7 +470,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if let Some(e) = environ {
-        nsfd::set_environ(e);
+        proc::set_environ(e);
     }
     if let Some(p) = procs {
         let mut b = [0; 20];
@@ -569,7 +569,7 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
         die(&[&m, b" (", f, b" is not a namespace file)"], None)
     }
     // NS_GET_NSTYPE (not under qemu-user: ENOSYS there).
-    if let Ok(Some(o)) = nsfd::ioctl(fd, nsfd::NS_GET_NSTYPE).map(|t| ns::by_flag(t as u32))
+    if let Ok(Some(o)) = nsioctl::nstype(fd).map(ns::by_flag)
         && o.flag != flag
     {
         die(

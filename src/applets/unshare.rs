@@ -1042,7 +1042,11 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     }
     if o.clear_env || o.keep_env.is_some() {
         let env = o.keep_env.iter().flatten();
-        su::set_environ(env.map(|(k, v)| cstring(&cat!(k, "=", v))).collect());
+        let mut data = Vec::new();
+        for (k, v) in env {
+            data.extend_from_slice(&cat!(k, "=", v, "\0"));
+        }
+        crate::sys::proc::set_environ(data);
     }
     Err(exec::exec(&o.argv))
 }

@@ -60,6 +60,12 @@ pub fn parent(fd: impl AsFd) -> Result<OwnedFd, Errno> {
     new_fd(fd, k::NS_GET_PARENT)
 }
 
+/// `SIOCGSKNS` (linux/sockios.h; not in linux-raw-sys): the network
+/// namespace of the socket `fd`.
+pub fn socket_netns(fd: impl AsFd) -> Result<OwnedFd, Errno> {
+    new_fd(fd, 0x894c)
+}
+
 /// `NS_GET_NSTYPE`: the `CLONE_NEW*` flag of the namespace of `fd`.
 pub fn nstype(fd: impl AsFd) -> Result<u32, Errno> {
     call(fd, k::NS_GET_NSTYPE, core::ptr::null_mut()).map(|t| t as u32)

@@ -4,9 +4,13 @@
 use super::raw::{check, nr, scalar, syscall6};
 use rustix::io::Errno;
 use rustix::process::Pid;
-use std::ffi::{CStr, c_char};
+use std::ffi::{CStr, c_char, c_int};
 
 unsafe extern "C" {
+    /// musl's environment, read by `getenv` and `execvp`.
+    static mut environ: *const *const c_char;
+    /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
+    fn __restore_rt();
     fn fork() -> i32;
     fn execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
@@ -103,26 +107,71 @@ const _: () = assert!(core::mem::size_of::<KSigaction>() == 32);
 /// Default action (`SIG_DFL`) for [`set_disposition`].
 pub const SIG_DFL: usize = 0;
 /// Ignore (`SIG_IGN`) for [`set_disposition`].
+#[allow(dead_code)]
 pub const SIG_IGN: usize = 1;
 
-/// Sets signal `sig` to `SIG_DFL` or `SIG_IGN` (no handler functions, so no
-/// restorer trampoline is needed).
+/// Sets signal `sig` to `SIG_DFL` or `SIG_IGN`.
 pub fn set_disposition(sig: i32, disp: usize) -> Result<(), Errno> {
-    assert!(disp == SIG_DFL || disp == SIG_IGN);
     let act = KSigaction {
-        handler: disp,
+        handler: disp & 1,
         flags: 0,
         restorer: 0,
         mask: 0,
     };
-    // SAFETY: `act` is a valid kernel sigaction; no old action is requested.
+    sigaction(sig, &act)
+}
+
+/// Installs `handler` for `sig` with SA_RESTART. The handler must be
+/// async-signal-safe (atomics and raw syscalls only).
+pub fn set_handler(sig: i32, handler: extern "C" fn(c_int)) -> Result<(), Errno> {
+    let act = KSigaction {
+        handler: handler as usize,
+        flags: 0x1000_0000 | 0x0400_0000, // SA_RESTART | SA_RESTORER
+        restorer: __restore_rt as unsafe extern "C" fn() as usize,
+        mask: 0,
+    };
+    sigaction(sig, &act)
+}
+
+fn sigaction(sig: i32, act: &KSigaction) -> Result<(), Errno> {
+    // SAFETY: `act` is a valid kernel sigaction: SIG_DFL/SIG_IGN, or a
+    // handler with musl's rt_sigreturn trampoline as restorer; no old action
+    // is requested.
     check(unsafe {
         syscall6(
             nr::RT_SIGACTION,
-            [sig as usize, &act as *const _ as usize, 0, 8, 0, 0],
+            [sig as usize, act as *const KSigaction as usize, 0, 8, 0, 0],
         )
     })?;
     Ok(())
+}
+
+/// Replaces the whole environment with the NUL-separated `NAME=value`
+/// entries of `data` (the format of `/proc/PID/environ`); entries without
+/// `=` or with an empty name are dropped. The memory is leaked on purpose:
+/// it must live until exec.
+pub fn set_environ(mut data: Vec<u8>) {
+    if data.last().is_some_and(|&b| b != 0) {
+        data.push(0);
+    }
+    let data: &'static [u8] = data.leak();
+    let mut ptrs: Vec<*const c_char> = Vec::new();
+    let mut start = 0;
+    for (i, &b) in data.iter().enumerate() {
+        if b == 0 {
+            let e = &data[start..i];
+            if e.iter().position(|&c| c == b'=').is_some_and(|p| p > 0) {
+                ptrs.push(e.as_ptr().cast());
+            }
+            start = i + 1;
+        }
+    }
+    ptrs.push(core::ptr::null());
+    let p = ptrs.leak().as_ptr();
+    // SAFETY: nsbox is single-threaded, so nothing reads `environ` while it
+    // changes; every entry is NUL-terminated, the array NULL-terminated, and
+    // both are leaked, so they outlive every later getenv and the exec.
+    unsafe { environ = p };
 }
 
 /// `_exit(code)`: ends the process at once (exit_group), running no atexit
@@ -134,6 +183,7 @@ pub fn exit_now(code: i32) -> ! {
 }
 
 /// `personality(persona)`; `0xffffffff` queries.
+#[allow(dead_code)] // setarch-style options are not exposed yet; unit-tested on both arches
 pub fn personality(persona: u32) -> Result<u32, Errno> {
     scalar(nr::PERSONALITY, [persona as usize, 0, 0, 0, 0, 0]).map(|v| v as u32)
 }

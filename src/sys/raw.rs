@@ -5,10 +5,17 @@ use rustix::io::Errno;
 
 /// Syscall numbers rustix does not expose, per architecture.
 #[cfg(target_arch = "x86_64")]
+#[allow(dead_code)] // the table is complete per arch; not every call is used
 pub mod nr {
     pub const PERSONALITY: usize = 135;
     pub const EXIT_GROUP: usize = 231;
     pub const MMAP: usize = 9;
+    pub const IOCTL: usize = 16;
+    pub const KILL: usize = 62;
+    pub const PRCTL: usize = 157;
+    pub const PPOLL: usize = 271;
+    pub const SETNS: usize = 308;
+    pub const PIDFD_SEND_SIGNAL: usize = 424;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;
@@ -30,10 +37,17 @@ pub mod nr {
 
 /// Syscall numbers rustix does not expose, per architecture.
 #[cfg(target_arch = "aarch64")]
+#[allow(dead_code)] // the table is complete per arch; not every call is used
 pub mod nr {
     pub const PERSONALITY: usize = 92;
     pub const EXIT_GROUP: usize = 94;
     pub const MMAP: usize = 222;
+    pub const IOCTL: usize = 29;
+    pub const KILL: usize = 129;
+    pub const PRCTL: usize = 167;
+    pub const PPOLL: usize = 73;
+    pub const SETNS: usize = 268;
+    pub const PIDFD_SEND_SIGNAL: usize = 424;
     pub const RT_SIGACTION: usize = 134;
     pub const RT_SIGPROCMASK: usize = 135;
     pub const GETPID: usize = 172;

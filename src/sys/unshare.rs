@@ -1,45 +1,13 @@
-//! What `unshare` needs beyond rustix: a SIGTERM/SIGINT forwarding handler
-//! (raw rt_sigaction with musl's `__restore_rt` as the SA_RESTORER
-//! trampoline), the parent death signal for any signal number (rustix's
-//! typed `Signal` cannot name real-time ones), a zero-timeout `ppoll` on a
-//! pidfd, replacing the environment, and unshare(2) itself.
+//! What `unshare` needs beyond rustix: a SIGTERM/SIGINT forwarding handler,
+//! the parent death signal for any signal number (rustix's typed `Signal`
+//! cannot name real-time ones), a zero-timeout `ppoll` on a pidfd, and
+//! unshare(2) itself.
 
-use super::raw::{check, scalar, syscall6};
+use super::raw::{check, nr, scalar, syscall6};
 use rustix::fd::{AsRawFd, BorrowedFd};
 use rustix::io::Errno;
-use std::ffi::{CString, c_char, c_int};
+use std::ffi::c_int;
 use std::sync::atomic::{AtomicI32, Ordering};
-
-#[cfg(target_arch = "x86_64")]
-mod nr {
-    pub const IOCTL: usize = 16;
-    pub const KILL: usize = 62;
-    pub const PRCTL: usize = 157;
-    pub const PPOLL: usize = 271;
-}
-#[cfg(target_arch = "aarch64")]
-mod nr {
-    pub const IOCTL: usize = 29;
-    pub const KILL: usize = 129;
-    pub const PRCTL: usize = 167;
-    pub const PPOLL: usize = 73;
-}
-
-unsafe extern "C" {
-    /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
-    fn __restore_rt();
-    static mut environ: *const *const c_char;
-}
-
-/// Kernel `struct sigaction` (same layout on x86_64 and aarch64).
-#[repr(C)]
-struct KSigaction {
-    handler: usize,
-    flags: u64,
-    restorer: usize,
-    mask: u64,
-}
-const _: () = assert!(core::mem::size_of::<KSigaction>() == 32);
 
 /// The pid SIGTERM/SIGINT are forwarded to (0: none yet, so dropped).
 static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
@@ -56,23 +24,8 @@ extern "C" fn forward(sig: c_int) {
 /// Signals arriving before [`forward_to`] names the child are dropped, so
 /// callers keep both blocked until then.
 pub fn install_forwarder() -> Result<(), c_int> {
-    let act = KSigaction {
-        handler: forward as extern "C" fn(c_int) as usize,
-        flags: 0x1000_0000 | 0x0400_0000, // SA_RESTART | SA_RESTORER
-        restorer: __restore_rt as unsafe extern "C" fn() as usize,
-        mask: 0,
-    };
     for sig in [15, 2] {
-        // SAFETY: `act` is a valid kernel sigaction whose handler only reads
-        // an atomic and makes a raw syscall (async-signal-safe), and whose
-        // restorer is musl's rt_sigreturn trampoline.
-        let r = unsafe {
-            syscall6(
-                super::raw::nr::RT_SIGACTION,
-                [sig as usize, &act as *const KSigaction as usize, 0, 8, 0, 0],
-            )
-        };
-        check(r).map_err(|_| sig)?;
+        super::proc::set_handler(sig, forward).map_err(|_| sig)?;
     }
     Ok(())
 }
@@ -119,18 +72,6 @@ pub fn readable_now(fd: BorrowedFd<'_>) -> Result<bool, Errno> {
         )
     })?;
     Ok(n > 0)
-}
-
-/// Replaces the environment the next exec passes on (musl's `environ`).
-pub fn set_environ(vars: Vec<CString>) {
-    let mut ptrs: Vec<*const c_char> = vars.iter().map(|v| v.as_ptr()).collect();
-    ptrs.push(core::ptr::null());
-    // The strings and the array must live until exec: leak them.
-    let p = Box::leak(ptrs.into_boxed_slice()).as_ptr();
-    core::mem::forget(vars);
-    // SAFETY: single-threaded; nothing holds pointers into the old environ,
-    // and the new one is a NULL-terminated array of live C strings.
-    unsafe { environ = p };
 }
 
 /// `unshare(2)` with `CLONE_NEW*` flags only.
