@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Stage sourced by scripts/test: the whole test suite inside real kernels
+# (x86_64 and aarch64) under QEMU, see cross/README.md. Each test that ran in
+# a VM counts once in scripts/test's totals; a missing result, a kernel panic,
+# a timeout or a forbidden skip (qemu-user/root reasons) counts as a failure.
+# Legitimate skips go to $NSBOX_SKIP_LOG, tagged ARCH(vm).
+for vm_arch in x86_64 aarch64; do
+    echo "== QEMU system VM: $vm_arch (cross/vm test $vm_arch; log: target/test-logs/vm-$vm_arch.log)"
+    vm_summary=target/vm/$vm_arch/summary
+    rm -f "$vm_summary" "target/vm/$vm_arch/skips"
+    cross/vm test "$vm_arch" >"$logs/vm-$vm_arch.log" 2>&1
+    vm_rc=$?
+    # The harness's report: per-binary counts, failed tests, skips, the
+    # per-arch total; and the start of the failures' output.
+    grep -E '^   \[|^     [^|]' "$logs/vm-$vm_arch.log"
+    grep -E '^     \|' "$logs/vm-$vm_arch.log" | head -n 40
+    if [ -r "$vm_summary" ]; then
+        vm_passed=0 vm_failed=0
+        # shellcheck disable=SC1090
+        . "$vm_summary"
+        passed=$((passed + vm_passed))
+        failed=$((failed + vm_failed))
+        if [ "$vm_rc" -ne 0 ] && [ "$vm_failed" -eq 0 ]; then
+            failed=$((failed + 1))
+        fi
+        cat "target/vm/$vm_arch/skips" >>"$NSBOX_SKIP_LOG" 2>/dev/null || true
+    else
+        # The harness failed before judging (fetch, build or image).
+        failed=$((failed + 1))
+        tail -n 20 "$logs/vm-$vm_arch.log" | sed 's/^/    /'
+    fi
+    [ "$vm_rc" -eq 0 ] || failures+=("vm-$vm_arch")
+done
+unset vm_arch vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
+
+# And the other way round: the suite as cross-rs runs it (aarch64 under
+# qemu-user, not root, CI unset) must pass, root-only tests skipping.
+check cross-rs-style-unprivileged-aarch64 cross/unprivileged aarch64-unknown-linux-musl
