@@ -4,16 +4,31 @@
 # a VM counts once in scripts/test's totals; a missing result, a kernel panic,
 # a timeout or a forbidden skip (qemu-user/root reasons) counts as a failure.
 # Legitimate skips go to $NSBOX_SKIP_LOG, tagged ARCH(vm).
-for vm_arch in x86_64 aarch64; do
-    echo "== QEMU system VM: $vm_arch (cross/vm test $vm_arch; log: target/test-logs/vm-$vm_arch.log)"
+# Each architecture runs twice: with the stable build (cargo's release
+# binary) and with the tiny build (scripts/build-tiny, stage 20), the one the
+# README recommends for images.
+for vm_run in x86_64 aarch64 x86_64-tiny aarch64-tiny; do
+    vm_arch=${vm_run%-tiny}
+    vm_env=()
+    if [ "$vm_run" != "$vm_arch" ]; then
+        vm_bin=target/tiny/$vm_arch-unknown-linux-musl/nsbox
+        if [ ! -x "$vm_bin" ]; then
+            echo "== QEMU system VM: $vm_run: no tiny binary ($vm_bin; see the tiny build stage)"
+            failed=$((failed + 1))
+            failures+=("vm-$vm_run")
+            continue
+        fi
+        vm_env=(VM_NSBOX_BIN="$root/$vm_bin" VM_NSBOX_BUILD=tiny)
+    fi
+    echo "== QEMU system VM: $vm_run (cross/vm test $vm_arch; log: target/test-logs/vm-$vm_run.log)"
     vm_summary=target/vm/$vm_arch/summary
     rm -f "$vm_summary" "target/vm/$vm_arch/skips"
-    cross/vm test "$vm_arch" >"$logs/vm-$vm_arch.log" 2>&1
+    env "${vm_env[@]}" cross/vm test "$vm_arch" >"$logs/vm-$vm_run.log" 2>&1
     vm_rc=$?
     # The harness's report: per-binary counts, failed tests, skips, the
     # per-arch total; and the start of the failures' output.
-    grep -E '^   \[|^     [^|]' "$logs/vm-$vm_arch.log"
-    grep -E '^     \|' "$logs/vm-$vm_arch.log" | head -n 40
+    grep -E '^   \[|^     [^|]' "$logs/vm-$vm_run.log"
+    grep -E '^     \|' "$logs/vm-$vm_run.log" | head -n 40
     if [ -r "$vm_summary" ]; then
         vm_passed=0 vm_failed=0
         # shellcheck disable=SC1090
@@ -23,15 +38,15 @@ for vm_arch in x86_64 aarch64; do
         if [ "$vm_rc" -ne 0 ] && [ "$vm_failed" -eq 0 ]; then
             failed=$((failed + 1))
         fi
-        cat "target/vm/$vm_arch/skips" >>"$NSBOX_SKIP_LOG" 2>/dev/null || true
+        sed "s/^$vm_arch(vm)/$vm_run(vm)/" "target/vm/$vm_arch/skips" >>"$NSBOX_SKIP_LOG" 2>/dev/null || true
     else
         # The harness failed before judging (fetch, build or image).
         failed=$((failed + 1))
-        tail -n 20 "$logs/vm-$vm_arch.log" | sed 's/^/    /'
+        tail -n 20 "$logs/vm-$vm_run.log" | sed 's/^/    /'
     fi
-    [ "$vm_rc" -eq 0 ] || failures+=("vm-$vm_arch")
+    [ "$vm_rc" -eq 0 ] || failures+=("vm-$vm_run")
 done
-unset vm_arch vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
+unset vm_run vm_arch vm_bin vm_env vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
 
 # And the other way round: the suite as cross-rs runs it (aarch64 under
 # qemu-user, not root, CI unset) must pass, root-only tests skipping.

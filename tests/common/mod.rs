@@ -141,10 +141,28 @@ pub fn assert_code(o: &Output, code: i32) {
 /// change hostnames, mounts or IPC objects without touching the host.
 pub fn in_new_ns(cmd: &mut Command, flags: u32) -> &mut Command {
     let f = rustix::thread::UnshareFlags::from_bits_retain(flags);
-    // SAFETY: only the unshare syscall runs between fork and exec; it neither
-    // allocates nor takes locks.
+    let time = flags & linux_raw_sys::general::CLONE_NEWTIME != 0;
+    // SAFETY: only the unshare, open and setns syscalls run between fork and
+    // exec; none allocates or takes locks.
     unsafe {
-        cmd.pre_exec(move || rustix::thread::unshare_unsafe(f).map_err(std::io::Error::from));
+        cmd.pre_exec(move || {
+            rustix::thread::unshare_unsafe(f)?;
+            if time {
+                // A new time namespace applies to children only; enter it
+                // now, so that a shell's vfork (refused into a pending time
+                // namespace by kernels before 6.x) needs no switch.
+                let fd = rustix::fs::open(
+                    c"/proc/self/ns/time_for_children",
+                    rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+                    rustix::fs::Mode::empty(),
+                )?;
+                rustix::thread::move_into_link_name_space(
+                    rustix::fd::AsFd::as_fd(&fd),
+                    Some(rustix::thread::LinkNameSpaceType::Time),
+                )?;
+            }
+            Ok(())
+        });
     }
     cmd
 }
