@@ -54,7 +54,7 @@ pub fn run(mut argv: Argv) -> i32 {
         return start(a, argv0, name, argv);
     }
     if name.starts_with(b"nsbox") {
-        return multiplexer(argv);
+        return multiplexer(argv0, argv);
     }
     not_found(name)
 }
@@ -94,7 +94,7 @@ fn not_found(name: &[u8]) -> i32 {
     127
 }
 
-fn multiplexer(mut argv: Argv) -> i32 {
+fn multiplexer(argv0: &[u8], mut argv: Argv) -> i32 {
     cli::set_names(b"nsbox", b"nsbox");
     let Some(first) = argv.next() else {
         return usage(2);
@@ -112,7 +112,7 @@ fn multiplexer(mut argv: Argv) -> i32 {
             }
             out.finish().map_or_else(|Exit(c)| c, |_| 0)
         }
-        b"--install" => install(argv).map_or_else(|Exit(c)| c, |_| 0),
+        b"--install" => install(argv0, argv).map_or_else(|Exit(c)| c, |_| 0),
         opt if opt.starts_with(b"-") => {
             cli::warnx(&cat!("unrecognized option '", opt, "'"));
             cli::try_help().0
@@ -144,7 +144,7 @@ fn usage(_to: i32) -> i32 {
 
 /// `nsbox --install [-s] [--force] DIR`. Checks every name first, so a
 /// refusal leaves DIR untouched.
-fn install(argv: Argv) -> cli::Res {
+fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     let (mut symbolic, mut force, mut dir) = (false, false, None);
     for a in argv {
         match a.as_bytes() {
@@ -160,7 +160,7 @@ fn install(argv: Argv) -> cli::Res {
     let Some(dir) = dir else {
         return Err(cli::usage_err(b"--install needs a directory"));
     };
-    let exe = self_path()?;
+    let exe = self_path(argv0)?;
     let me =
         rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_path()), e))?;
     let mut todo = Vec::new();
@@ -209,12 +209,21 @@ fn install(argv: Argv) -> cli::Res {
 }
 
 /// This binary's absolute path: /proc/self/exe, or (before /proc is
-/// mounted) argv[0] resolved like the shell did.
-fn self_path() -> cli::Res<PathBuf> {
+/// mounted, as in an init script) argv[0] when it names a path.
+fn self_path(argv0: &[u8]) -> cli::Res<PathBuf> {
     if let Ok(p) = std::fs::read_link("/proc/self/exe") {
         return Ok(p);
     }
+    let p = Path::new(OsStr::from_bytes(argv0));
+    if argv0.contains(&b'/') && p.is_file() {
+        if p.is_absolute() {
+            return Ok(p.to_path_buf());
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            return Ok(cwd.join(p));
+        }
+    }
     Err(cli::errx(
-        b"cannot find the nsbox binary: /proc/self/exe is unreadable (is /proc mounted?)",
+        b"cannot find the nsbox binary: /proc is not mounted; call nsbox by its path",
     ))
 }

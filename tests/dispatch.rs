@@ -202,3 +202,48 @@ fn install_refuses_foreign_files_unless_forced() {
         .arg(d.join("missing")));
     assert_code(&o, 1);
 }
+
+#[test]
+fn install_works_before_proc_is_mounted() {
+    if !need_root("install_works_before_proc_is_mounted")
+        || !not_qemu_user("install_works_before_proc_is_mounted", "run without /proc")
+    {
+        return;
+    }
+    // As an init script would: /proc not mounted (a private mount namespace
+    // with /proc detached), nsbox called by its path.
+    let d = TempDir::new("inst-noproc");
+    let bin = std::fs::canonicalize(nsbox()).unwrap();
+    let s = format!(
+        "mount --make-rprivate / && umount -l /proc && {0} --install -s {1} && ls {1} && {1}/hostname; \
+         cd / && nsbox_rel=.{0} && $nsbox_rel --install {1}/hard; echo rc=$?",
+        bin.display(),
+        d.path().display()
+    );
+    std::fs::create_dir(d.join("hard")).unwrap();
+    let o = run(in_new_ns(
+        Command::new("sh").arg("-c").arg(&s),
+        linux_raw_sys::general::CLONE_NEWNS,
+    ));
+    let out = stdout(&o);
+    let mut want = String::new();
+    for a in ALL_APPLETS {
+        want.push_str(a);
+        want.push('\n');
+    }
+    want.insert_str(0, "hard\n");
+    let mut want: Vec<&str> = want.lines().collect();
+    want.sort();
+    let node = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(
+        out,
+        format!("{}\n{node}\nrc=0\n", want.join("\n")),
+        "stderr: {}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_link(d.join("hostname")).unwrap(), bin);
+    assert!(d.join("hard/unshare").exists());
+}
