@@ -9,6 +9,7 @@
 mod applets;
 mod cli;
 mod exec;
+mod mountinfo;
 mod netlink;
 mod ns;
 mod passwd;

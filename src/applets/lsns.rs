@@ -5,6 +5,7 @@
 
 use crate::cat;
 use crate::cli::{self, Arg, Args, Out, Res};
+use crate::mountinfo;
 use crate::netlink;
 use crate::ns::KINDS;
 use crate::sys::{Argv, nsioctl, tty};
@@ -612,19 +613,12 @@ impl Ls {
             }
         }
         self.index();
-        let data = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
-        for l in data.split(|&b| b == b'\n') {
-            let mut f = l.split(|&b| b == b' ');
-            let (Some(root), Some(t)) = (f.nth(3), f.next()) else {
+        let data = mountinfo::read();
+        for m in mountinfo::mounts(&data).filter(|m| m.fstype == b"nsfs") {
+            let Some((kind, ino)) = nsfs_name(m.root) else {
                 continue;
             };
-            if f.skip_while(|&x| x != b"-").nth(1) != Some(b"nsfs") {
-                continue;
-            }
-            let Some((kind, ino)) = nsfs_name(root) else {
-                continue;
-            };
-            let t = unescape(t);
+            let t = mountinfo::unescape(m.point);
             if o.types & 1 << kind != 0 {
                 let mut n = Ns::new(ino, kind, NONE);
                 n.path = cat!(t, "\0");
@@ -843,25 +837,6 @@ impl Ls {
             self.ns[n].netnsid = id;
         }
     }
-}
-
-/// Undoes mountinfo's octal escapes (`\040`).
-fn unescape(s: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match s.get(i..i + 4) {
-            Some([b'\\', a @ b'0'..=b'3', b @ b'0'..=b'7', c @ b'0'..=b'7']) => {
-                v.push((a - b'0') << 6 | (b - b'0') << 3 | (c - b'0'));
-                i += 4;
-            }
-            _ => {
-                v.push(s[i]);
-                i += 1;
-            }
-        }
-    }
-    v
 }
 
 /// uid → user name, from /etc/passwd read once.

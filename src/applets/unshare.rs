@@ -760,19 +760,9 @@ fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"mnt_id:"))?
         .trim_ascii();
-    let info = std::fs::read("/proc/self/mountinfo").ok()?;
-    for line in info.split(|&b| b == b'\n') {
-        let mut f = line.split(|&b| b == b' ');
-        if f.next() != Some(id) {
-            continue;
-        }
-        let mp = f.nth(3)?;
-        let shared = f
-            .take_while(|&x| x != b"-")
-            .any(|x| x.starts_with(b"shared:"));
-        return shared.then(|| mp.to_vec());
-    }
-    None
+    let info = crate::mountinfo::read();
+    let m = crate::mountinfo::mounts(&info).find(|m| m.id == id)?;
+    m.shared.then(|| crate::mountinfo::unescape(m.point))
 }
 
 /// The idmap helper: writes the range maps of its parent `ppid`, directly
