@@ -226,6 +226,22 @@ pub fn err(msg: &[u8], e: Errno) -> Exit {
     Exit(1)
 }
 
+/// `err` when there is an errno, else `errx`.
+#[inline(never)]
+pub fn fail(msg: &[u8], e: Option<Errno>) -> Exit {
+    match e {
+        Some(e) => err(msg, e),
+        None => errx(msg),
+    }
+}
+
+/// Ends the process now with the status of an already reported error, as
+/// util-linux's `err()` exits wherever it happens (nothing is buffered).
+#[inline(never)]
+pub fn quit(e: Exit) -> ! {
+    crate::sys::proc::exit_now(e.0)
+}
+
 /// Converts a std I/O error to an `Errno` (EIO when it carries none).
 pub fn errno_of(e: &std::io::Error) -> Errno {
     Errno::from_raw_os_error(e.raw_os_error().unwrap_or(5))

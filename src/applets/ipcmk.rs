@@ -37,12 +37,6 @@ POSIX semaphores are not supported: sem_t belongs to the C library.
 const LONGS: &[u8] = b"Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
                      pmode nname hhelp Vversion";
 
-/// util-linux's `err()`/`errx()` exit wherever they happen; so do these
-/// helpers (the message is already printed, nothing is buffered).
-pub fn die(e: cli::Exit) -> ! {
-    crate::sys::proc::exit_now(e.0)
-}
-
 /// The letter option `arg` stands for, among `shorts` and `longs`
 /// (space-separated names, each after its letter).
 pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
@@ -153,7 +147,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
                 }
             }
             let noun = if i == 0 { "share memory" } else { noun };
-            die(cli::err(&cat!("create ", noun, " failed"), e))
+            cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
         });
         if let Some(id) = ids.get_mut(i) {
             *id = v;
@@ -320,7 +314,7 @@ pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
 /// util-linux's `WHAT: 'S'` (with `: strerror` for an errno) and exit 1.
 pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
     let m = cat!(what, ": '", s, "'");
-    die(e.map_or_else(|| cli::errx(&m), |e| cli::err(&m, e)))
+    cli::quit(cli::fail(&m, e))
 }
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
@@ -329,9 +323,9 @@ fn parse_mode(s: &OsStr) -> u32 {
     match c_strtou(s.as_bytes(), 8) {
         Some((v, neg, false, [])) if apply_sign(v, neg) <= 0o7777 => v as u32,
         Some((_, _, _, [])) | Some((_, _, true, _)) => {
-            die(cli::err(b"failed to parse mode", Errno::RANGE))
+            cli::quit(cli::err(b"failed to parse mode", Errno::RANGE))
         }
-        _ => die(cli::errx(b"failed to parse mode: Success")),
+        _ => cli::quit(cli::errx(b"failed to parse mode: Success")),
     }
 }
 

@@ -7,7 +7,7 @@
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
 use super::ipcmk::{
-    apply_sign, bad_number, c_strtou, cs, die, letter, mq_name, shm_path, strtos32_or_err,
+    apply_sign, bad_number, c_strtou, cs, letter, mq_name, shm_path, strtos32_or_err,
 };
 use crate::cat;
 use crate::cli::{self, Arg, Args, Res};
@@ -117,7 +117,7 @@ fn modern(argv: Argv) -> Res<i32> {
                     None => 0x3f,
                     Some(v) => match class_of(v.as_bytes()) {
                         Some(i) => 1 << i,
-                        None => die(cli::errx(&cat!("unknown argument: ", v))),
+                        None => cli::quit(cli::errx(&cat!("unknown argument: ", v))),
                     },
                 }
             }
@@ -167,7 +167,7 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
         Err(Errno::ACCESS | Errno::PERM) => "permission denied for ",
         Err(Errno::INVAL) => "invalid ",
         Err(Errno::IDRM) => "already removed ",
-        Err(e) => die(cli::err(
+        Err(e) => cli::quit(cli::err(
             if iskey { b"key failed" } else { b"id failed" },
             e,
         )),
@@ -190,7 +190,7 @@ fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
         Err(Errno::ACCESS) => "permission denied for ",
         Err(Errno::IDRM) => "already removed ",
         Err(Errno::NOENT) => "invalid ",
-        Err(e) => die(cli::err(b"key failed", e)),
+        Err(e) => cli::quit(cli::err(b"key failed", e)),
     };
     warn_obj(what, true, s.as_bytes());
     None
@@ -210,7 +210,7 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
         Err(Errno::ACCESS | Errno::PERM) => ("permission denied for name `", "'"),
         Err(Errno::NOENT) => ("name `", "' not found"),
         Err(Errno::NAMETOOLONG) => ("name `", "' too long"),
-        Err(e) => die(cli::err(b"name failed", e)),
+        Err(e) => cli::quit(cli::err(b"name failed", e)),
     };
     cli::warnx(&cat!(a, name, b));
     true
@@ -231,7 +231,7 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
                     2 => "semaphores",
                     _ => "message queues",
                 };
-                die(cli::errx(&cat!("kernel not configured for ", what)))
+                cli::quit(cli::errx(&cat!("kernel not configured for ", what)))
             };
             for i in 0..=max {
                 if let Ok(id) = ipc::stat_id(class / 2, i) {

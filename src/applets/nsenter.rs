@@ -17,11 +17,11 @@
 //! `-W` without DIR is the target's cwd path, looked up after setns. No
 //! SELinux (`-Z`) and no `=:NSID`.
 
-use crate::cli::{self, Arg, Args, Exit, Res};
+use crate::cli::{self, Arg, Args, Res};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, KINDS};
 use crate::sys::Argv;
-use crate::sys::proc::{Forked, SIG_DFL, exit_now, fork_process, set_disposition};
+use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition};
 use crate::sys::{nsfd, nsioctl, proc};
 use linux_raw_sys::general::{
     CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
@@ -124,11 +124,7 @@ impl Target {
 /// paths free of drop code).
 #[inline(never)]
 fn die(parts: &[&[u8]], e: Option<Errno>) -> ! {
-    let v = parts.concat();
-    quit(match e {
-        Some(e) => cli::err(&v, e),
-        None => cli::errx(&v),
-    })
+    cli::quit(cli::fail(&parts.concat(), e))
 }
 
 /// [`die`] with one piece (no table of pieces in the binary).
@@ -137,15 +133,9 @@ fn die1(msg: &[u8], e: Option<Errno>) -> ! {
     die(&[msg], e)
 }
 
-/// Ends with the status of an already reported error.
-#[inline(never)]
-fn quit(e: Exit) -> ! {
-    exit_now(e.0)
-}
-
 /// The value of `r`, or the end of nsenter.
 fn ok<T>(r: Res<T>) -> T {
-    r.unwrap_or_else(|e| quit(e))
+    r.unwrap_or_else(|e| cli::quit(e))
 }
 
 /// `openat(dir or the cwd, path)`, close-on-exec.
@@ -231,7 +221,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 Some(s) => s.as_bytes()[0] as char,
                 None => match ns::by_long(l) {
                     Some(k) => k.short,
-                    None => quit(cli::unknown(Arg::Long(l))),
+                    None => cli::quit(cli::unknown(Arg::Long(l))),
                 },
             },
             Arg::Value(v) => {
@@ -239,7 +229,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 prog.extend(a.rest());
                 break;
             }
-            other => quit(cli::unknown(other)),
+            other => cli::quit(cli::unknown(other)),
         };
         match c {
             'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
@@ -266,12 +256,12 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             'W' => wdns = optional(&mut a),
             'h' => return Err(cli::help(HELP)),
             'V' => return Err(cli::version()),
-            'Z' => quit(cli::usage_err(
+            'Z' => cli::quit(cli::usage_err(
                 b"-Z/--follow-context is not supported: nsbox has no SELinux support",
             )),
             _ => {
                 let Some(k) = ns::by_short(c) else {
-                    quit(cli::unknown(Arg::Short(c)));
+                    cli::quit(cli::unknown(Arg::Short(c)));
                 };
                 let i = kind_index(c as u8);
                 let (file, fd) = open_arg(&mut a);

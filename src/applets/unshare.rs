@@ -330,11 +330,7 @@ fn pick(s: &[u8], table: &str) -> Option<usize> {
 /// `PROG: A B C[: strerror]`, exit status 1.
 #[inline(never)]
 fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
-    let m = cat!(a, b, c);
-    match e {
-        Some(e) => cli::err(&m, e),
-        None => cli::errx(&m),
-    }
+    cli::fail(&cat!(a, b, c), e)
 }
 
 /// The index in `ns::KINDS` of the kind with `flag`.
