@@ -121,11 +121,14 @@ fn process_tree_in_private_namespaces() {
     // The namespace's own view: its processes as a tree.
     let o = lsns(&l, &[&uts]);
     assert_code(&o, 0);
-    let g = p.grand;
+    let g = p.grand.to_string();
+    // Columns are as wide as their widest cell (PIDs wrap to fewer digits).
+    let w1 = ["PID", &pid, &g].iter().map(|x| x.len()).max().unwrap();
+    let w2 = ["PPID", &me, &pid].iter().map(|x| x.len()).max().unwrap();
     assert_eq!(
         stdout(&o),
         format!(
-            "{:>5} {:>5} USER COMMAND\n{pid:>5} {me:>5} root sleep 101\n{g:>5} {pid:>5} root └─sleep 100\n",
+            "{:>w1$} {:>w2$} USER COMMAND\n{pid:>w1$} {me:>w2$} root sleep 101\n{g:>w1$} {pid:>w2$} root └─sleep 100\n",
             "PID", "PPID"
         )
     );
