@@ -210,21 +210,17 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
 }
 
 /// This binary's absolute path: /proc/self/exe, or (before /proc is
-/// mounted, as in an init script) argv[0] when it names a path.
+/// mounted, as in an init script) an absolute argv[0].
 fn self_path(argv0: &[u8]) -> cli::Res<PathBuf> {
     if let Ok(p) = std::fs::read_link("/proc/self/exe") {
         return Ok(p);
     }
-    let p = Path::new(OsStr::from_bytes(argv0));
-    if argv0.contains(&b'/') && p.is_file() {
-        if p.is_absolute() {
-            return Ok(p.to_path_buf());
-        }
-        if let Ok(cwd) = std::env::current_dir() {
-            return Ok(cwd.join(p));
-        }
+    // Without /proc, an absolute argv[0] (`/bin/nsbox --install ...`, as an
+    // init script calls it) names the binary.
+    if argv0.starts_with(b"/") {
+        return Ok(PathBuf::from(OsStr::from_bytes(argv0)));
     }
     Err(cli::errx(
-        b"cannot find the nsbox binary: /proc is not mounted; call nsbox by its path",
+        b"cannot find the nsbox binary: /proc is not mounted; call nsbox by its absolute path",
     ))
 }

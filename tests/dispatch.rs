@@ -216,7 +216,7 @@ fn install_works_before_proc_is_mounted() {
     let bin = std::fs::canonicalize(nsbox()).unwrap();
     let s = format!(
         "mount --make-rprivate / && umount -l /proc && {0} --install -s {1} && ls {1} && {1}/hostname; \
-         cd / && nsbox_rel=.{0} && $nsbox_rel --install {1}/hard; echo rc=$?",
+         {0} --install {1}/hard; echo rc=$?; cd / && .{0} --install {1}/hard; echo rc=$?",
         bin.display(),
         d.path().display()
     );
@@ -240,9 +240,13 @@ fn install_works_before_proc_is_mounted() {
         .into_owned();
     assert_eq!(
         out,
-        format!("{}\n{node}\nrc=0\n", want.join("\n")),
+        format!("{}\n{node}\nrc=0\nrc=1\n", want.join("\n")),
         "stderr: {}",
         stderr(&o)
+    );
+    assert_eq!(
+        stderr(&o),
+        "nsbox: cannot find the nsbox binary: /proc is not mounted; call nsbox by its absolute path\n"
     );
     assert_eq!(std::fs::read_link(d.join("hostname")).unwrap(), bin);
     assert!(d.join("hard/unshare").exists());
