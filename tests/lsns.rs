@@ -122,9 +122,10 @@ fn process_tree_in_private_namespaces() {
     let o = lsns(&l, &[&uts]);
     assert_code(&o, 0);
     let g = p.grand.to_string();
-    // Columns are as wide as their widest cell (PIDs wrap to fewer digits).
-    let w1 = ["PID", &pid, &g].iter().map(|x| x.len()).max().unwrap();
-    let w2 = ["PPID", &me, &pid].iter().map(|x| x.len()).max().unwrap();
+    // Columns are as wide as their widest cell, at least their width hint
+    // (5, as libsmartcols has it for PID and PPID).
+    let w1 = [&pid, &g].iter().map(|x| x.len()).max().unwrap().max(5);
+    let w2 = [&me, &pid].iter().map(|x| x.len()).max().unwrap().max(5);
     assert_eq!(
         stdout(&o),
         format!(
