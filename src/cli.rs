@@ -271,9 +271,104 @@ pub fn getopt_err(msg: &[u8]) -> Exit {
     try_help()
 }
 
-/// Prints an applet's help text on stdout; exit status 0.
-pub fn help(text: &str) -> Exit {
-    let _ = write_fd(1, text.as_bytes());
+/// Packs a help text at compile time (see [`pack`]); the value is the
+/// `&'static [u8]` that [`help`] and [`Args::abbrev`] take.
+#[macro_export]
+macro_rules! packed {
+    ($s:expr) => {
+        &$crate::cli::pack::<{ $crate::cli::lz(($s).as_bytes(), &mut []) }>($s)
+    };
+}
+
+/// The longest copy a packed text can express, and how far back it reaches.
+const LZ_MAX: usize = 18;
+const LZ_WINDOW: usize = 2047;
+
+/// Compresses ASCII `s` (LZ77) into `out`, or only counts when `out` is
+/// empty; returns the packed length. A byte below 0x80 is itself; a byte
+/// `0x80 | (len - 3) << 3 | dist >> 8` and then `dist & 0xff` copy `len`
+/// bytes from `dist` back (possibly overlapping). Runs at compile time only.
+pub const fn lz(s: &[u8], out: &mut [u8]) -> usize {
+    // Hash chains over 3-byte prefixes keep this cheap for const eval.
+    const HASH: usize = 1 << 12;
+    const NONE: usize = usize::MAX;
+    const fn hash(s: &[u8], i: usize) -> usize {
+        if i + 2 < s.len() {
+            ((s[i] as usize) << 6 ^ (s[i + 1] as usize) << 3 ^ s[i + 2] as usize) % HASH
+        } else {
+            0
+        }
+    }
+    assert!(s.len() <= 8192, "help text too long to pack");
+    let mut head = [NONE; HASH];
+    let mut prev = [NONE; 8192];
+    let (mut i, mut n) = (0, 0);
+    while i < s.len() {
+        assert!(s[i] < 0x80, "help texts are ASCII");
+        let (mut best, mut dist) = (0, 0);
+        let mut j = head[hash(s, i)];
+        let mut tries = 0;
+        while j != NONE && i - j <= LZ_WINDOW && tries < 64 {
+            let mut k = 0;
+            while k < LZ_MAX && i + k < s.len() && s[j + k] == s[i + k] {
+                k += 1;
+            }
+            if k > best {
+                (best, dist) = (k, i - j);
+            }
+            j = prev[j];
+            tries += 1;
+        }
+        let step = if best >= 3 { best } else { 1 };
+        if !out.is_empty() {
+            if step > 1 {
+                out[n] = 0x80 | ((best - 3) << 3) as u8 | (dist >> 8) as u8;
+                out[n + 1] = dist as u8;
+            } else {
+                out[n] = s[i];
+            }
+        }
+        n += if step > 1 { 2 } else { 1 };
+        let end = i + step;
+        while i < end {
+            let h = hash(s, i);
+            prev[i] = head[h];
+            head[h] = i;
+            i += 1;
+        }
+    }
+    n
+}
+
+/// `s` packed by [`lz`] (use the [`packed!`] macro, which computes `N`).
+pub const fn pack<const N: usize>(s: &str) -> [u8; N] {
+    let mut out = [0; N];
+    lz(s.as_bytes(), &mut out);
+    out
+}
+
+/// The text [`lz`] packed.
+pub fn unpack(p: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(4096);
+    let mut i = 0;
+    while let Some(&b) = p.get(i) {
+        if b < 0x80 {
+            v.push(b);
+            i += 1;
+        } else {
+            let dist = ((b as usize & 7) << 8) | *p.get(i + 1).unwrap_or(&0) as usize;
+            for _ in 0..(b as usize >> 3 & 15) + 3 {
+                v.push(v.get(v.len().wrapping_sub(dist)).copied().unwrap_or(b' '));
+            }
+            i += 2;
+        }
+    }
+    v
+}
+
+/// Prints an applet's (packed) help text on stdout; exit status 0.
+pub fn help(text: &[u8]) -> Exit {
+    let _ = write_fd(1, &unpack(text));
     Exit(0)
 }
 
@@ -286,7 +381,10 @@ pub fn version() -> Exit {
 /// Command-line arguments of an applet: lexopt with getopt's messages.
 pub struct Args {
     p: lexopt::Parser,
-    help: Option<&'static str>,
+    /// The applet's packed help text, then (once a long option is seen)
+    /// the unpacked one.
+    help: Option<&'static [u8]>,
+    text: Option<&'static str>,
 }
 
 pub use lexopt::Arg;
@@ -299,22 +397,29 @@ impl Args {
     {
         let mut p = lexopt::Parser::from_args(args.into_iter().map(OsString::from));
         p.set_short_equals(false);
-        Args { p, help: None }
+        Args {
+            p,
+            help: None,
+            text: None,
+        }
     }
 
     /// Accepts unambiguous abbreviations of long options, like getopt_long
     /// (`--map-root` for `--map-root-user`). The long options are the
     /// `--name` words of the applet's help text.
-    pub fn abbrev(mut self, help: &'static str) -> Args {
+    pub fn abbrev(mut self, help: &'static [u8]) -> Args {
         self.help = Some(help);
         self
     }
 
     /// The next option or operand; parse errors become getopt's messages.
     pub fn next(&mut self) -> Res<Option<Arg<'_>>> {
-        let help = self.help;
         let arg = self.p.next().map_err(lex_err)?;
-        if let (Some(Arg::Long(l)), Some(h)) = (&arg, help) {
+        if let (Some(Arg::Long(l)), Some(p)) = (&arg, self.help) {
+            let h = *self.text.get_or_insert_with(|| {
+                let t: &'static [u8] = Box::leak(unpack(p).into_boxed_slice());
+                std::str::from_utf8(t).unwrap_or("")
+            });
             let mut found: Option<&'static str> = None;
             let mut all = Vec::new();
             for w in long_words(h) {
@@ -504,7 +609,8 @@ mod tests {
             c"--map-users",
             c"y",
         ]);
-        let mut a = Args::new(argv).abbrev(H);
+        const P: &[u8] = crate::packed!(H);
+        let mut a = Args::new(argv).abbrev(P);
         assert_eq!(a.next().unwrap(), Some(Arg::Long("fork")));
         assert_eq!(a.next().unwrap(), Some(Arg::Long("map-user")));
         assert_eq!(a.value().unwrap(), "1");
@@ -512,7 +618,20 @@ mod tests {
         assert_eq!(a.optional_value().unwrap(), "x");
         assert_eq!(a.next().unwrap(), Some(Arg::Long("map-users")));
         let argv = crate::sys::Argv::from_static(&[c"--map"]);
-        assert_eq!(Args::new(argv).abbrev(H).next(), Err(Exit(1)));
+        assert_eq!(Args::new(argv).abbrev(P).next(), Err(Exit(1)));
+    }
+
+    #[test]
+    fn packed_texts_unpack() {
+        const T: &str = "Usage:\n unshare [options]\n\n -u, --uts     unshare UTS namespace\n -i, --ipc     unshare IPC namespace\n                                  x\n";
+        const P: &[u8] = crate::packed!(T);
+        const E: &[u8] = crate::packed!("");
+        const A: &[u8] = crate::packed!("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assert!(P.len() < T.len() - 20);
+        assert_eq!(unpack(P), T.as_bytes());
+        assert_eq!(unpack(E), b"");
+        assert_eq!(A.len(), 1 + 2 * 3);
+        assert_eq!(unpack(A), [b'a'; 41]);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use rustix::io::Errno;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  hostname [options] [NAME]
 
@@ -35,9 +36,11 @@ Options:
 
 Names are resolved from /etc/hosts only: nsbox has no DNS or NSS resolver.
 Any name the kernel accepts (1 to 64 bytes) can be set.
-";
+"
+);
 
-const DOMAIN_HELP: &str = "\
+const DOMAIN_HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  domainname [options] [NAME]
 
@@ -47,9 +50,11 @@ Options:
  -F, --file FILE   set the name from the first non-comment line of FILE
  -h, --help        display this help
  -V, --version     display version
-";
+"
+);
 
-const DNS_HELP: &str = "\
+const DNS_HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  dnsdomainname
 
@@ -59,7 +64,8 @@ from /etc/hosts (nsbox has no DNS resolver).
 Options:
  -h, --help        display this help
  -V, --version     display version
-";
+"
+);
 
 /// The kernel's `__NEW_UTS_LEN`.
 const UTS_LEN: usize = 64;
@@ -109,7 +115,7 @@ pub fn dnsdomainname(argv: Argv) -> Res<i32> {
     show(Show::Domain)
 }
 
-fn run(argv: Argv, which: Which, default: Show, help: &'static str) -> Res<i32> {
+fn run(argv: Argv, which: Which, default: Show, help: &'static [u8]) -> Res<i32> {
     let mut a = Args::new(argv).abbrev(help);
     let mut show_what = default;
     let mut file: Option<OsString> = None;

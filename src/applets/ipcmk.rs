@@ -18,7 +18,8 @@ use rustix::io::Errno;
 use std::ffi::{CStr, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage: ipcmk [options]
 Create SysV IPC resources, or POSIX ones (these need -n):
  -M, --shmem <size>        -m, --posix-shmem <size>  shared memory
@@ -29,7 +30,8 @@ Create SysV IPC resources, or POSIX ones (these need -n):
  -h, --help                -V, --version
 <size>: bytes, with K, M, G, T, P, E (KiB...) or KB, MB... (10^3n).
 POSIX semaphores are not supported: sem_t belongs to the C library.
-";
+"
+);
 
 /// Long options, each after the letter it stands for (one string: a table
 /// of `&str` would cost a relocation per entry in a static PIE). The

@@ -19,7 +19,8 @@ use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage: ipcrm [options]  or  ipcrm shm|msg|sem <id>...
 Remove IPC resources:
  -m, --shmem-id <id>      -M, --shmem-key <key>      --posix-shmem <name>
@@ -27,7 +28,8 @@ Remove IPC resources:
  -s, --semaphore-id <id>  -S, --semaphore-key <key>  --posix-semaphore <name>
  -a, --all[=shm|pshm|msg|pmsg|sem|psem]   all of them, or of one kind
  -v, --verbose            -h, --help                 -V, --version
-";
+"
+);
 
 /// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
 /// the `sys::ipc` kind), odd ones POSIX.

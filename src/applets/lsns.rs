@@ -16,7 +16,8 @@ use std::ffi::{CStr, OsStr};
 use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  lsns [options] [<namespace>]
 
@@ -42,7 +43,8 @@ Options:
  -V, --version          display version
 
 For more details see lsns(8).
-";
+"
+);
 
 // Columns, in util-linux's order.
 const NS: u8 = 0;

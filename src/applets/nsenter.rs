@@ -33,7 +33,8 @@ use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  nsenter [options] [<program> [<argument>...]]
 
@@ -68,7 +69,8 @@ Options:
 
 A namespace is needed, except with --target and -S, -G, -r, -w, -W, -e, -c.
 Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
-";
+"
+);
 
 /// Long options that are not namespaces, each after its short letter
 /// (one string: a table of pointers would cost relocations)

@@ -18,7 +18,8 @@ use rustix::process::{Pid, WaitOptions, getpid, waitpid};
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &str = "\
+const HELP: &[u8] = crate::packed!(
+    "\
 Usage:
  unshare [options] [<program> [<argument>...]]
 
@@ -76,7 +77,8 @@ With --fork, unshare blocks SIGINT and SIGTERM while it waits for the child:
 unless --forward-signals is given, a SIGTERM or SIGINT sent to unshare does
 NOT reach the child (it stays pending). --kill-child only acts when unshare
 itself dies (e.g. of SIGKILL).
-";
+"
+);
 
 /// util-linux's bind order for persistent namespace files.
 const BIND_ORDER: [u32; 8] = [
