@@ -142,44 +142,48 @@ pub fn fmt_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
-/// glibc's texts for errno 1..=43 (what util-linux users see), one per line.
-const ERRNO_TEXT: &str = "Operation not permitted\nNo such file or directory\nNo such process\n\
-Interrupted system call\nInput/output error\nNo such device or address\nArgument list too long\n\
-Exec format error\nBad file descriptor\nNo child processes\nResource temporarily unavailable\n\
+/// glibc's texts for errno 1..=122 (what util-linux users see), one per
+/// line; an empty line is an errno nsbox never reports (`Unknown error N`).
+const ERRNO_TEXT: &str = "Operation not permitted\nNo such file or directory\nNo such process\nInterrupted system call\n\
+Input/output error\nNo such device or address\nArgument list too long\nExec format error\n\
+Bad file descriptor\nNo child processes\nResource temporarily unavailable\n\
 Cannot allocate memory\nPermission denied\nBad address\nBlock device required\n\
-Device or resource busy\nFile exists\nInvalid cross-device link\nNo such device\nNot a directory\n\
-Is a directory\nInvalid argument\nToo many open files in system\nToo many open files\n\
-Inappropriate ioctl for device\nText file busy\nFile too large\nNo space left on device\n\
-Illegal seek\nRead-only file system\nToo many links\nBroken pipe\nNumerical argument out of domain\n\
-Numerical result out of range\nResource deadlock avoided\nFile name too long\nNo locks available\n\
-Function not implemented\nDirectory not empty\nToo many levels of symbolic links\n\n\
-No message of desired type\nIdentifier removed";
+Device or resource busy\nFile exists\nInvalid cross-device link\nNo such device\n\
+Not a directory\nIs a directory\nInvalid argument\nToo many open files in system\n\
+Too many open files\nInappropriate ioctl for device\nText file busy\nFile too large\n\
+No space left on device\nIllegal seek\nRead-only file system\nToo many links\nBroken pipe\n\
+Numerical argument out of domain\nNumerical result out of range\nResource deadlock avoided\n\
+File name too long\nNo locks available\nFunction not implemented\nDirectory not empty\n\
+Too many levels of symbolic links\n\nNo message of desired type\nIdentifier removed\n\n\n\n\n\n\
+\n\n\n\n\n\n\n\n\n\n\n\nNo data available\n\n\n\n\n\n\n\n\n\n\n\n\n\n\
+Value too large for defined data type\n\n\n\n\n\n\n\n\n\
+Invalid or incomplete multibyte or wide character\n\n\nToo many users\n\
+Socket operation on non-socket\n\n\n\n\n\n\nOperation not supported\n\n\
+Address family not supported by protocol\nAddress already in use\n\
+Cannot assign requested address\n\n\n\n\n\nNo buffer space available\n\n\n\n\n\
+Connection timed out\nConnection refused\n\n\n\n\n\n\n\n\n\n\nDisk quota exceeded";
 
 /// Appends glibc's `strerror` text for `e`.
 pub fn strerror(e: Errno, v: &mut Vec<u8>) {
     let n = e.raw_os_error();
-    let text = match n {
-        1..=43 => ERRNO_TEXT.split('\n').nth(n as usize - 1).unwrap_or(""),
-        61 => "No data available",
-        75 => "Value too large for defined data type",
-        84 => "Invalid or incomplete multibyte or wide character",
-        87 => "Too many users",
-        88 => "Socket operation on non-socket",
-        95 => "Operation not supported",
-        97 => "Address family not supported by protocol",
-        98 => "Address already in use",
-        99 => "Cannot assign requested address",
-        105 => "No buffer space available",
-        110 => "Connection timed out",
-        111 => "Connection refused",
-        122 => "Disk quota exceeded",
-        _ => "",
-    };
-    if text.is_empty() {
+    let mut t = ERRNO_TEXT.as_bytes();
+    let mut i = 1;
+    while i < n && !t.is_empty() {
+        t = t
+            .split_at(
+                t.iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(t.len(), |p| p + 1),
+            )
+            .1;
+        i += 1;
+    }
+    let text = t.split(|&b| b == b'\n').next().unwrap_or(b"");
+    if n < 1 || text.is_empty() {
         v.extend_from_slice(b"Unknown error ");
         n.put(v);
     } else {
-        v.extend_from_slice(text.as_bytes());
+        v.extend_from_slice(text);
     }
 }
 
@@ -240,6 +244,26 @@ pub fn fail(msg: &[u8], e: Option<Errno>) -> Exit {
 #[inline(never)]
 pub fn quit(e: Exit) -> ! {
     crate::sys::proc::exit_now(e.0)
+}
+
+/// The whole of a file (or /proc file). One fewer syscall and much less code
+/// than `std::fs::read`.
+pub fn read_file<P: AsRef<OsStr>>(path: P) -> Result<Vec<u8>, Errno> {
+    read_os(path.as_ref())
+}
+
+fn read_os(path: &OsStr) -> Result<Vec<u8>, Errno> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut v = Vec::new();
+    loop {
+        v.reserve(4096);
+        match rustix::io::read(&fd, rustix::buffer::spare_capacity(&mut v)) {
+            Ok(0) => return Ok(v),
+            Ok(_) | Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Converts a std I/O error to an `Errno` (EIO when it carries none).
@@ -420,26 +444,26 @@ impl Args {
                 let t: &'static [u8] = Box::leak(unpack(p).into_boxed_slice());
                 std::str::from_utf8(t).unwrap_or("")
             });
-            let mut found: Option<&'static str> = None;
-            let mut all = Vec::new();
+            let (mut found, mut n, mut all) = ("", 0, Vec::new());
             for w in long_words(h) {
                 if w == *l {
                     return Ok(arg);
                 }
-                if w.starts_with(*l) && !all.contains(&w) {
-                    found = Some(w);
-                    all.push(w);
+                if w.starts_with(*l) && !all.ends_with(&cat!(" '--", w, "'")) {
+                    (found, n) = (w, n + 1);
+                    all.extend_from_slice(&cat!(" '--", w, "'"));
                 }
             }
-            if all.len() > 1 {
-                let mut m = cat!("option '--", l, "' is ambiguous; possibilities:");
-                for w in all {
-                    m.extend_from_slice(&cat!(" '--", w, "'"));
-                }
-                return Err(getopt_err(&m));
+            if n > 1 {
+                return Err(getopt_err(&cat!(
+                    "option '--",
+                    l,
+                    "' is ambiguous; possibilities:",
+                    all
+                )));
             }
-            if let Some(w) = found {
-                return Ok(Some(Arg::Long(w)));
+            if n == 1 {
+                return Ok(Some(Arg::Long(found)));
             }
         }
         Ok(arg)
@@ -464,13 +488,29 @@ impl Args {
 }
 
 /// The `--name` words of a help text.
-fn long_words(h: &'static str) -> impl Iterator<Item = &'static str> {
-    h.split("--").skip(1).filter_map(|s| {
-        let end = s
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(s.len());
-        (end > 0).then(|| &s[..end])
-    })
+fn long_words(h: &'static str) -> Vec<&'static str> {
+    let b = h.as_bytes();
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        if &b[i..i + 2] == b"--" {
+            let mut e = i + 2;
+            // A word ends where str::split("--") would end its piece.
+            while e < b.len()
+                && (b[e].is_ascii_alphanumeric() || b[e] == b'-')
+                && b.get(e..e + 2) != Some(b"--")
+            {
+                e += 1;
+            }
+            if e > i + 2 {
+                v.push(h.get(i + 2..e).unwrap_or(""));
+            }
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    v
 }
 
 /// The usage error for an option the applet does not know.
@@ -497,7 +537,9 @@ fn lex_err(e: lexopt::Error) -> Exit {
         E::UnexpectedOption(o) => getopt_err(&cat!("unrecognized option '", o, "'")),
         E::UnexpectedArgument(a) => usage_err(&cat!("unexpected argument: ", a)),
         E::NonUnicodeValue(v) => usage_err(&cat!("invalid argument: ", v)),
-        other => usage_err(other.to_string().as_bytes()),
+        // ParsingFailed and Custom come only from lexopt's value parsers,
+        // which nsbox does not use; keep lexopt's Display (core::fmt) out.
+        _ => usage_err(b"invalid argument"),
     }
 }
 
@@ -600,7 +642,8 @@ mod tests {
     fn long_option_abbreviations() {
         const H: &str =
             "Usage:\n -f, --fork  x\n --map-user=<u>\n --map-users <spec>\n --mount[=<file>]\n";
-        let words: Vec<_> = long_words(H).collect();
+        let words = long_words(H);
+        assert_eq!(long_words("x ---- -a--b --c-- ---d"), ["b", "c", "-d"]);
         assert_eq!(words, ["fork", "map-user", "map-users", "mount"]);
         let argv = crate::sys::Argv::from_static(&[
             c"--fo",

@@ -19,10 +19,10 @@ use cli::{Exit, Out};
 use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
 use sys::Argv;
 
-const USAGE: &str = "\
+const USAGE: &[u8] = packed!(
+    "\
 Usage: nsbox APPLET [ARGUMENTS...]
    or: APPLET [ARGUMENTS...]       (through a link named after the applet)
    or: nsbox --list                one applet per line
@@ -36,7 +36,8 @@ nsbox: namespace and IPC tools for minimal Linux images, in one static
 binary. Each applet takes --help.
 
 Applets:
-";
+"
+);
 
 /// The basename of `path`, without a login shell's leading `-`.
 fn applet_name(path: &[u8]) -> &[u8] {
@@ -64,11 +65,19 @@ pub fn run(mut argv: Argv) -> i32 {
 /// first name that is an applet. A chain that reaches nsbox itself without
 /// naming an applet is an unknown applet (like BusyBox), not the multiplexer.
 fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
-    let mut path = PathBuf::from(OsStr::from_bytes(argv0));
+    let mut path = argv0.to_vec();
     for _ in 0..8 {
-        let t = std::fs::read_link(&path).ok()?;
-        path = path.parent().unwrap_or(Path::new("/")).join(t);
-        let name = applet_name(path.as_os_str().as_bytes());
+        let t = rustix::fs::readlink(OsStr::from_bytes(&path), Vec::new()).ok()?;
+        let t = t.as_bytes();
+        // A relative target is relative to the link's directory.
+        if t.starts_with(b"/") {
+            path.clear();
+        } else {
+            let dir = path.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+            path.truncate(dir);
+        }
+        path.extend_from_slice(t);
+        let name = applet_name(&path);
         if applets::find(name).is_some() {
             return Some(leak(name));
         }
@@ -77,6 +86,10 @@ fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
         }
     }
     None
+}
+
+fn os(b: &[u8]) -> &OsStr {
+    OsStr::from_bytes(b)
 }
 
 fn leak(b: &[u8]) -> &'static [u8] {
@@ -129,7 +142,7 @@ fn multiplexer(argv0: &[u8], mut argv: Argv) -> i32 {
 /// except that bare `nsbox` also prints on stdout and succeeds, like BusyBox.
 fn usage(_to: i32) -> i32 {
     let mut out = Out::new();
-    out.put(USAGE);
+    out.put(&cli::unpack(USAGE));
     let mut col = 0;
     for a in applets::APPLETS {
         if col + a.name.len() + 1 > 72 {
@@ -155,30 +168,34 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
                 return Err(cli::usage_err(&cat!("unrecognized option '", o, "'")));
             }
             _ if dir.is_some() => return Err(cli::usage_err(b"too many arguments")),
-            _ => dir = Some(Path::new(a)),
+            _ => dir = Some(a.as_bytes()),
         }
     }
     let Some(dir) = dir else {
         return Err(cli::usage_err(b"--install needs a directory"));
     };
     let exe = self_path(argv0)?;
-    let me =
-        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_path()), e))?;
+    let me = rustix::fs::stat(os(&exe)).map_err(|e| cli::err(&cat!("cannot stat ", exe), e))?;
     let mut todo = Vec::new();
     let mut refused = false;
     for a in applets::APPLETS {
-        let link = dir.join(a.name);
-        match rustix::fs::lstat(&link) {
+        // Path::join's rule: no second slash after one DIR already ends with.
+        let mut link = dir.to_vec();
+        if !link.is_empty() && !link.ends_with(b"/") {
+            link.push(b'/');
+        }
+        link.extend_from_slice(a.name.as_bytes());
+        match rustix::fs::lstat(os(&link)) {
             Err(Errno::NOENT) => todo.push((link, false)),
-            Err(e) => return Err(cli::err(&cat!("cannot stat ", link.as_path()), e)),
+            Err(e) => return Err(cli::err(&cat!("cannot stat ", link), e)),
             Ok(_) => {
-                let same = rustix::fs::stat(&link)
+                let same = rustix::fs::stat(os(&link))
                     .is_ok_and(|s| s.st_dev == me.st_dev && s.st_ino == me.st_ino);
                 if same || force {
                     todo.push((link, true));
                 } else {
                     cli::warnx(&cat!(
-                        link.as_path(),
+                        link,
                         ": exists and is not a link to nsbox (use --force to replace it)"
                     ));
                     refused = true;
@@ -191,34 +208,29 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     }
     for (link, exists) in todo {
         if exists {
-            rustix::fs::unlink(&link)
-                .map_err(|e| cli::err(&cat!("cannot remove ", link.as_path()), e))?;
+            rustix::fs::unlink(os(&link))
+                .map_err(|e| cli::err(&cat!("cannot remove ", link), e))?;
         }
         let r = if symbolic {
-            rustix::fs::symlink(&exe, &link)
+            rustix::fs::symlink(os(&exe), os(&link))
         } else {
-            rustix::fs::link(&exe, &link)
+            rustix::fs::link(os(&exe), os(&link))
         };
-        r.map_err(|e| {
-            cli::err(
-                &cat!("cannot link ", link.as_path(), " to ", exe.as_path()),
-                e,
-            )
-        })?;
+        r.map_err(|e| cli::err(&cat!("cannot link ", link, " to ", exe), e))?;
     }
     Ok(())
 }
 
 /// This binary's absolute path: /proc/self/exe, or (before /proc is
 /// mounted, as in an init script) an absolute argv[0].
-fn self_path(argv0: &[u8]) -> cli::Res<PathBuf> {
-    if let Ok(p) = std::fs::read_link("/proc/self/exe") {
-        return Ok(p);
+fn self_path(argv0: &[u8]) -> cli::Res<Vec<u8>> {
+    if let Ok(p) = rustix::fs::readlink("/proc/self/exe", Vec::new()) {
+        return Ok(p.into_bytes());
     }
     // Without /proc, an absolute argv[0] (`/bin/nsbox --install ...`, as an
     // init script calls it) names the binary.
     if argv0.starts_with(b"/") {
-        return Ok(PathBuf::from(OsStr::from_bytes(argv0)));
+        return Ok(argv0.to_vec());
     }
     Err(cli::errx(
         b"cannot find the nsbox binary: /proc is not mounted; call nsbox by its absolute path",

@@ -17,7 +17,7 @@ pub struct Mount<'a> {
 
 /// Reads this process's mountinfo (empty when /proc is not mounted).
 pub fn read() -> Vec<u8> {
-    std::fs::read("/proc/self/mountinfo").unwrap_or_default()
+    crate::cli::read_file("/proc/self/mountinfo").unwrap_or_default()
 }
 
 /// The well-formed lines of `data`; others are skipped.

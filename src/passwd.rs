@@ -12,7 +12,7 @@ impl Db {
     /// Reads `path`; a missing or unreadable file is an empty database.
     pub fn load(path: &str) -> Db {
         Db {
-            data: std::fs::read(path).unwrap_or_default(),
+            data: crate::cli::read_file(path).unwrap_or_default(),
         }
     }
 

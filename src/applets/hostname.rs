@@ -201,8 +201,7 @@ fn print_uts(which: Which) -> Res<i32> {
 
 /// The first non-empty, non-comment line of `path`, trimmed.
 fn first_line(path: &OsString) -> Res<Vec<u8>> {
-    let data = std::fs::read(path)
-        .map_err(|e| cli::err(&cat!("cannot read ", path), cli::errno_of(&e)))?;
+    let data = cli::read_file(path).map_err(|e| cli::err(&cat!("cannot read ", path), e))?;
     data.split(|&b| b == b'\n')
         .map(|l| l.trim_ascii())
         .find(|l| !l.is_empty() && !l.starts_with(b"#"))
@@ -255,32 +254,16 @@ fn set(which: Which, name: &[u8]) -> Res<i32> {
     Ok(0)
 }
 
-/// The /etc/hosts line naming this host: (address, canonical name, aliases).
-struct HostLine {
-    addr: Vec<u8>,
-    names: Vec<Vec<u8>>,
-}
-
-/// Every /etc/hosts line that names `host` (case-insensitively).
-fn hosts_lines(host: &[u8]) -> Vec<HostLine> {
-    let data = std::fs::read("/etc/hosts").unwrap_or_default();
-    let mut out = Vec::new();
-    for line in data.split(|&b| b == b'\n') {
-        let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
-        let mut f = line
-            .split(|b| b.is_ascii_whitespace())
-            .filter(|f| !f.is_empty());
-        let (Some(addr), names) = (f.next(), f.map(<[u8]>::to_vec).collect::<Vec<_>>()) else {
-            continue;
-        };
-        if names.iter().any(|n| n.eq_ignore_ascii_case(host)) {
-            out.push(HostLine {
-                addr: addr.to_vec(),
-                names,
-            });
-        }
+/// The next whitespace-separated field of `line` from `*p` on.
+fn field<'a>(line: &'a [u8], p: &mut usize) -> Option<&'a [u8]> {
+    while line.get(*p).is_some_and(u8::is_ascii_whitespace) {
+        *p += 1;
     }
-    out
+    let start = *p;
+    while line.get(*p).is_some_and(|b| !b.is_ascii_whitespace()) {
+        *p += 1;
+    }
+    (*p > start).then(|| &line[start..*p])
 }
 
 fn show(what: Show) -> Res<i32> {
@@ -302,36 +285,56 @@ fn show(what: Show) -> Res<i32> {
             out.put(d);
         }
         Show::Fqdn | Show::Domain | Show::Alias | Show::Ip => {
-            let lines = hosts_lines(node);
-            let Some(first) = lines.first() else {
+            // The /etc/hosts lines that name this host (case-insensitively):
+            // the first gives the FQDN and aliases; -i lists every address.
+            let data = cli::read_file("/etc/hosts").unwrap_or_default();
+            let mut seen: Vec<&[u8]> = Vec::new();
+            for line in data.split(|&b| b == b'\n') {
+                let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
+                let mut p = 0;
+                let Some(addr) = field(line, &mut p) else {
+                    continue;
+                };
+                let names = p;
+                let mut q = p;
+                if !std::iter::from_fn(|| field(line, &mut q)).any(|n| n.eq_ignore_ascii_case(node))
+                {
+                    continue;
+                }
+                if what == Show::Ip {
+                    if !seen.contains(&addr) {
+                        out.put(if seen.is_empty() { "" } else { " " }).put(addr);
+                        seen.push(addr);
+                    }
+                    continue;
+                }
+                let mut p = names;
+                let fqdn = field(line, &mut p).unwrap_or(b"");
+                match what {
+                    Show::Fqdn => {
+                        out.put(fqdn);
+                    }
+                    Show::Domain => {
+                        if let Some(d) = fqdn.iter().position(|&b| b == b'.') {
+                            out.put(&fqdn[d + 1..]);
+                        }
+                    }
+                    _ => {
+                        let mut sep = "";
+                        while let Some(a) = field(line, &mut p) {
+                            out.put(sep).put(a);
+                            sep = " ";
+                        }
+                    }
+                }
+                seen.push(addr);
+                break;
+            }
+            if seen.is_empty() {
                 return Err(cli::errx(&cat!(
                     node,
                     ": Name or service not known (not in /etc/hosts)"
                 )));
-            };
-            let fqdn = &first.names[0];
-            match what {
-                Show::Fqdn => {
-                    out.put(fqdn);
-                }
-                Show::Domain => {
-                    if let Some(p) = fqdn.iter().position(|&b| b == b'.') {
-                        out.put(&fqdn[p + 1..]);
-                    }
-                }
-                Show::Alias => {
-                    let aliases: Vec<&[u8]> = first.names[1..].iter().map(Vec::as_slice).collect();
-                    out.put(&aliases.join(&b' '));
-                }
-                _ => {
-                    let mut seen: Vec<&[u8]> = Vec::new();
-                    for l in &lines {
-                        if !seen.contains(&l.addr.as_slice()) {
-                            seen.push(&l.addr);
-                        }
-                    }
-                    out.put(&seen.join(&b' '));
-                }
             }
         }
         Show::AllIp => {
@@ -395,10 +398,10 @@ fn interface_addresses() -> Result<Vec<Vec<u8>>, Errno> {
 
 /// RFC 5952 text of a 16-byte IPv6 address.
 fn fmt_ipv6(a: &[u8]) -> Vec<u8> {
-    let g: Vec<u16> = a
-        .chunks(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
+    let mut g = [0u16; 8];
+    for (i, c) in a.chunks(2).take(8).enumerate() {
+        g[i] = u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]);
+    }
     // Longest run of at least two zero groups, the first one on ties.
     let (mut best, mut best_len, mut i) = (8, 1, 0);
     while i < 8 {

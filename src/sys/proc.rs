@@ -14,6 +14,24 @@ unsafe extern "C" {
     fn fork() -> i32;
     fn execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
+    fn getenv(name: *const c_char) -> *const c_char;
+}
+
+/// musl's `getenv`: the value of `name`, if set. Much smaller than
+/// `std::env::var_os`. The value is copied, so a later [`set_environ`]
+/// cannot invalidate it.
+pub fn env(name: &CStr) -> Option<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: `name` is NUL-terminated; nsbox is single-threaded, so the
+    // environment does not change while musl scans it.
+    let p = unsafe { getenv(name.as_ptr()) };
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null result of getenv is a NUL-terminated string in the
+    // environment, valid until the environment changes (not during this copy).
+    let v = unsafe { CStr::from_ptr(p) };
+    Some(std::ffi::OsStr::from_bytes(v.to_bytes()).to_owned())
 }
 
 fn errno() -> Errno {
