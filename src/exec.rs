@@ -7,8 +7,8 @@ use crate::sys;
 use crate::sys::proc::{SIG_DFL, set_disposition, sigbit, sigprocmask};
 use rustix::io::Errno;
 use rustix::process::{Pid, Signal, WaitOptions, kill_process, waitpid};
-use std::ffi::{CStr, CString, OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 
 /// Replaces the process with `argv` (PATH search). Only returns on failure:
 /// `PROG: failed to execute X: strerror`, status 127 for ENOENT, else 126.
@@ -16,16 +16,8 @@ pub fn exec(argv: &[OsString]) -> Exit {
     let Some(prog) = argv.first() else {
         return exec_shell();
     };
-    let Some(c) = cstrings(argv) else {
-        return exec_failed(prog, Errno::INVAL);
-    };
-    let refs: Vec<&CStr> = c.iter().map(CString::as_c_str).collect();
-    exec_failed(prog, sys::proc::exec_path(&refs))
-}
-
-/// NUL-terminated copies; None if an argument contains a NUL byte.
-fn cstrings(v: &[OsString]) -> Option<Vec<CString>> {
-    v.iter().map(|a| CString::new(a.as_bytes()).ok()).collect()
+    let v: Vec<&[u8]> = argv.iter().map(|a| a.as_bytes()).collect();
+    exec_failed(prog, sys::proc::execvp(prog.as_bytes(), &v))
 }
 
 fn exec_failed(prog: &OsStr, errno: Errno) -> Exit {
@@ -46,11 +38,7 @@ pub fn default_shell() -> OsString {
 pub fn exec_shell() -> Exit {
     let sh = default_shell();
     let base = sh.as_bytes().rsplit(|&b| b == b'/').next().unwrap_or(b"sh");
-    let arg0 = OsString::from_vec(cat!("-", base));
-    match cstrings(&[sh.clone(), arg0]) {
-        Some(c) => exec_failed(&sh, sys::proc::exec_file(&c[0], &[&c[1]])),
-        None => exec_failed(&sh, Errno::INVAL),
-    }
+    exec_failed(&sh, sys::proc::execvp(sh.as_bytes(), &[&cat!("-", base)]))
 }
 
 /// How a parent mirrors its child.

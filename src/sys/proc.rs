@@ -12,7 +12,8 @@ unsafe extern "C" {
     /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
     fn __restore_rt();
     fn fork() -> i32;
-    fn execvp(file: *const c_char, argv: *const *const c_char) -> i32;
+    #[link_name = "execvp"]
+    fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
     fn getenv(name: *const c_char) -> *const c_char;
 }
@@ -39,27 +40,28 @@ fn errno() -> Errno {
     Errno::from_raw_os_error(unsafe { *__errno_location() })
 }
 
-/// musl's `execvp`: PATH search, then execve with the current environment.
-/// Much smaller than std's `Command`. Only returns on failure.
-pub fn exec_path(argv: &[&CStr]) -> Errno {
-    let Some(file) = argv.first() else {
-        return Errno::INVAL;
-    };
-    let mut ptrs: Vec<*const c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+/// musl's `execvp(file, argv)`: PATH search, then execve with the current
+/// environment. Much smaller than std's `Command`. Only returns on failure
+/// (EINVAL when a string holds a NUL byte). `argv[0]` may differ from
+/// `file` (`-sh` for a login shell).
+pub fn execvp(file: &[u8], argv: &[&[u8]]) -> Errno {
+    // All strings NUL-terminated in one buffer, then pointers into it.
+    let mut buf = Vec::new();
+    let mut at = Vec::new();
+    for s in core::iter::once(&file).chain(argv) {
+        if s.contains(&0) {
+            return Errno::INVAL;
+        }
+        at.push(buf.len());
+        buf.extend_from_slice(s);
+        buf.push(0);
+    }
+    let base = buf.as_ptr() as *const c_char;
+    let mut ptrs: Vec<*const c_char> = at.iter().map(|&o| base.wrapping_add(o)).collect();
     ptrs.push(core::ptr::null());
-    // SAFETY: `file` and every element of `ptrs` are valid NUL-terminated
-    // strings borrowed for the call, and `ptrs` is NULL-terminated.
-    unsafe { execvp(file.as_ptr(), ptrs.as_ptr()) };
-    errno()
-}
-
-/// Like [`exec_path`], but runs `file` with `argv` (whose first element may
-/// differ from `file`, e.g. `-sh` for a login shell).
-pub fn exec_file(file: &CStr, argv: &[&CStr]) -> Errno {
-    let mut ptrs: Vec<*const c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(core::ptr::null());
-    // SAFETY: as in `exec_path`.
-    unsafe { execvp(file.as_ptr(), ptrs.as_ptr()) };
+    // SAFETY: every pointer points at a NUL-terminated string inside `buf`,
+    // which outlives the call; `ptrs` is NULL-terminated after argv.
+    unsafe { c_execvp(ptrs[0], ptrs[1..].as_ptr()) };
     errno()
 }
 
