@@ -7,7 +7,7 @@
 
 use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::sync::OnceLock;
 
 /// The version every applet reports.
@@ -524,22 +524,32 @@ pub fn unknown(arg: Arg<'_>) -> Exit {
 
 fn lex_err(e: lexopt::Error) -> Exit {
     use lexopt::Error as E;
-    match e {
+    // getopt's words (after argv[0]) or a usage error (after the name).
+    let (getopt, pre, what, post): (bool, &str, Vec<u8>, &str) = match e {
         E::MissingValue { option: Some(o) } => match o.strip_prefix('-') {
             Some(s) if !s.starts_with('-') => {
-                getopt_err(&cat!("option requires an argument -- '", s, "'"))
+                (true, "option requires an argument -- '", s.into(), "'")
             }
-            _ => getopt_err(&cat!("option '", o, "' requires an argument")),
+            _ => (true, "option '", o.into(), "' requires an argument"),
         },
-        E::UnexpectedValue { option, .. } => {
-            getopt_err(&cat!("option '", option, "' doesn't allow an argument"))
-        }
-        E::UnexpectedOption(o) => getopt_err(&cat!("unrecognized option '", o, "'")),
-        E::UnexpectedArgument(a) => usage_err(&cat!("unexpected argument: ", a)),
-        E::NonUnicodeValue(v) => usage_err(&cat!("invalid argument: ", v)),
+        E::UnexpectedValue { option, .. } => (
+            true,
+            "option '",
+            option.into(),
+            "' doesn't allow an argument",
+        ),
+        E::UnexpectedOption(o) => (true, "unrecognized option '", o.into(), "'"),
+        E::UnexpectedArgument(a) => (false, "unexpected argument: ", a.into_vec(), ""),
+        E::NonUnicodeValue(v) => (false, "invalid argument: ", v.into_vec(), ""),
         // ParsingFailed and Custom come only from lexopt's value parsers,
         // which nsbox does not use; keep lexopt's Display (core::fmt) out.
-        _ => usage_err(b"invalid argument"),
+        _ => (false, "invalid argument", Vec::new(), ""),
+    };
+    let msg = cat!(pre, what, post);
+    if getopt {
+        getopt_err(&msg)
+    } else {
+        usage_err(&msg)
     }
 }
 
@@ -547,25 +557,26 @@ fn lex_err(e: lexopt::Error) -> Exit {
 /// `failed to parse WHAT: 'S'`, or with ERANGE's text when it is too big.
 pub fn parse_u64(s: &OsStr, what: &str, max: u64) -> Res<u64> {
     let b = s.as_bytes();
-    let fail = || errx(&cat!("failed to parse ", what, ": '", s, "'"));
     let digits = b.strip_prefix(b"+").unwrap_or(b);
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(fail());
-    }
     let mut n: u64 = 0;
+    let (mut range, mut bad) = (false, digits.is_empty());
     for &d in digits {
-        n = match n
+        if !d.is_ascii_digit() {
+            bad = true;
+            break;
+        }
+        match n
             .checked_mul(10)
             .and_then(|n| n.checked_add((d - b'0') as u64))
         {
-            Some(n) if n <= max => n,
-            _ => {
-                return Err(err(
-                    &cat!("failed to parse ", what, ": '", s, "'"),
-                    Errno::RANGE,
-                ));
-            }
-        };
+            Some(m) if m <= max => n = m,
+            _ => range = true,
+        }
+    }
+    if bad || range {
+        let msg = cat!("failed to parse ", what, ": '", s, "'");
+        // Only an all-digit string can be out of range (strtoul's ERANGE).
+        return Err(fail(&msg, (!bad).then_some(Errno::RANGE)));
     }
     Ok(n)
 }
@@ -683,5 +694,15 @@ mod tests {
         assert_eq!(parse_u32(OsStr::new("abc"), "uid"), Err(Exit(1)));
         assert_eq!(parse_u32(OsStr::new("4294967296"), "uid"), Err(Exit(1)));
         assert_eq!(parse_u32(OsStr::new(""), "uid"), Err(Exit(1)));
+        assert_eq!(parse_u32(OsStr::new("+7"), "uid"), Ok(7));
+        assert_eq!(
+            parse_u64(OsStr::new("18446744073709551615"), "n", u64::MAX),
+            Ok(u64::MAX)
+        );
+        assert_eq!(
+            parse_u64(OsStr::new("18446744073709551616"), "n", u64::MAX),
+            Err(Exit(1))
+        );
+        assert_eq!(parse_u64(OsStr::new("1x"), "n", u64::MAX), Err(Exit(1)));
     }
 }
