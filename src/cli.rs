@@ -513,6 +513,21 @@ fn long_words(h: &'static str) -> Vec<&'static str> {
     v
 }
 
+/// The letter option `arg` stands for, among `shorts` and `longs`
+/// (space-separated names, each after its letter: `b"hhelp Vversion"`); any
+/// other option or an operand is [`unknown`].
+pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
+    let c = match arg {
+        Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),
+        Arg::Long(l) => longs
+            .split(|&b| b == b' ')
+            .find(|o| o.get(1..) == Some(l.as_bytes()))
+            .and_then(|o| o.first().copied()),
+        Arg::Value(_) => None,
+    };
+    c.ok_or_else(|| unknown(arg))
+}
+
 /// The usage error for an option the applet does not know.
 pub fn unknown(arg: Arg<'_>) -> Exit {
     match arg {

@@ -121,45 +121,39 @@ fn run(argv: Argv, which: Which, default: Show, help: &'static [u8]) -> Res<i32>
     let mut file: Option<OsString> = None;
     let mut name: Option<OsString> = None;
     let mut boot = false;
+    let (shorts, longs): (&[u8], &[u8]) = match which {
+        Which::Host => (
+            b"hVFsfdaiIyb",
+            b"hhelp Vversion Ffile sshort ffqdn flong ddomain aalias iip-address \
+              Iall-ip-addresses yyp ynis bboot",
+        ),
+        Which::Nis => (b"hVF", b"hhelp Vversion Ffile"),
+    };
     while let Some(arg) = a.next()? {
-        match arg {
-            Arg::Short('h') | Arg::Long("help") => return Err(cli::help(help)),
-            Arg::Short('V') | Arg::Long("version") => return Err(cli::version()),
-            Arg::Short('F') | Arg::Long("file") => file = Some(a.value()?),
-            Arg::Short(c) if which == Which::Host => {
-                show_what = match c {
-                    's' => Show::Short,
-                    'f' => Show::Fqdn,
-                    'd' => Show::Domain,
-                    'a' => Show::Alias,
-                    'i' => Show::Ip,
-                    'I' => Show::AllIp,
-                    'y' => Show::Nis,
-                    'b' => {
-                        boot = true;
-                        continue;
-                    }
-                    _ => return Err(cli::unknown(Arg::Short(c))),
-                }
+        if let Arg::Value(v) = &arg {
+            if name.is_none() {
+                name = Some(v.clone());
+                continue;
             }
-            Arg::Long(l) if which == Which::Host => {
-                show_what = match l {
-                    "short" => Show::Short,
-                    "fqdn" | "long" => Show::Fqdn,
-                    "domain" => Show::Domain,
-                    "alias" => Show::Alias,
-                    "ip-address" => Show::Ip,
-                    "all-ip-addresses" => Show::AllIp,
-                    "yp" | "nis" => Show::Nis,
-                    "boot" => {
-                        boot = true;
-                        continue;
-                    }
-                    _ => return Err(cli::unknown(Arg::Long(l))),
-                }
+        }
+        show_what = match cli::letter(arg, shorts, longs)? {
+            b'h' => return Err(cli::help(help)),
+            b'V' => return Err(cli::version()),
+            b'F' => {
+                file = Some(a.value()?);
+                continue;
             }
-            Arg::Value(v) if name.is_none() => name = Some(v),
-            other => return Err(cli::unknown(other)),
+            b'b' => {
+                boot = true;
+                continue;
+            }
+            b's' => Show::Short,
+            b'f' => Show::Fqdn,
+            b'd' => Show::Domain,
+            b'a' => Show::Alias,
+            b'i' => Show::Ip,
+            b'I' => Show::AllIp,
+            _ => Show::Nis,
         }
     }
     if let Some(f) = file {
