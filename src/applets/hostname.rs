@@ -130,11 +130,11 @@ fn run(argv: Argv, which: Which, default: Show, help: &'static [u8]) -> Res<i32>
         Which::Nis => (b"hVF", b"hhelp Vversion Ffile"),
     };
     while let Some(arg) = a.next()? {
-        if let Arg::Value(v) = &arg {
-            if name.is_none() {
-                name = Some(v.clone());
-                continue;
-            }
+        if let Arg::Value(v) = &arg
+            && name.is_none()
+        {
+            name = Some(v.clone());
+            continue;
         }
         show_what = match cli::letter(arg, shorts, longs)? {
             b'h' => return Err(cli::help(help)),
