@@ -332,9 +332,7 @@ fn show(what: Show) -> Res<i32> {
             }
         }
         Show::AllIp => {
-            for a in interface_addresses().map_err(|e| cli::err(b"cannot list addresses", e))? {
-                out.put(&a).put(" ");
-            }
+            out.put(&interface_addresses().map_err(|e| cli::err(b"cannot list addresses", e))?);
         }
     }
     out.put("\n");
@@ -344,7 +342,8 @@ fn show(what: Show) -> Res<i32> {
 
 /// Addresses of interfaces that are up and not loopback, without IPv6
 /// link-local ones, in the kernel's order (net-tools `hostname -I`).
-fn interface_addresses() -> Result<Vec<Vec<u8>>, Errno> {
+/// Each address is followed by a space, as net-tools prints them.
+fn interface_addresses() -> Result<Vec<u8>, Errno> {
     const RTM_GETLINK: u16 = 18;
     const RTM_GETADDR: u16 = 22;
     const IFF_UP: u32 = 1;
@@ -379,14 +378,15 @@ fn interface_addresses() -> Result<Vec<Vec<u8>>, Errno> {
             }
         }
         match (family, local.or(addr)) {
-            (2, Some(a)) if a.len() == 4 => v4.push(cat!(a[0], ".", a[1], ".", a[2], ".", a[3])),
+            (2, Some(&[a, b, c, d])) => v4.extend_from_slice(&cat!(a, ".", b, ".", c, ".", d, " ")),
             (10, Some(a)) if a.len() == 16 && !(a[0] == 0xfe && a[1] & 0xc0 == 0x80) => {
-                v6.push(fmt_ipv6(a))
+                v6.extend_from_slice(&fmt_ipv6(a));
+                v6.push(b' ');
             }
             _ => {}
         }
     })?;
-    v4.extend(v6);
+    v4.extend_from_slice(&v6);
     Ok(v4)
 }
 
