@@ -48,6 +48,18 @@ impl Route {
         payload: &[u8],
         mut each: impl FnMut(u16, &[u8]),
     ) -> Result<(), Errno> {
+        self.request_dyn(ty, flags, payload, &mut each)
+    }
+
+    /// [`Route::request`] without a copy per callback type.
+    #[inline(never)]
+    fn request_dyn(
+        &mut self,
+        ty: u16,
+        flags: u16,
+        payload: &[u8],
+        each: &mut dyn FnMut(u16, &[u8]),
+    ) -> Result<(), Errno> {
         self.seq += 1;
         let mut m = Vec::with_capacity(16 + payload.len());
         m.extend_from_slice(&((16 + payload.len()) as u32).to_ne_bytes());
