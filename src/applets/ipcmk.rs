@@ -173,6 +173,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
 
 /// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
 /// object is new.
+#[inline(never)]
 fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
     let (fl, mode) = (
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
@@ -192,6 +193,7 @@ fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
 }
 
 /// The `sys::ipc` kind of SysV resource `i` (0 shm, 2 msg, 4 sem).
+#[inline(never)]
 fn kind(i: usize) -> usize {
     match i {
         0 => ipc::KIND_SHM,
@@ -202,6 +204,7 @@ fn kind(i: usize) -> usize {
 
 /// Creates SysV resource `i` under fresh random non-zero keys until one is
 /// not taken.
+#[inline(never)]
 fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
     let mut r = Err(Errno::EXIST);
     for t in 0..1000u32 {
@@ -319,6 +322,7 @@ pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
 /// (including its "Success" for a bad digit), and at most 07777.
+#[inline(never)]
 fn parse_mode(s: &OsStr) -> u32 {
     match c_strtou(s.as_bytes(), 8) {
         Some((v, neg, false, [])) if apply_sign(v, neg) <= 0o7777 => v as u32,
@@ -332,6 +336,7 @@ fn parse_mode(s: &OsStr) -> u32 {
 /// util-linux's `strtosize`: a number (decimal, 0x hex or 0 octal), an
 /// optional decimal fraction, and K/M/G/T/P/E/Z/Y (powers of 1024, `KiB`
 /// alike) or KB/MB/... (powers of 1000). Its rounding quirks are kept.
+#[inline(never)]
 fn parse_size(s: &[u8]) -> Result<u64, Errno> {
     let first = s.iter().find(|c| !matches!(c, b' ' | b'\t'..=b'\r'));
     if matches!(first, None | Some(b'-')) {

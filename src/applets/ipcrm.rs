@@ -93,6 +93,7 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     Ok(0)
 }
 
+#[inline(never)]
 fn modern(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv).abbrev(HELP);
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
@@ -177,6 +178,7 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
+#[inline(never)]
 fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
     let what = "failed to parse argument";
     let key = match c_strtou(s.as_bytes(), 0) {
@@ -218,6 +220,7 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
 
 /// `-a`: removes every object of the classes in `mask`, in util-linux's
 /// order.
+#[inline(never)]
 fn remove_all(mask: u8, verbose: bool) -> bool {
     let mut failed = false;
     for class in 0..6 {
@@ -256,6 +259,7 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
 /// followed by a NUL: /dev/shm files (`sem.*` ones, if openable read-write,
 /// for semaphores), and the queues in /dev/mqueue (as `/NAME`) that can be
 /// opened.
+#[inline(never)]
 fn posix_names(class: usize) -> Vec<u8> {
     let dir = if class == PMSG {
         "/dev/mqueue"

@@ -307,6 +307,7 @@ pub fn main(argv: Argv) -> Res<i32> {
 }
 
 /// Resolves a long option, or an unambiguous abbreviation (like getopt).
+#[inline(never)]
 fn long(l: &str) -> Res<char> {
     let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
     let (mut hit, mut n) = (0, 0);
@@ -331,6 +332,7 @@ fn long(l: &str) -> Res<char> {
 
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
 /// blanks and a sign are fine; digits that do not fit are ERANGE.
+#[inline(never)]
 fn parse_id(s: &OsStr) -> Res<i32> {
     let b = s.as_bytes();
     let t = &b[b
@@ -515,6 +517,7 @@ fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
 /// `z` labelled size (the digit picks the unit: 0 as given, 1 bytes or 2
 /// kbytes when none was given), `b` `bytes`/`size`, `y` ` bytes` for the
 /// default unit, `D`/`L` shm dest/locked status.
+#[inline(never)]
 fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
     let w = WIDTHS[digit] as i32;
     let hum = c.unit == U_HUMAN;
@@ -593,6 +596,7 @@ fn size(c: &mut Ctx, unit: u8, v: i64, w: i32) {
 impl Ctx {
     /// The user (g = 0) or group (g = 1) name of `id` as `%-10s`, cut to
     /// 10 bytes when `cut`; the number as `%-10u` when it has none.
+    #[inline(never)]
     fn owner(&mut self, id: i64, g: usize, cut: bool) {
         if self.last[g].0 != id {
             let db = self.dbs[g]
@@ -634,6 +638,7 @@ impl Ctx {
 }
 
 /// One section of the listing.
+#[inline(never)]
 fn section(c: &mut Ctx, kind: usize, fmt: usize) {
     let mut o = [0; 15];
     let row = match fmt {
@@ -670,6 +675,7 @@ fn nums(path: &std::ffi::CStr, v: &mut [i64]) -> bool {
 }
 
 /// `-l`: fills `o` with the limits of `kind`; returns the spec to print.
+#[inline(never)]
 fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
     let ok = match kind {
         MSG => {
@@ -728,6 +734,7 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
 }
 
 /// `-u`: fills `o` from the `*_INFO` syscalls (like util-linux).
+#[inline(never)]
 fn status(kind: usize, o: &mut Obj) -> usize {
     let ok = match kind {
         MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|(_, i)| {
@@ -752,6 +759,7 @@ fn status(kind: usize, o: &mut Obj) -> usize {
 }
 
 /// `-i ID`: the details of one object.
+#[inline(never)]
 fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
     let mut found = None;
     each(kind, &mut |o| {
@@ -828,6 +836,7 @@ fn num(t: &[u8], base: i64) -> Option<i64> {
 
 /// One /proc/sysvipc line; None for anything unexpected (too few columns,
 /// a column that is not a number).
+#[inline(never)]
 fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
     let mut o = [0; 15];
     let mut toks = line
@@ -891,6 +900,7 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
 
 /// The rows without /proc: `*_INFO` gives the highest index in use, then
 /// `*_STAT_ANY` (all objects, Linux 4.17+) or `*_STAT` (readable ones) each.
+#[inline(never)]
 fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
     let max = match kind {
         MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|r| r.0),
@@ -914,6 +924,7 @@ fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
 }
 
 /// One `*_STAT*` call at index `i`, as an object.
+#[inline(never)]
 fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
     let mut o = [0; 15];
     let (id, p) = match kind {
@@ -987,6 +998,7 @@ mod tz {
         end: [i64; 5],
     }
 
+    #[inline(never)]
     pub fn load() -> Tz {
         let env = std::env::var_os("TZ");
         let name = match &env {
@@ -1034,6 +1046,7 @@ mod tz {
         Some(c)
     }
 
+    #[inline(never)]
     fn tzif(d: Vec<u8>) -> Option<Tz> {
         let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, 0)?;
         let (mut h, mut tsz) = (0, 4);
@@ -1063,6 +1076,7 @@ mod tz {
 
     impl Tz {
         /// Seconds east of UTC at `t`.
+        #[inline(never)]
         pub fn offset(&self, t: i64) -> i64 {
             let (d, n) = (&self.d, self.timecnt);
             let tr = |i: usize| be(d, self.at + i * self.tsz, self.tsz).unwrap_or(0);
@@ -1173,6 +1187,7 @@ mod tz {
         }
     }
 
+    #[inline(never)]
     fn posix(s: &[u8]) -> Option<Rule> {
         let mut p = P(s, 0);
         p.name()?;
@@ -1216,6 +1231,7 @@ mod tz {
     }
 
     /// The day of the year (0-based) a rule date falls on in year `y`.
+    #[inline(never)]
     fn yday(d: &[i64; 5], y: i64) -> i64 {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         match d[0] {
@@ -1259,6 +1275,7 @@ mod tz {
 
     /// glibc's `ctime` text of local time `t`, without the newline:
     /// `Sun Nov 22 15:20:31 2026`.
+    #[inline(never)]
     pub fn ctime(t: i64, b: &mut [u8; 48]) -> &[u8] {
         const NAMES: &[u8] = b"SunMonTueWedThuFriSatJanFebMarAprMayJunJulAugSepOctNovDec";
         let (day, s) = (t.div_euclid(86400), t.rem_euclid(86400));
