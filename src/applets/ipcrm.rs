@@ -129,7 +129,7 @@ fn modern(argv: Argv) -> Res<i32> {
                 let v = a.value()?;
                 failed |= match c {
                     b'm' | b'q' | b's' => {
-                        let id = strtos32_or_err(&v, "failed to parse argument");
+                        let id = strtos32_or_err(&v, "failed to parse argument", false);
                         remove_id(class, false, id, verbose)
                     }
                     b'M' | b'Q' | b'S' => match key_to_id(class, &v) {

@@ -13,7 +13,6 @@ use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::io::Errno;
 use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 
 const HELP_SRC: &str = "\
 Usage:
@@ -257,7 +256,7 @@ pub fn main(argv: Argv) -> Res<i32> {
                 Arg::Value(_) => continue, // util-linux ignores operands
             };
             match ch {
-                'i' => id = Some(parse_id(&a.value()?)?),
+                'i' => id = Some(parse_id(&a.value()?)),
                 'a' => res = 7,
                 'q' => res |= 1,
                 'm' => res |= 2,
@@ -332,23 +331,8 @@ fn long(l: &str) -> Res<char> {
 
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
 /// blanks and a sign are fine; digits that do not fit are ERANGE.
-#[inline(never)]
-fn parse_id(s: &OsStr) -> Res<i32> {
-    let b = s.as_bytes();
-    let t = &b[b
-        .iter()
-        .take_while(|c| matches!(c, b' ' | b'\t'..=b'\r'))
-        .count()..];
-    if let Some(n) = num(t, 10).and_then(|n| i32::try_from(n).ok()) {
-        return Ok(n);
-    }
-    let m = crate::cat!("failed to parse id argument: '", s, "'");
-    let d = t.strip_prefix(b"-").or(t.strip_prefix(b"+")).unwrap_or(t);
-    Err(if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
-        cli::err(&m, Errno::RANGE)
-    } else {
-        cli::errx(&m)
-    })
+fn parse_id(s: &OsStr) -> i32 {
+    super::ipcmk::strtos32_or_err(s, "failed to parse id argument", true)
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
@@ -1285,32 +1269,25 @@ mod tz {
         }
         let wd = (day + 4).rem_euclid(7) as usize * 3;
         let mi = (m as usize + 6) * 3;
-        let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+        // `Www Mmm dd hh:mm:ss `, then the year.
+        *b = [b' '; 48];
+        for k in 0..3 {
+            b[k] = NAMES[(wd + k) % NAMES.len()];
+            b[4 + k] = NAMES[(mi + k) % NAMES.len()];
+        }
+        for (at, v) in [(8, d), (11, s / 3600), (14, s / 60 % 60), (17, s % 60)] {
+            b[at] = b'0' + (v / 10) as u8;
+            b[at + 1] = b'0' + (v % 10) as u8;
+        }
+        if d < 10 {
+            b[8] = b' ';
+        }
+        b[13] = b':';
+        b[16] = b':';
         let mut t2 = [0u8; 24];
         let year = super::radix(y.unsigned_abs(), 10, y < 0, &mut t2);
-        let parts: [&[u8]; 12] = [
-            &NAMES[wd..wd + 3],
-            b" ",
-            &NAMES[mi..mi + 3],
-            b" ",
-            &[
-                if d < 10 { b' ' } else { b'0' + (d / 10) as u8 },
-                b'0' + (d % 10) as u8,
-            ],
-            b" ",
-            &two(s / 3600),
-            b":",
-            &two(s / 60 % 60),
-            b":",
-            &two(s % 60),
-            b" ",
-        ];
-        let mut n = 0;
-        for p in parts.iter().chain([&year]) {
-            b[n..n + p.len()].copy_from_slice(p);
-            n += p.len();
-        }
-        &b[..n]
+        b[20..20 + year.len()].copy_from_slice(year);
+        &b[..20 + year.len()]
     }
 
     #[cfg(test)]
