@@ -742,6 +742,19 @@ fn status(kind: usize, o: &mut Obj) -> usize {
     if ok.is_ok() { S_STATUS } else { S_NOT_CONF }
 }
 
+/// The semctl commands that fill slots a b p q (GETVAL GETNCNT GETZCNT
+/// GETPID), then where their names start in the error text.
+const SEM_CMDS: [u8; 8] = [
+    ipc::GETVAL as u8,
+    ipc::GETNCNT as u8,
+    ipc::GETZCNT as u8,
+    ipc::GETPID as u8,
+    0,
+    6,
+    13,
+    20,
+];
+
 /// `-i ID`: the details of one object.
 #[inline(never)]
 fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
@@ -772,16 +785,15 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
         for i in 0..n {
             let mut e = [0; 15];
             e[ID] = i;
-            for (k, cmd) in [ipc::GETVAL, ipc::GETNCNT, ipc::GETZCNT, ipc::GETPID]
-                .into_iter()
-                .enumerate()
-            {
-                // Values land in slots a b p q.
-                e[A + k] = match ipc::semctl_get(real, i as i32, cmd) {
+            // Values land in slots a b p q.
+            for k in 0..4 {
+                e[A + k] = match ipc::semctl_get(real, i as i32, SEM_CMDS[k] as i32) {
                     Ok(v) => v as i64,
                     Err(err) => {
-                        let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
-                        let m = crate::cat!("semctl(", name.unwrap_or_default(), ") failed");
+                        // GETVAL and GETPID have 6 letters, the others 7.
+                        let name = &b"GETVALGETNCNTGETZCNTGETPID"[SEM_CMDS[k + 4] as usize..];
+                        let m =
+                            crate::cat!("semctl(", &name[..6 + (k % 3 != 0) as usize], ") failed");
                         return Err(cli::err(&m, err));
                     }
                 };
@@ -1078,14 +1090,10 @@ mod tz {
                     return ty(k.unwrap_or(0)).0;
                 }
                 if t < tr(n - 1) || self.rule.is_none() {
-                    let (mut lo, mut hi) = (0, n);
-                    while hi - lo > 1 {
-                        let mid = (lo + hi) / 2;
-                        if tr(mid) <= t {
-                            lo = mid;
-                        } else {
-                            hi = mid;
-                        }
+                    // The last transition at or before `t` (they are sorted).
+                    let mut lo = 0;
+                    while lo + 1 < n && tr(lo + 1) <= t {
+                        lo += 1;
                     }
                     let k = d.get(self.at + n * self.tsz + lo).copied().unwrap_or(0);
                     return ty(k as usize % self.typecnt).0;
