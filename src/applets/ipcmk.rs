@@ -181,7 +181,6 @@ fn undo(ids: &[i32; 5], made: u32, name: &[u8]) {
 
 /// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
 /// object is new.
-#[inline(never)]
 fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
     let (fl, mode) = (
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
@@ -201,7 +200,6 @@ fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
 }
 
 /// The `sys::ipc` kind of SysV resource `i` (0 shm, 2 msg, 4 sem).
-#[inline(never)]
 fn kind(i: usize) -> usize {
     match i {
         0 => ipc::KIND_SHM,
@@ -212,7 +210,6 @@ fn kind(i: usize) -> usize {
 
 /// Creates SysV resource `i` under fresh random non-zero keys until one is
 /// not taken.
-#[inline(never)]
 fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
     let mut r = Err(Errno::EXIST);
     for t in 0..1000u32 {
@@ -333,7 +330,6 @@ pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
 /// (including its "Success" for a bad digit), and at most 07777.
-#[inline(never)]
 fn parse_mode(s: &OsStr) -> u32 {
     match c_strtou(s.as_bytes(), 8) {
         Some((v, neg, false, [])) if apply_sign(v, neg) <= 0o7777 => v as u32,

@@ -178,7 +178,6 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
-#[inline(never)]
 fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
     let what = "failed to parse argument";
     let key = match c_strtou(s.as_bytes(), 0) {

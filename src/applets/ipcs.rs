@@ -580,7 +580,6 @@ fn size(c: &mut Ctx, unit: u8, v: i64, w: i32) {
 impl Ctx {
     /// The user (g = 0) or group (g = 1) name of `id` as `%-10s`, cut to
     /// 10 bytes when `cut`; the number as `%-10u` when it has none.
-    #[inline(never)]
     fn owner(&mut self, id: i64, g: usize, cut: bool) {
         if self.last[g].0 != id {
             let db = self.dbs[g]
@@ -832,7 +831,6 @@ fn num(t: &[u8], base: i64) -> Option<i64> {
 
 /// One /proc/sysvipc line; None for anything unexpected (too few columns,
 /// a column that is not a number).
-#[inline(never)]
 fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
     let mut o = [0; 15];
     let mut toks = line
@@ -1223,7 +1221,6 @@ mod tz {
     }
 
     /// The day of the year (0-based) a rule date falls on in year `y`.
-    #[inline(never)]
     fn yday(d: &[i64; 5], y: i64) -> i64 {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         match d[0] {
@@ -1267,7 +1264,6 @@ mod tz {
 
     /// glibc's `ctime` text of local time `t`, without the newline:
     /// `Sun Nov 22 15:20:31 2026`.
-    #[inline(never)]
     pub fn ctime(t: i64, b: &mut [u8; 48]) -> &[u8] {
         const NAMES: &[u8] = b"SunMonTueWedThuFriSatJanFebMarAprMayJunJulAugSepOctNovDec";
         let (day, s) = (t.div_euclid(86400), t.rem_euclid(86400));
