@@ -896,34 +896,29 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
 /// `*_STAT_ANY` (all objects, Linux 4.17+) or `*_STAT` (readable ones) each.
 #[inline(never)]
 fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
-    let max = match kind {
-        MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|r| r.0),
-        SHM => ipc::shmctl_shm_info().map(|r| r.0),
-        _ => ipc::semctl_info(ipc::SEM_INFO).map(|r| r.0),
-    }
-    .unwrap_or(-1);
+    // The sys::ipc kinds are ordered shm sem msg.
+    let max = ipc::max_index((kind + 2) % 3).unwrap_or(-1);
     let cmds = [
         [ipc::MSG_STAT_ANY, ipc::MSG_STAT],
         [ipc::SHM_STAT_ANY, ipc::SHM_STAT],
         [ipc::SEM_STAT_ANY, ipc::SEM_STAT],
     ][kind];
     for i in 0..=max {
-        for cmd in cmds {
-            if let Some(o) = stat(kind, i, cmd) {
-                f(&o);
-                break;
-            }
+        let mut o = [0; 15];
+        if stat(kind, i, cmds[0], &mut o) || stat(kind, i, cmds[1], &mut o) {
+            f(&o);
         }
     }
 }
 
-/// One `*_STAT*` call at index `i`, as an object.
+/// One `*_STAT*` call at index `i`, into `o`.
 #[inline(never)]
-fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
-    let mut o = [0; 15];
+fn stat(kind: usize, i: i32, cmd: i32, o: &mut Obj) -> bool {
     let (id, p) = match kind {
         MSG => {
-            let (id, d) = ipc::msgctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::msgctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.msg_cbytes as i64;
             o[8] = d.msg_qnum as i64;
             o[9] = d.msg_lspid as i64;
@@ -934,7 +929,9 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
             (id, d.msg_perm)
         }
         SHM => {
-            let (id, d) = ipc::shmctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::shmctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.shm_segsz as i64;
             o[8] = d.shm_nattch as i64;
             o[9] = d.shm_cpid as i64;
@@ -945,7 +942,9 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
             (id, d.shm_perm)
         }
         _ => {
-            let (id, d) = ipc::semctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::semctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.sem_nsems as i64;
             o[11] = d.sem_otime;
             o[13] = d.sem_ctime;
@@ -959,7 +958,7 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
     o[4] = p.gid as i64;
     o[5] = p.cuid as i64;
     o[6] = p.cgid as i64;
-    Some(o)
+    true
 }
 
 /// Local time like glibc: `TZ` (a zoneinfo name or path, or a POSIX TZ
