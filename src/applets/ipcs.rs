@@ -1071,29 +1071,23 @@ mod tz {
         /// Seconds east of UTC at `t`.
         #[inline(never)]
         pub fn offset(&self, t: i64) -> i64 {
-            let (d, n) = (&self.d, self.timecnt);
-            let tr = |i: usize| be(d, self.at + i * self.tsz, self.tsz).unwrap_or(0);
-            let types = self.at + n * (self.tsz + 1);
-            let ty = |k: usize| {
-                (
-                    be(d, types + k * 6, 4).unwrap_or(0),
-                    d.get(types + k * 6 + 4),
-                )
-            };
+            let (d, n, tsz) = (&self.d, self.timecnt, self.tsz);
+            let types = self.at + n * (tsz + 1);
+            let ty = |k: usize| be(d, types + k * 6, 4).unwrap_or(0);
             if self.typecnt > 0 {
-                if n == 0 || t < tr(0) {
-                    // glibc: the first standard-time type.
-                    let k = (0..self.typecnt).find(|&k| ty(k).1 == Some(&0));
-                    return ty(k.unwrap_or(0)).0;
+                // The transitions (sorted) at or before `t`.
+                let mut i = 0;
+                while i < n && be(d, self.at + i * tsz, tsz).unwrap_or(0) <= t {
+                    i += 1;
                 }
-                if t < tr(n - 1) || self.rule.is_none() {
-                    // The last transition at or before `t` (they are sorted).
-                    let mut lo = 0;
-                    while lo + 1 < n && tr(lo + 1) <= t {
-                        lo += 1;
-                    }
-                    let k = d.get(self.at + n * self.tsz + lo).copied().unwrap_or(0);
-                    return ty(k as usize % self.typecnt).0;
+                if i == 0 {
+                    // glibc: the first standard-time type.
+                    let k = (0..self.typecnt).find(|&k| d.get(types + k * 6 + 4) == Some(&0));
+                    return ty(k.unwrap_or(0));
+                }
+                if i < n || self.rule.is_none() {
+                    let k = d.get(self.at + n * tsz + i - 1).copied().unwrap_or(0);
+                    return ty(k as usize % self.typecnt);
                 }
             }
             self.rule.map_or(0, |r| r.offset(t))
