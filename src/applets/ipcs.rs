@@ -650,11 +650,31 @@ fn nums(path: &std::ffi::CStr, v: &mut [i64]) -> bool {
     let n = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
         .and_then(|fd| rustix::io::read(&fd, &mut b))
         .unwrap_or(0);
-    let mut it = b[..n]
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|t| !t.is_empty());
-    v.iter_mut()
-        .all(|x| it.next().and_then(|t| num(t, 10)).map(|n| *x = n).is_some())
+    let mut i = 0;
+    for x in v {
+        match num(token(&b[..n], &mut i, true), 10) {
+            Some(k) => *x = k,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The token of `b` at `*i` (empty at the end), moving `*i` past it:
+/// tokens are separated by ASCII white space (`ws`) or by blanks.
+#[inline(never)]
+fn token<'a>(b: &'a [u8], i: &mut usize, ws: bool) -> &'a [u8] {
+    // Bits of the separators: blank and tab (and \n \x0c \r for `ws`).
+    let mask: u64 = if ws { 0x1_0000_3600 } else { 0x1_0000_0200 };
+    let sep = |c: &u8| *c <= 32 && mask >> c & 1 != 0;
+    while b.get(*i).is_some_and(sep) {
+        *i += 1;
+    }
+    let st = *i;
+    while b.get(*i).is_some_and(|c| !sep(c)) {
+        *i += 1;
+    }
+    b.get(st..*i).unwrap_or_default()
 }
 
 /// `-l`: fills `o` with the limits of `kind`; returns the spec to print.
@@ -832,12 +852,9 @@ fn num(t: &[u8], base: i64) -> Option<i64> {
 /// One /proc/sysvipc line; None for anything unexpected (too few columns,
 /// a column that is not a number).
 fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
-    let mut o = [0; 15];
-    let mut toks = line
-        .split(|&b| b == b' ' || b == b'\t')
-        .filter(|t| !t.is_empty());
+    let (mut o, mut at) = ([0; 15], 0);
     for (i, &slot) in COLS[kind].iter().enumerate() {
-        o[slot as usize] = num(toks.next()?, if i == 2 { 8 } else { 10 })?;
+        o[slot as usize] = num(token(line, &mut at, false), if i == 2 { 8 } else { 10 })?;
     }
     Some(o)
 }
