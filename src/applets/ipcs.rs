@@ -545,22 +545,15 @@ fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
         }
         b'b' => c.w.put(if hum { b"size" } else { b"bytes" }),
         b'y' => c.w.put(if c.unit == U_DEFAULT { b" bytes" } else { b"" }),
-        b'D' => c.w.pad(
-            if mode as u32 & ipc::SHM_DEST != 0 {
-                b"dest"
+        // D and L: the shm status words.
+        _ => {
+            let (bit, word) = if conv == b'D' {
+                (ipc::SHM_DEST, &b"dest"[..])
             } else {
-                b" "
-            },
-            w,
-        ),
-        _ => c.w.pad(
-            if mode as u32 & ipc::SHM_LOCKED != 0 {
-                b"locked"
-            } else {
-                b" "
-            },
-            w,
-        ),
+                (ipc::SHM_LOCKED, &b"locked"[..])
+            };
+            c.w.pad(if mode as u32 & bit != 0 { word } else { b" " }, w)
+        }
     }
 }
 
@@ -863,9 +856,11 @@ fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
 /// /proc) from the syscalls.
 fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
     use rustix::fs::{Mode, OFlags};
-    let mut path = *b"/proc/sysvipc/msg\0";
-    path[14..17].copy_from_slice(&b"msgshmsem"[kind * 3 % 9..][..3]);
-    let path = std::ffi::CStr::from_bytes_with_nul(&path).unwrap_or_default();
+    let path = [
+        c"/proc/sysvipc/msg",
+        c"/proc/sysvipc/shm",
+        c"/proc/sysvipc/sem",
+    ][kind % 3];
     let Ok(fd) = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
         return fallback(kind, f);
     };
