@@ -232,7 +232,8 @@ const LONG_CH: &[u8; 14] = b"iqmsatpcluHbVh";
 /// `ipcs`.
 pub fn main(argv: Argv) -> Res<i32> {
     let (mut res, mut fmt, mut id) = (0u8, F_LIST, None);
-    let mut c = Ctx {
+    // The process ends after this: nothing in `c` needs freeing.
+    let mut c = std::mem::ManuallyDrop::new(Ctx {
         w: W {
             b: [0; 8192],
             n: 0,
@@ -245,7 +246,7 @@ pub fn main(argv: Argv) -> Res<i32> {
         tz: None,
         tbuf: [0; 48],
         tlen: 0,
-    };
+    });
 
     if argv.remaining() > 0 {
         let mut a = Args::new(argv);
@@ -390,7 +391,7 @@ impl W {
         self.pad(radix(n, base, neg, &mut b), w);
     }
 
-    fn finish(mut self) -> Res {
+    fn finish(&mut self) -> Res {
         self.flush();
         match self.bad {
             Some(e) => Err(cli::err(b"write error", e)),
