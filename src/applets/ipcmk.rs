@@ -16,7 +16,8 @@ use crate::sys::ipc;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::{CStr, OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::mem::ManuallyDrop;
+use std::os::unix::ffi::OsStrExt;
 
 const HELP: &str = "\
 Usage: ipcmk [options]
@@ -53,9 +54,10 @@ pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    // The process ends after this: nothing here needs freeing.
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
     let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
-    let mut name = OsString::new();
+    let mut name = ManuallyDrop::new(OsString::new());
     while let Some(arg) = a.next()? {
         // util-linux ignores operands.
         if let Arg::Value(_) = arg {
@@ -75,7 +77,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             }
             b'S' => nsems = strtos32_or_err(&v, "failed to parse elements", false),
             b'p' => perm = parse_mode(&v),
-            b'n' => name = v,
+            b'n' => name = ManuallyDrop::new(v),
             _ => {}
         }
         // Bits 0-5: the resources asked for; bit 6: a name was given.
@@ -96,10 +98,10 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
               (glibc and musl differ); create it with sem_open(3)",
         ));
     }
-    let name = name.into_vec();
+    let name = name.as_bytes();
     let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
     // SysV ids; for POSIX objects 1 when this run created the object.
-    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
+    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, ManuallyDrop::new(Vec::new()));
     for i in 0..5 {
         if ask & 1 << i == 0 {
             continue;
@@ -109,10 +111,10 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
         } else {
             size as usize
         };
-        let v = match create(i, &name, perm, size, n, flags) {
+        let v = match create(i, name, perm, size, n, flags) {
             Ok(v) => v,
             Err(e) => {
-                undo(&ids, made, &name);
+                undo(&ids, made, name);
                 let noun = if i == 0 { "share memory" } else { noun(i) };
                 cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
             }
@@ -126,7 +128,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             v.put(&mut out);
         } else {
             out.extend_from_slice(b" name: ");
-            out.extend_from_slice(&name);
+            out.extend_from_slice(name);
         }
         out.push(b'\n');
         if let Some(c) = out.get_mut(at) {
