@@ -64,12 +64,12 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             continue;
         }
         let c = letter(arg, b"MmQqSspnhV", LONGS)?;
-        let v = match c {
+        let v = ManuallyDrop::new(match c {
             b'M' | b'm' | b'S' | b'p' | b'n' => a.value()?,
             b'h' => return Err(cli::help(HELP)),
             b'V' => return Err(cli::version()),
             _ => OsString::new(),
-        };
+        });
         match c {
             b'M' | b'm' => {
                 size = parse_size(v.as_bytes())
@@ -77,7 +77,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
             }
             b'S' => nsems = strtos32_or_err(&v, "failed to parse elements", false),
             b'p' => perm = parse_mode(&v),
-            b'n' => name = ManuallyDrop::new(v),
+            b'n' => name = v,
             _ => {}
         }
         // Bits 0-5: the resources asked for; bit 6: a name was given.
