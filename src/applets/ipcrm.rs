@@ -17,6 +17,7 @@ use rustix::fd::AsFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::OsStr;
+use std::mem::ManuallyDrop;
 use std::os::unix::ffi::OsStrExt;
 
 const HELP: &str = "\
@@ -95,12 +96,13 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
 
 #[inline(never)]
 fn modern(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    // The process ends after this: nothing here needs freeing.
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
         let arg = match arg {
             Arg::Value(v) => {
-                extra.get_or_insert(v);
+                extra.get_or_insert(ManuallyDrop::new(v));
                 continue;
             }
             other => other,
@@ -114,11 +116,11 @@ fn modern(argv: Argv) -> Res<i32> {
         };
         match c {
             b'a' => {
-                all = match a.optional_value() {
+                all = match a.optional_value().map(ManuallyDrop::new) {
                     None => 0x3f,
                     Some(v) => match class_of(v.as_bytes()) {
                         Some(i) => 1 << i,
-                        None => cli::quit(cli::errx(&cat!("unknown argument: ", v))),
+                        None => cli::quit(cli::errx(&cat!("unknown argument: ", &*v))),
                     },
                 }
             }
@@ -126,7 +128,7 @@ fn modern(argv: Argv) -> Res<i32> {
             b'h' => return Err(cli::help(HELP)),
             b'V' => return Err(cli::version()),
             _ => {
-                let v = a.value()?;
+                let v = ManuallyDrop::new(a.value()?);
                 failed |= match c {
                     b'm' | b'q' | b's' => {
                         let id = strtos32_or_err(&v, "failed to parse argument", false);
@@ -145,7 +147,7 @@ fn modern(argv: Argv) -> Res<i32> {
         failed |= remove_all(all, verbose);
     }
     if let Some(v) = extra {
-        return Err(cli::usage_err(&cat!("unknown argument: ", v)));
+        return Err(cli::usage_err(&cat!("unknown argument: ", &*v)));
     }
     Ok(failed as i32)
 }
