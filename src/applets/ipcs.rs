@@ -225,8 +225,8 @@ const HELP: [u8; packed_len(HELP_SRC.as_bytes())] = pack(HELP_SRC.as_bytes());
 
 /// Long options in getopt order (abbreviations resolve against them), and
 /// the short option each stands for (`H` is --human).
-const LONGS: &str =
-    "id queues shmems semaphores all time pid creator limits summary human bytes version help";
+const LONGS: &str = "--id --queues --shmems --semaphores --all --time --pid --creator --limits \
+                     --summary --human --bytes --version --help";
 const LONG_CH: &[u8; 14] = b"iqmsatpcluHbVh";
 
 /// `ipcs`.
@@ -249,11 +249,15 @@ pub fn main(argv: Argv) -> Res<i32> {
     });
 
     if argv.remaining() > 0 {
-        let mut a = Args::new(argv);
+        // Args resolves abbreviations against LONGS (in getopt's order).
+        let mut a = Args::new(argv).abbrev(LONGS);
         while let Some(arg) = a.next()? {
             let ch = match arg {
                 Arg::Short(ch) => ch,
-                Arg::Long(l) => long(l)?,
+                Arg::Long(l) => match LONGS.split(' ').position(|n| n.get(2..) == Some(l)) {
+                    Some(i) => LONG_CH[i % 14] as char,
+                    None => return Err(cli::unknown(arg)),
+                },
                 Arg::Value(_) => continue, // util-linux ignores operands
             };
             match ch {
@@ -304,30 +308,6 @@ pub fn main(argv: Argv) -> Res<i32> {
     }
     c.w.finish()?;
     Ok(0)
-}
-
-/// Resolves a long option, or an unambiguous abbreviation (like getopt).
-#[inline(never)]
-fn long(l: &str) -> Res<char> {
-    let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
-    let (mut hit, mut n) = (0, 0);
-    for (name, &c) in LONGS.split(' ').zip(LONG_CH) {
-        if name == l {
-            return Ok(c as char);
-        }
-        if name.starts_with(l) {
-            hit = c;
-            n += 1;
-            m.extend_from_slice(b" '--");
-            m.extend_from_slice(name.as_bytes());
-            m.push(b'\'');
-        }
-    }
-    match n {
-        1 => Ok(hit as char),
-        0 => Err(cli::unknown(Arg::Long(l))),
-        _ => Err(cli::getopt_err(&m)),
-    }
 }
 
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
