@@ -245,7 +245,11 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
             continue;
         }
         let names = posix_names(class);
-        for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
+        let mut rest = &names[..];
+        // Each name is followed by a NUL.
+        while let Some(p) = rest.iter().position(|&c| c == 0) {
+            let name = &rest[..p];
+            rest = &rest[p + 1..];
             // util-linux announces these twice with -v (here and in remove_name).
             if verbose {
                 say_removing(class, name);
