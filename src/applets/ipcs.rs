@@ -324,6 +324,13 @@ struct W {
     bad: Option<Errno>,
 }
 
+/// Writes `s` to stdout unless a write failed before (`bad`).
+fn emit(bad: &mut Option<Errno>, s: &[u8]) {
+    if bad.is_none() {
+        *bad = cli::write_fd(1, s).err();
+    }
+}
+
 const SPACES: &[u8; 32] = b"                                ";
 
 impl W {
@@ -336,21 +343,13 @@ impl W {
                 d.copy_from_slice(s);
                 self.n += s.len();
             }
-            None => self.write(s),
-        }
-    }
-
-    fn write(&mut self, s: &[u8]) {
-        if self.bad.is_none() {
-            self.bad = cli::write_fd(1, s).err();
+            None => emit(&mut self.bad, s),
         }
     }
 
     fn flush(&mut self) {
         let n = std::mem::take(&mut self.n);
-        if self.bad.is_none() {
-            self.bad = cli::write_fd(1, &self.b[..n]).err();
-        }
+        emit(&mut self.bad, &self.b[..n]);
     }
 
     /// `printf("%-Ns")` (w < 0) or `printf("%Ns")` (w > 0).
