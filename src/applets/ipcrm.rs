@@ -267,9 +267,9 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
 #[inline(never)]
 fn posix_names(class: usize) -> Vec<u8> {
     let dir = if class == PMSG {
-        "/dev/mqueue"
+        c"/dev/mqueue"
     } else {
-        "/dev/shm"
+        c"/dev/shm"
     };
     let mut names = Vec::new();
     let fl = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
