@@ -30,15 +30,21 @@ Remove IPC resources:
  -v, --verbose            -h, --help                 -V, --version
 ";
 
-/// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
-/// the `sys::ipc` kind), odd ones POSIX.
-const CLASSES: &[u8] = b"shm pshm sem psem msg pmsg";
+// Object classes, in `-a`'s order: shm pshm sem psem msg pmsg. Even ones
+// are SysV (`class / 2` is the `sys::ipc` kind), odd ones POSIX.
 const PSHM: usize = 1;
 const PSEM: usize = 3;
 const PMSG: usize = 5;
 
 fn class_of(name: &[u8]) -> Option<usize> {
-    CLASSES.split(|&b| b == b' ').position(|c| c == name)
+    // `p` + a SysV name is the POSIX class after it.
+    let (p, base) = match name {
+        [b'p', rest @ ..] => (1, rest),
+        _ => (0, name),
+    };
+    (0..3)
+        .find(|&i| base == &b"shmsemmsg"[i * 3..i * 3 + 3])
+        .map(|i| 2 * i + p)
 }
 
 /// Long options, each after the letter it stands for (1, 3, 5: POSIX
