@@ -1261,8 +1261,8 @@ mod tz {
         // `Www Mmm dd hh:mm:ss `, then the year.
         *b = [b' '; 48];
         for k in 0..3 {
-            b[k] = NAMES[(wd + k) % NAMES.len()];
-            b[4 + k] = NAMES[(mi + k) % NAMES.len()];
+            b[k] = NAMES.get(wd + k).copied().unwrap_or(b' ');
+            b[4 + k] = NAMES.get(mi + k).copied().unwrap_or(b' ');
         }
         for (at, v) in [(8, d), (11, s / 3600), (14, s / 60 % 60), (17, s % 60)] {
             b[at] = b'0' + (v / 10) as u8;
