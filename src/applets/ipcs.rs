@@ -957,6 +957,7 @@ fn stat(kind: usize, i: i32, cmd: i32, o: &mut Obj) -> bool {
 /// string), else /etc/localtime, else UTC. TZif v1/v2+ files, with the
 /// footer rule for times after the last transition.
 mod tz {
+    use std::mem::ManuallyDrop;
     use std::os::unix::ffi::OsStrExt;
 
     /// A TZif file held as read, with where its tables are.
@@ -985,14 +986,15 @@ mod tz {
 
     #[inline(never)]
     pub fn load() -> Tz {
-        let env = std::env::var_os("TZ");
-        let name = match &env {
+        // Not freed: the process ends soon after.
+        let env = ManuallyDrop::new(std::env::var_os("TZ"));
+        let name = match &*env {
             None => &b"/etc/localtime"[..],
             Some(v) => v.as_bytes().strip_prefix(b":").unwrap_or(v.as_bytes()),
         };
-        let mut path = Vec::new();
+        let mut path = ManuallyDrop::new(Vec::new());
         if !name.starts_with(b"/") {
-            let dir = std::env::var_os("TZDIR");
+            let dir = ManuallyDrop::new(std::env::var_os("TZDIR"));
             path.extend_from_slice(
                 dir.as_ref()
                     .map_or(b"/usr/share/zoneinfo", |d| d.as_bytes()),
