@@ -167,9 +167,10 @@ fn warn_obj(what: &str, iskey: bool, x: &[u8]) -> bool {
 /// IPC_RMID on SysV object `id`; a failure util-linux reports per object
 /// is a warning and `true`, others are fatal.
 fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
-    let n = cat!(id);
+    let mut b = [0; 24];
+    let n = super::ipcs::radix(id.unsigned_abs() as u64, 10, id < 0, &mut b);
     if verbose {
-        say_removing(class, &n);
+        say_removing(class, n);
     }
     let what = match ipc::rmid(class / 2, id) {
         Ok(()) => return false,
@@ -181,7 +182,7 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
             e,
         )),
     };
-    warn_obj(what, iskey, &n)
+    warn_obj(what, iskey, n)
 }
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
@@ -250,7 +251,7 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
             }
             continue;
         }
-        let names = posix_names(class);
+        let names = ManuallyDrop::new(posix_names(class));
         let mut rest = &names[..];
         // Each name is followed by a NUL.
         while let Some(p) = rest.iter().position(|&c| c == 0) {

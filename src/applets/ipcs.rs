@@ -380,7 +380,7 @@ impl W {
 }
 
 /// Writes `n` in `base` (with a leading `-` when `neg`) at the end of `b`.
-fn radix(mut n: u64, base: u64, neg: bool, b: &mut [u8; 24]) -> &[u8] {
+pub fn radix(mut n: u64, base: u64, neg: bool, b: &mut [u8; 24]) -> &[u8] {
     let mut i = b.len();
     loop {
         i -= 1;
