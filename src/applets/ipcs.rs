@@ -1020,45 +1020,48 @@ mod tz {
         Some(((v << (64 - 8 * n)) as i64) >> (64 - 8 * n))
     }
 
-    /// The six counts of the TZif header at `h`: isutcnt isstdcnt leapcnt
-    /// timecnt typecnt charcnt.
-    fn counts(d: &[u8], h: usize) -> Option<[usize; 6]> {
-        if d.get(h..h + 4)? != b"TZif" {
-            return None;
-        }
-        let mut c = [0; 6];
-        for (i, x) in c.iter_mut().enumerate() {
-            *x = (be(d, h + 20 + 4 * i, 4)? as u32).min(1 << 20) as usize;
-        }
-        Some(c)
-    }
-
+    /// The v1 TZif data, or for v2+ files the 64-bit data after it (and
+    /// the footer rule).
     #[inline(never)]
     fn tzif(d: Vec<u8>) -> Option<Tz> {
-        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, 0)?;
         let (mut h, mut tsz) = (0, 4);
-        if *d.get(4)? >= b'2' {
-            h = 44 + timecnt * 5 + typecnt * 6 + chars + leap * 8 + std + ut;
-            tsz = 8;
+        loop {
+            if d.get(h..h + 4)? != b"TZif" {
+                return None;
+            }
+            // isutcnt isstdcnt leapcnt timecnt typecnt charcnt
+            let mut c = [0; 6];
+            for (i, x) in c.iter_mut().enumerate() {
+                *x = (be(&d, h + 20 + 4 * i, 4)? as u32).min(1 << 20) as usize;
+            }
+            let [ut, std, leap, timecnt, typecnt, chars] = c;
+            let at = h + 44;
+            let end = at + timecnt * (tsz + 1) + typecnt * 6 + chars + leap * (tsz + 4) + std + ut;
+            if tsz == 4 && *d.get(4)? >= b'2' {
+                (h, tsz) = (end, 8);
+                continue;
+            }
+            if d.len() < end || typecnt == 0 {
+                return None;
+            }
+            let mut rule = None;
+            if tsz == 8 {
+                // The footer: `\nRULE\n`.
+                let f = d.get(end..).unwrap_or_default();
+                if let Some(p) = f.iter().position(|&b| b == b'\n') {
+                    let r = &f[p + 1..];
+                    rule = posix(&r[..r.iter().position(|&b| b == b'\n').unwrap_or(r.len())]);
+                }
+            }
+            return Some(Tz {
+                d,
+                tsz,
+                timecnt,
+                typecnt,
+                at,
+                rule,
+            });
         }
-        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, h)?;
-        let at = h + 44;
-        let end = at + timecnt * (tsz + 1) + typecnt * 6 + chars + leap * (tsz + 4) + std + ut;
-        if d.len() < end || typecnt == 0 {
-            return None;
-        }
-        let mut rule = None;
-        if tsz == 8 {
-            rule = d[end..].split(|&b| b == b'\n').nth(1).and_then(posix);
-        }
-        Some(Tz {
-            d,
-            tsz,
-            timecnt,
-            typecnt,
-            at,
-            rule,
-        })
     }
 
     impl Tz {
