@@ -1198,7 +1198,7 @@ mod tz {
     impl Rule {
         fn offset(&self, t: i64) -> i64 {
             let y = civil((t + self.std).div_euclid(86400)).0;
-            let at = |d: &[i64; 5], off: i64| (days(y, 1, 1) + yday(d, y)) * 86400 + d[4] - off;
+            let at = |d: &[i64; 5], off: i64| rule_day(d, y) * 86400 + d[4] - off;
             let (s, e) = (at(&self.start, self.std), at(&self.end, self.dst));
             let dst = self.has_dst
                 && if s < e {
@@ -1210,12 +1210,13 @@ mod tz {
         }
     }
 
-    /// The day of the year (0-based) a rule date falls on in year `y`.
-    fn yday(d: &[i64; 5], y: i64) -> i64 {
+    /// The day (since 1970-01-01) a rule date falls on in year `y`.
+    fn rule_day(d: &[i64; 5], y: i64) -> i64 {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let jan1 = days(y, 1, 1);
         match d[0] {
-            0 => d[1] - 1 + (leap && d[1] >= 60) as i64,
-            1 => d[1],
+            0 => jan1 + d[1] - 1 + (leap && d[1] >= 60) as i64,
+            1 => jan1 + d[1],
             _ => {
                 let m = d[1];
                 let first = days(y, m, 1);
@@ -1224,7 +1225,7 @@ mod tz {
                 while day >= next {
                     day -= 7;
                 }
-                day - days(y, 1, 1)
+                day
             }
         }
     }
