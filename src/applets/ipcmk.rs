@@ -16,7 +16,8 @@ use crate::sys::ipc;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::{CStr, OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::mem::ManuallyDrop;
+use std::os::unix::ffi::OsStrExt;
 
 const HELP: &[u8] = crate::packed!(
     "\
@@ -55,37 +56,42 @@ pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    // The process ends after this: nothing here needs freeing.
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
     let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
-    let mut name: Option<OsString> = None;
+    let mut name = ManuallyDrop::new(OsString::new());
     while let Some(arg) = a.next()? {
         // util-linux ignores operands.
         if let Arg::Value(_) = arg {
             continue;
         }
         let c = letter(arg, b"MmQqSspnhV", LONGS)?;
-        let v = match c {
+        let v = ManuallyDrop::new(match c {
             b'M' | b'm' | b'S' | b'p' | b'n' => a.value()?,
             b'h' => return Err(cli::help(HELP)),
             b'V' => return Err(cli::version()),
             _ => OsString::new(),
-        };
+        });
         match c {
             b'M' | b'm' => {
                 size = parse_size(v.as_bytes())
                     .unwrap_or_else(|e| bad_number("failed to parse size", &v, Some(e)));
             }
-            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements"),
+            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements", false),
             b'p' => perm = parse_mode(&v),
-            b'n' => name = Some(v),
+            b'n' => name = v,
             _ => {}
         }
-        ask |= b"MmQqSs".iter().position(|&r| r == c).map_or(0, |i| 1 << i);
+        // Bits 0-5: the resources asked for; bit 6: a name was given.
+        ask |= b"MmQqSsn"
+            .iter()
+            .position(|&r| r == c)
+            .map_or(0, |i| 1 << i);
     }
-    if ask == 0 {
+    if ask & 0b111111 == 0 {
         return Err(cli::usage_err(b"bad usage"));
     }
-    if ask & 0b101010 != 0 && name.is_none() {
+    if ask & 0b101010 != 0 && ask & 1 << 6 == 0 {
         return Err(cli::usage_err(b"name is required for POSIX IPC"));
     }
     if ask & 1 << 5 != 0 {
@@ -94,75 +100,37 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
               (glibc and musl differ); create it with sem_open(3)",
         ));
     }
-    let name = name.unwrap_or_default().into_vec();
+    let name = name.as_bytes();
     let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
-    let (shm, mq) = (shm_path(&name, false), mq_name(&name));
-    let (shm, mq) = (
-        shm.as_deref().map_err(|e| *e),
-        mq.as_deref().map_err(|e| *e),
-    );
     // SysV ids; for POSIX objects 1 when this run created the object.
-    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, Vec::new());
+    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, ManuallyDrop::new(Vec::new()));
     for i in 0..5 {
         if ask & 1 << i == 0 {
             continue;
         }
-        let r = match i {
-            1 => shm.and_then(|p| posix_shm(p, perm, size)),
-            3 => mq.and_then(|n| {
-                match ipc::mq_open(
-                    cs(n),
-                    OFlags::RDWR | OFlags::CREATE | OFlags::EXCL,
-                    perm,
-                    None,
-                ) {
-                    Err(Errno::EXIST) => ipc::mq_open(cs(n), OFlags::RDWR, perm, None).map(|_| 0),
-                    r => r.map(|_| 1),
-                }
-            }),
-            _ => fresh(
-                i,
-                if i == 4 {
-                    nsems as usize
-                } else {
-                    size as usize
-                },
-                flags,
-            ),
+        let n = if i == 4 {
+            nsems as usize
+        } else {
+            size as usize
         };
-        let noun = match i {
-            0 => "shared memory",
-            1 => "POSIX shared memory",
-            2 => "message queue",
-            3 => "POSIX message queue",
-            _ => "semaphore",
-        };
-        let v = r.unwrap_or_else(|e| {
-            // Nothing half-done: remove what this run created.
-            for (j, &id) in ids.iter().enumerate() {
-                if made & 1 << j != 0 {
-                    let _ = match j {
-                        1 => shm.and_then(|p| rustix::fs::unlink(cs(p))),
-                        3 => mq.and_then(|n| ipc::mq_unlink(cs(n))),
-                        _ => ipc::rmid(kind(j), id),
-                    };
-                }
+        let v = match create(i, name, perm, size, n, flags) {
+            Ok(v) => v,
+            Err(e) => {
+                undo(&ids, made, name);
+                let noun = if i == 0 { "share memory" } else { noun(i) };
+                cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
             }
-            let noun = if i == 0 { "share memory" } else { noun };
-            cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
-        });
-        if let Some(id) = ids.get_mut(i) {
-            *id = v;
-        }
+        };
+        ids[i] = v;
         made |= ((i % 2 == 0 || v != 0) as u32) << i;
         let at = out.len();
-        noun.put(&mut out);
+        out.extend_from_slice(noun(i).as_bytes());
         if i % 2 == 0 {
-            " id: ".put(&mut out);
+            out.extend_from_slice(b" id: ");
             v.put(&mut out);
         } else {
-            " name: ".put(&mut out);
-            name.put(&mut out);
+            out.extend_from_slice(b" name: ");
+            out.extend_from_slice(name);
         }
         out.push(b'\n');
         if let Some(c) = out.get_mut(at) {
@@ -171,6 +139,48 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
     }
     cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
     Ok(0)
+}
+
+fn noun(i: usize) -> &'static str {
+    match i {
+        0 => "shared memory",
+        1 => "POSIX shared memory",
+        2 => "message queue",
+        3 => "POSIX message queue",
+        _ => "semaphore",
+    }
+}
+
+/// Creates resource `i` (`MmQqS` order); its id, or for POSIX objects 1
+/// when new.
+#[inline(never)]
+fn create(i: usize, name: &[u8], perm: u32, size: u64, n: usize, flags: i32) -> Result<i32, Errno> {
+    match i {
+        1 => posix_shm(&shm_path(name, false)?, perm, size),
+        3 => {
+            let p = mq_name(name)?;
+            let fl = OFlags::RDWR | OFlags::CREATE | OFlags::EXCL;
+            match ipc::mq_open(cs(&p), fl, perm, None) {
+                Err(Errno::EXIST) => ipc::mq_open(cs(&p), OFlags::RDWR, perm, None).map(|_| 0),
+                r => r.map(|_| 1),
+            }
+        }
+        _ => fresh(i, n, flags),
+    }
+}
+
+/// Nothing half-done: removes what this run created (the `made` bits).
+#[inline(never)]
+fn undo(ids: &[i32; 5], made: u32, name: &[u8]) {
+    for (j, &id) in ids.iter().enumerate() {
+        if made & 1 << j != 0 {
+            let _ = match j {
+                1 => shm_path(name, false).and_then(|p| rustix::fs::unlink(cs(&p))),
+                3 => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
+                _ => ipc::rmid(kind(j), id),
+            };
+        }
+    }
 }
 
 /// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
@@ -300,17 +310,20 @@ pub fn apply_sign(v: u64, neg: bool) -> u64 {
 }
 
 /// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` (with
-/// ERANGE's text when out of range) and exit 1.
-pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
-    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10) {
+/// ERANGE's text when out of range) and exit 1. With `strict`, trailing
+/// garbage wins over out of range.
+pub fn strtos32_or_err(s: &OsStr, what: &str, strict: bool) -> i32 {
+    let mut e = None;
+    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10)
+        && (rest.is_empty() || !strict)
+    {
         if over || v > (1u64 << 31) - 1 + neg as u64 {
-            bad_number(what, s, Some(Errno::RANGE))
-        }
-        if rest.is_empty() {
+            e = Some(Errno::RANGE);
+        } else if rest.is_empty() {
             return apply_sign(v, neg) as i32;
         }
     }
-    bad_number(what, s, None)
+    bad_number(what, s, e)
 }
 
 /// util-linux's `WHAT: 'S'` (with `: strerror` for an errno) and exit 1.
@@ -334,6 +347,7 @@ fn parse_mode(s: &OsStr) -> u32 {
 /// util-linux's `strtosize`: a number (decimal, 0x hex or 0 octal), an
 /// optional decimal fraction, and K/M/G/T/P/E/Z/Y (powers of 1024, `KiB`
 /// alike) or KB/MB/... (powers of 1000). Its rounding quirks are kept.
+#[inline(never)]
 fn parse_size(s: &[u8]) -> Result<u64, Errno> {
     let first = s.iter().find(|c| !matches!(c, b' ' | b'\t'..=b'\r'));
     if matches!(first, None | Some(b'-')) {

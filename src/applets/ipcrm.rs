@@ -17,6 +17,7 @@ use rustix::fd::AsFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::OsStr;
+use std::mem::ManuallyDrop;
 use std::os::unix::ffi::OsStrExt;
 
 const HELP: &[u8] = crate::packed!(
@@ -31,15 +32,21 @@ Remove IPC resources:
 "
 );
 
-/// Object classes, in `-a`'s order: even ones are SysV (`class / 2` is
-/// the `sys::ipc` kind), odd ones POSIX.
-const CLASSES: &[u8] = b"shm pshm sem psem msg pmsg";
+// Object classes, in `-a`'s order: shm pshm sem psem msg pmsg. Even ones
+// are SysV (`class / 2` is the `sys::ipc` kind), odd ones POSIX.
 const PSHM: usize = 1;
 const PSEM: usize = 3;
 const PMSG: usize = 5;
 
 fn class_of(name: &[u8]) -> Option<usize> {
-    CLASSES.split(|&b| b == b' ').position(|c| c == name)
+    // `p` + a SysV name is the POSIX class after it.
+    let (p, base) = match name {
+        [b'p', rest @ ..] => (1, rest),
+        _ => (0, name),
+    };
+    (0..3)
+        .find(|&i| base == &b"shmsemmsg"[i * 3..i * 3 + 3])
+        .map(|i| 2 * i + p)
 }
 
 /// Long options, each after the letter it stands for (1, 3, 5: POSIX
@@ -95,13 +102,15 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     Ok(0)
 }
 
+#[inline(never)]
 fn modern(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    // The process ends after this: nothing here needs freeing.
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
         let arg = match arg {
             Arg::Value(v) => {
-                extra.get_or_insert(v);
+                extra.get_or_insert(ManuallyDrop::new(v));
                 continue;
             }
             other => other,
@@ -115,11 +124,11 @@ fn modern(argv: Argv) -> Res<i32> {
         };
         match c {
             b'a' => {
-                all = match a.optional_value() {
+                all = match a.optional_value().map(ManuallyDrop::new) {
                     None => 0x3f,
                     Some(v) => match class_of(v.as_bytes()) {
                         Some(i) => 1 << i,
-                        None => cli::quit(cli::errx(&cat!("unknown argument: ", v))),
+                        None => cli::quit(cli::errx(&cat!("unknown argument: ", &*v))),
                     },
                 }
             }
@@ -127,10 +136,10 @@ fn modern(argv: Argv) -> Res<i32> {
             b'h' => return Err(cli::help(HELP)),
             b'V' => return Err(cli::version()),
             _ => {
-                let v = a.value()?;
+                let v = ManuallyDrop::new(a.value()?);
                 failed |= match c {
                     b'm' | b'q' | b's' => {
-                        let id = strtos32_or_err(&v, "failed to parse argument");
+                        let id = strtos32_or_err(&v, "failed to parse argument", false);
                         remove_id(class, false, id, verbose)
                     }
                     b'M' | b'Q' | b'S' => match key_to_id(class, &v) {
@@ -146,7 +155,7 @@ fn modern(argv: Argv) -> Res<i32> {
         failed |= remove_all(all, verbose);
     }
     if let Some(v) = extra {
-        return Err(cli::usage_err(&cat!("unknown argument: ", v)));
+        return Err(cli::usage_err(&cat!("unknown argument: ", &*v)));
     }
     Ok(failed as i32)
 }
@@ -160,9 +169,10 @@ fn warn_obj(what: &str, iskey: bool, x: &[u8]) -> bool {
 /// IPC_RMID on SysV object `id`; a failure util-linux reports per object
 /// is a warning and `true`, others are fatal.
 fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
-    let n = cat!(id);
+    let mut b = [0; 24];
+    let n = super::ipcs::radix(id.unsigned_abs() as u64, 10, id < 0, &mut b);
     if verbose {
-        say_removing(class, &n);
+        say_removing(class, n);
     }
     let what = match ipc::rmid(class / 2, id) {
         Ok(()) => return false,
@@ -174,7 +184,7 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
             e,
         )),
     };
-    warn_obj(what, iskey, &n)
+    warn_obj(what, iskey, n)
 }
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
@@ -220,6 +230,7 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
 
 /// `-a`: removes every object of the classes in `mask`, in util-linux's
 /// order.
+#[inline(never)]
 fn remove_all(mask: u8, verbose: bool) -> bool {
     let mut failed = false;
     for class in 0..6 {
@@ -242,8 +253,12 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
             }
             continue;
         }
-        let names = posix_names(class);
-        for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
+        let names = ManuallyDrop::new(posix_names(class));
+        let mut rest = &names[..];
+        // Each name is followed by a NUL.
+        while let Some(p) = rest.iter().position(|&c| c == 0) {
+            let name = &rest[..p];
+            rest = &rest[p + 1..];
             // util-linux announces these twice with -v (here and in remove_name).
             if verbose {
                 say_removing(class, name);
@@ -258,11 +273,12 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
 /// followed by a NUL: /dev/shm files (`sem.*` ones, if openable read-write,
 /// for semaphores), and the queues in /dev/mqueue (as `/NAME`) that can be
 /// opened.
+#[inline(never)]
 fn posix_names(class: usize) -> Vec<u8> {
     let dir = if class == PMSG {
-        "/dev/mqueue"
+        c"/dev/mqueue"
     } else {
-        "/dev/shm"
+        c"/dev/shm"
     };
     let mut names = Vec::new();
     let fl = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;

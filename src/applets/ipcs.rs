@@ -13,7 +13,6 @@ use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::io::Errno;
 use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 
 const HELP_SRC: &str = "\
 Usage:
@@ -226,14 +225,15 @@ const HELP: [u8; packed_len(HELP_SRC.as_bytes())] = pack(HELP_SRC.as_bytes());
 
 /// Long options in getopt order (abbreviations resolve against them), and
 /// the short option each stands for (`H` is --human).
-const LONGS: &str =
-    "id queues shmems semaphores all time pid creator limits summary human bytes version help";
+const LONGS: &str = "--id --queues --shmems --semaphores --all --time --pid --creator --limits \
+                     --summary --human --bytes --version --help";
 const LONG_CH: &[u8; 14] = b"iqmsatpcluHbVh";
 
 /// `ipcs`.
 pub fn main(argv: Argv) -> Res<i32> {
     let (mut res, mut fmt, mut id) = (0u8, F_LIST, None);
-    let mut c = Ctx {
+    // The process ends after this: nothing in `c` needs freeing.
+    let mut c = std::mem::ManuallyDrop::new(Ctx {
         w: W {
             b: [0; 8192],
             n: 0,
@@ -246,18 +246,22 @@ pub fn main(argv: Argv) -> Res<i32> {
         tz: None,
         tbuf: [0; 48],
         tlen: 0,
-    };
+    });
 
     if argv.remaining() > 0 {
-        let mut a = Args::new(argv);
+        // Args resolves abbreviations against LONGS (in getopt's order).
+        let mut a = Args::new(argv).abbrev(LONGS);
         while let Some(arg) = a.next()? {
             let ch = match arg {
                 Arg::Short(ch) => ch,
-                Arg::Long(l) => long(l)?,
+                Arg::Long(l) => match LONGS.split(' ').position(|n| n.get(2..) == Some(l)) {
+                    Some(i) => LONG_CH[i % 14] as char,
+                    None => return Err(cli::unknown(arg)),
+                },
                 Arg::Value(_) => continue, // util-linux ignores operands
             };
             match ch {
-                'i' => id = Some(parse_id(&a.value()?)?),
+                'i' => id = Some(parse_id(&a.value()?)),
                 'a' => res = 7,
                 'q' => res |= 1,
                 'm' => res |= 2,
@@ -306,47 +310,10 @@ pub fn main(argv: Argv) -> Res<i32> {
     Ok(0)
 }
 
-/// Resolves a long option, or an unambiguous abbreviation (like getopt).
-fn long(l: &str) -> Res<char> {
-    let mut m = crate::cat!("option '--", l, "' is ambiguous; possibilities:");
-    let (mut hit, mut n) = (0, 0);
-    for (name, &c) in LONGS.split(' ').zip(LONG_CH) {
-        if name == l {
-            return Ok(c as char);
-        }
-        if name.starts_with(l) {
-            hit = c;
-            n += 1;
-            m.extend_from_slice(b" '--");
-            m.extend_from_slice(name.as_bytes());
-            m.push(b'\'');
-        }
-    }
-    match n {
-        1 => Ok(hit as char),
-        0 => Err(cli::unknown(Arg::Long(l))),
-        _ => Err(cli::getopt_err(&m)),
-    }
-}
-
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
 /// blanks and a sign are fine; digits that do not fit are ERANGE.
-fn parse_id(s: &OsStr) -> Res<i32> {
-    let b = s.as_bytes();
-    let t = &b[b
-        .iter()
-        .take_while(|c| matches!(c, b' ' | b'\t'..=b'\r'))
-        .count()..];
-    if let Some(n) = num(t, 10).and_then(|n| i32::try_from(n).ok()) {
-        return Ok(n);
-    }
-    let m = crate::cat!("failed to parse id argument: '", s, "'");
-    let d = t.strip_prefix(b"-").or(t.strip_prefix(b"+")).unwrap_or(t);
-    Err(if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
-        cli::err(&m, Errno::RANGE)
-    } else {
-        cli::errx(&m)
-    })
+fn parse_id(s: &OsStr) -> i32 {
+    super::ipcmk::strtos32_or_err(s, "failed to parse id argument", true)
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
@@ -355,6 +322,13 @@ struct W {
     b: [u8; 8192],
     n: usize,
     bad: Option<Errno>,
+}
+
+/// Writes `s` to stdout unless a write failed before (`bad`).
+fn emit(bad: &mut Option<Errno>, s: &[u8]) {
+    if bad.is_none() {
+        *bad = cli::write_fd(1, s).err();
+    }
 }
 
 const SPACES: &[u8; 32] = b"                                ";
@@ -369,21 +343,13 @@ impl W {
                 d.copy_from_slice(s);
                 self.n += s.len();
             }
-            None => self.write(s),
-        }
-    }
-
-    fn write(&mut self, s: &[u8]) {
-        if self.bad.is_none() {
-            self.bad = cli::write_fd(1, s).err();
+            None => emit(&mut self.bad, s),
         }
     }
 
     fn flush(&mut self) {
         let n = std::mem::take(&mut self.n);
-        if self.bad.is_none() {
-            self.bad = cli::write_fd(1, &self.b[..n]).err();
-        }
+        emit(&mut self.bad, &self.b[..n]);
     }
 
     /// `printf("%-Ns")` (w < 0) or `printf("%Ns")` (w > 0).
@@ -404,7 +370,7 @@ impl W {
         self.pad(radix(n, base, neg, &mut b), w);
     }
 
-    fn finish(mut self) -> Res {
+    fn finish(&mut self) -> Res {
         self.flush();
         match self.bad {
             Some(e) => Err(cli::err(b"write error", e)),
@@ -414,7 +380,7 @@ impl W {
 }
 
 /// Writes `n` in `base` (with a leading `-` when `neg`) at the end of `b`.
-fn radix(mut n: u64, base: u64, neg: bool, b: &mut [u8; 24]) -> &[u8] {
+pub fn radix(mut n: u64, base: u64, neg: bool, b: &mut [u8; 24]) -> &[u8] {
     let mut i = b.len();
     loop {
         i -= 1;
@@ -515,6 +481,7 @@ fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
 /// `z` labelled size (the digit picks the unit: 0 as given, 1 bytes or 2
 /// kbytes when none was given), `b` `bytes`/`size`, `y` ` bytes` for the
 /// default unit, `D`/`L` shm dest/locked status.
+#[inline(never)]
 fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
     let w = WIDTHS[digit] as i32;
     let hum = c.unit == U_HUMAN;
@@ -558,22 +525,15 @@ fn field(c: &mut Ctx, conv: u8, v: i64, digit: usize, mode: i64) {
         }
         b'b' => c.w.put(if hum { b"size" } else { b"bytes" }),
         b'y' => c.w.put(if c.unit == U_DEFAULT { b" bytes" } else { b"" }),
-        b'D' => c.w.pad(
-            if mode as u32 & ipc::SHM_DEST != 0 {
-                b"dest"
+        // D and L: the shm status words.
+        _ => {
+            let (bit, word) = if conv == b'D' {
+                (ipc::SHM_DEST, &b"dest"[..])
             } else {
-                b" "
-            },
-            w,
-        ),
-        _ => c.w.pad(
-            if mode as u32 & ipc::SHM_LOCKED != 0 {
-                b"locked"
-            } else {
-                b" "
-            },
-            w,
-        ),
+                (ipc::SHM_LOCKED, &b"locked"[..])
+            };
+            c.w.pad(if mode as u32 & bit != 0 { word } else { b" " }, w)
+        }
     }
 }
 
@@ -634,6 +594,7 @@ impl Ctx {
 }
 
 /// One section of the listing.
+#[inline(never)]
 fn section(c: &mut Ctx, kind: usize, fmt: usize) {
     let mut o = [0; 15];
     let row = match fmt {
@@ -662,14 +623,35 @@ fn nums(path: &std::ffi::CStr, v: &mut [i64]) -> bool {
     let n = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
         .and_then(|fd| rustix::io::read(&fd, &mut b))
         .unwrap_or(0);
-    let mut it = b[..n]
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|t| !t.is_empty());
-    v.iter_mut()
-        .all(|x| it.next().and_then(|t| num(t, 10)).map(|n| *x = n).is_some())
+    let mut i = 0;
+    for x in v {
+        match num(token(&b[..n], &mut i, true), 10) {
+            Some(k) => *x = k,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The token of `b` at `*i` (empty at the end), moving `*i` past it:
+/// tokens are separated by ASCII white space (`ws`) or by blanks.
+#[inline(never)]
+fn token<'a>(b: &'a [u8], i: &mut usize, ws: bool) -> &'a [u8] {
+    // Bits of the separators: blank and tab (and \n \x0c \r for `ws`).
+    let mask: u64 = if ws { 0x1_0000_3600 } else { 0x1_0000_0200 };
+    let sep = |c: &u8| *c <= 32 && mask >> c & 1 != 0;
+    while b.get(*i).is_some_and(sep) {
+        *i += 1;
+    }
+    let st = *i;
+    while b.get(*i).is_some_and(|c| !sep(c)) {
+        *i += 1;
+    }
+    b.get(st..*i).unwrap_or_default()
 }
 
 /// `-l`: fills `o` with the limits of `kind`; returns the spec to print.
+#[inline(never)]
 fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
     let ok = match kind {
         MSG => {
@@ -728,6 +710,7 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
 }
 
 /// `-u`: fills `o` from the `*_INFO` syscalls (like util-linux).
+#[inline(never)]
 fn status(kind: usize, o: &mut Obj) -> usize {
     let ok = match kind {
         MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|(_, i)| {
@@ -751,7 +734,21 @@ fn status(kind: usize, o: &mut Obj) -> usize {
     if ok.is_ok() { S_STATUS } else { S_NOT_CONF }
 }
 
+/// The semctl commands that fill slots a b p q (GETVAL GETNCNT GETZCNT
+/// GETPID), then where their names start in the error text.
+const SEM_CMDS: [u8; 8] = [
+    ipc::GETVAL as u8,
+    ipc::GETNCNT as u8,
+    ipc::GETZCNT as u8,
+    ipc::GETPID as u8,
+    0,
+    6,
+    13,
+    20,
+];
+
 /// `-i ID`: the details of one object.
+#[inline(never)]
 fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
     let mut found = None;
     each(kind, &mut |o| {
@@ -780,16 +777,15 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
         for i in 0..n {
             let mut e = [0; 15];
             e[ID] = i;
-            for (k, cmd) in [ipc::GETVAL, ipc::GETNCNT, ipc::GETZCNT, ipc::GETPID]
-                .into_iter()
-                .enumerate()
-            {
-                // Values land in slots a b p q.
-                e[A + k] = match ipc::semctl_get(real, i as i32, cmd) {
+            // Values land in slots a b p q.
+            for k in 0..4 {
+                e[A + k] = match ipc::semctl_get(real, i as i32, SEM_CMDS[k] as i32) {
                     Ok(v) => v as i64,
                     Err(err) => {
-                        let name = "GETVAL GETNCNT GETZCNT GETPID".split(' ').nth(k);
-                        let m = crate::cat!("semctl(", name.unwrap_or_default(), ") failed");
+                        // GETVAL and GETPID have 6 letters, the others 7.
+                        let name = &b"GETVALGETNCNTGETZCNTGETPID"[SEM_CMDS[k + 4] as usize..];
+                        let m =
+                            crate::cat!("semctl(", &name[..6 + (k % 3 != 0) as usize], ") failed");
                         return Err(cli::err(&m, err));
                     }
                 };
@@ -829,12 +825,9 @@ fn num(t: &[u8], base: i64) -> Option<i64> {
 /// One /proc/sysvipc line; None for anything unexpected (too few columns,
 /// a column that is not a number).
 fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
-    let mut o = [0; 15];
-    let mut toks = line
-        .split(|&b| b == b' ' || b == b'\t')
-        .filter(|t| !t.is_empty());
+    let (mut o, mut at) = ([0; 15], 0);
     for (i, &slot) in COLS[kind].iter().enumerate() {
-        o[slot as usize] = num(toks.next()?, if i == 2 { 8 } else { 10 })?;
+        o[slot as usize] = num(token(line, &mut at, false), if i == 2 { 8 } else { 10 })?;
     }
     Some(o)
 }
@@ -843,9 +836,11 @@ fn parse_line(kind: usize, line: &[u8]) -> Option<Obj> {
 /// /proc) from the syscalls.
 fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
     use rustix::fs::{Mode, OFlags};
-    let mut path = *b"/proc/sysvipc/msg\0";
-    path[14..17].copy_from_slice(&b"msgshmsem"[kind * 3 % 9..][..3]);
-    let path = std::ffi::CStr::from_bytes_with_nul(&path).unwrap_or_default();
+    let path = [
+        c"/proc/sysvipc/msg",
+        c"/proc/sysvipc/shm",
+        c"/proc/sysvipc/sem",
+    ][kind % 3];
     let Ok(fd) = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
         return fallback(kind, f);
     };
@@ -891,34 +886,31 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
 
 /// The rows without /proc: `*_INFO` gives the highest index in use, then
 /// `*_STAT_ANY` (all objects, Linux 4.17+) or `*_STAT` (readable ones) each.
+#[inline(never)]
 fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
-    let max = match kind {
-        MSG => ipc::msgctl_info(ipc::MSG_INFO).map(|r| r.0),
-        SHM => ipc::shmctl_shm_info().map(|r| r.0),
-        _ => ipc::semctl_info(ipc::SEM_INFO).map(|r| r.0),
-    }
-    .unwrap_or(-1);
+    // The sys::ipc kinds are ordered shm sem msg.
+    let max = ipc::max_index((kind + 2) % 3).unwrap_or(-1);
     let cmds = [
         [ipc::MSG_STAT_ANY, ipc::MSG_STAT],
         [ipc::SHM_STAT_ANY, ipc::SHM_STAT],
         [ipc::SEM_STAT_ANY, ipc::SEM_STAT],
     ][kind];
     for i in 0..=max {
-        for cmd in cmds {
-            if let Some(o) = stat(kind, i, cmd) {
-                f(&o);
-                break;
-            }
+        let mut o = [0; 15];
+        if stat(kind, i, cmds[0], &mut o) || stat(kind, i, cmds[1], &mut o) {
+            f(&o);
         }
     }
 }
 
-/// One `*_STAT*` call at index `i`, as an object.
-fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
-    let mut o = [0; 15];
+/// One `*_STAT*` call at index `i`, into `o`.
+#[inline(never)]
+fn stat(kind: usize, i: i32, cmd: i32, o: &mut Obj) -> bool {
     let (id, p) = match kind {
         MSG => {
-            let (id, d) = ipc::msgctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::msgctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.msg_cbytes as i64;
             o[8] = d.msg_qnum as i64;
             o[9] = d.msg_lspid as i64;
@@ -929,7 +921,9 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
             (id, d.msg_perm)
         }
         SHM => {
-            let (id, d) = ipc::shmctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::shmctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.shm_segsz as i64;
             o[8] = d.shm_nattch as i64;
             o[9] = d.shm_cpid as i64;
@@ -940,7 +934,9 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
             (id, d.shm_perm)
         }
         _ => {
-            let (id, d) = ipc::semctl_stat(i, cmd).ok()?;
+            let Ok((id, d)) = ipc::semctl_stat(i, cmd) else {
+                return false;
+            };
             o[7] = d.sem_nsems as i64;
             o[11] = d.sem_otime;
             o[13] = d.sem_ctime;
@@ -954,13 +950,14 @@ fn stat(kind: usize, i: i32, cmd: i32) -> Option<Obj> {
     o[4] = p.gid as i64;
     o[5] = p.cuid as i64;
     o[6] = p.cgid as i64;
-    Some(o)
+    true
 }
 
 /// Local time like glibc: `TZ` (a zoneinfo name or path, or a POSIX TZ
 /// string), else /etc/localtime, else UTC. TZif v1/v2+ files, with the
 /// footer rule for times after the last transition.
 mod tz {
+    use std::mem::ManuallyDrop;
     use std::os::unix::ffi::OsStrExt;
 
     /// A TZif file held as read, with where its tables are.
@@ -987,15 +984,17 @@ mod tz {
         end: [i64; 5],
     }
 
+    #[inline(never)]
     pub fn load() -> Tz {
-        let env = std::env::var_os("TZ");
-        let name = match &env {
+        // Not freed: the process ends soon after.
+        let env = ManuallyDrop::new(std::env::var_os("TZ"));
+        let name = match &*env {
             None => &b"/etc/localtime"[..],
             Some(v) => v.as_bytes().strip_prefix(b":").unwrap_or(v.as_bytes()),
         };
-        let mut path = Vec::new();
+        let mut path = ManuallyDrop::new(Vec::new());
         if !name.starts_with(b"/") {
-            let dir = std::env::var_os("TZDIR");
+            let dir = ManuallyDrop::new(std::env::var_os("TZDIR"));
             path.extend_from_slice(
                 dir.as_ref()
                     .map_or(b"/usr/share/zoneinfo", |d| d.as_bytes()),
@@ -1021,76 +1020,71 @@ mod tz {
         Some(((v << (64 - 8 * n)) as i64) >> (64 - 8 * n))
     }
 
-    /// The six counts of the TZif header at `h`: isutcnt isstdcnt leapcnt
-    /// timecnt typecnt charcnt.
-    fn counts(d: &[u8], h: usize) -> Option<[usize; 6]> {
-        if d.get(h..h + 4)? != b"TZif" {
-            return None;
-        }
-        let mut c = [0; 6];
-        for (i, x) in c.iter_mut().enumerate() {
-            *x = (be(d, h + 20 + 4 * i, 4)? as u32).min(1 << 20) as usize;
-        }
-        Some(c)
-    }
-
+    /// The v1 TZif data, or for v2+ files the 64-bit data after it (and
+    /// the footer rule).
+    #[inline(never)]
     fn tzif(d: Vec<u8>) -> Option<Tz> {
-        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, 0)?;
         let (mut h, mut tsz) = (0, 4);
-        if *d.get(4)? >= b'2' {
-            h = 44 + timecnt * 5 + typecnt * 6 + chars + leap * 8 + std + ut;
-            tsz = 8;
+        loop {
+            if d.get(h..h + 4)? != b"TZif" {
+                return None;
+            }
+            // isutcnt isstdcnt leapcnt timecnt typecnt charcnt
+            let mut c = [0; 6];
+            for (i, x) in c.iter_mut().enumerate() {
+                *x = (be(&d, h + 20 + 4 * i, 4)? as u32).min(1 << 20) as usize;
+            }
+            let [ut, std, leap, timecnt, typecnt, chars] = c;
+            let at = h + 44;
+            let end = at + timecnt * (tsz + 1) + typecnt * 6 + chars + leap * (tsz + 4) + std + ut;
+            if tsz == 4 && *d.get(4)? >= b'2' {
+                (h, tsz) = (end, 8);
+                continue;
+            }
+            if d.len() < end || typecnt == 0 {
+                return None;
+            }
+            let mut rule = None;
+            if tsz == 8 {
+                // The footer: `\nRULE\n`.
+                let f = d.get(end..).unwrap_or_default();
+                if let Some(p) = f.iter().position(|&b| b == b'\n') {
+                    let r = &f[p + 1..];
+                    rule = posix(&r[..r.iter().position(|&b| b == b'\n').unwrap_or(r.len())]);
+                }
+            }
+            return Some(Tz {
+                d,
+                tsz,
+                timecnt,
+                typecnt,
+                at,
+                rule,
+            });
         }
-        let [ut, std, leap, timecnt, typecnt, chars] = counts(&d, h)?;
-        let at = h + 44;
-        let end = at + timecnt * (tsz + 1) + typecnt * 6 + chars + leap * (tsz + 4) + std + ut;
-        if d.len() < end || typecnt == 0 {
-            return None;
-        }
-        let mut rule = None;
-        if tsz == 8 {
-            rule = d[end..].split(|&b| b == b'\n').nth(1).and_then(posix);
-        }
-        Some(Tz {
-            d,
-            tsz,
-            timecnt,
-            typecnt,
-            at,
-            rule,
-        })
     }
 
     impl Tz {
         /// Seconds east of UTC at `t`.
+        #[inline(never)]
         pub fn offset(&self, t: i64) -> i64 {
-            let (d, n) = (&self.d, self.timecnt);
-            let tr = |i: usize| be(d, self.at + i * self.tsz, self.tsz).unwrap_or(0);
-            let types = self.at + n * (self.tsz + 1);
-            let ty = |k: usize| {
-                (
-                    be(d, types + k * 6, 4).unwrap_or(0),
-                    d.get(types + k * 6 + 4),
-                )
-            };
+            let (d, n, tsz) = (&self.d, self.timecnt, self.tsz);
+            let types = self.at + n * (tsz + 1);
+            let ty = |k: usize| be(d, types + k * 6, 4).unwrap_or(0);
             if self.typecnt > 0 {
-                if n == 0 || t < tr(0) {
-                    // glibc: the first standard-time type.
-                    let k = (0..self.typecnt).find(|&k| ty(k).1 == Some(&0));
-                    return ty(k.unwrap_or(0)).0;
+                // The transitions (sorted) at or before `t`.
+                let mut i = 0;
+                while i < n && be(d, self.at + i * tsz, tsz).unwrap_or(0) <= t {
+                    i += 1;
                 }
-                if t < tr(n - 1) || self.rule.is_none() {
-                    let (mut lo, mut hi) = (0, n);
-                    while hi - lo > 1 {
-                        let mid = (lo + hi) / 2;
-                        if tr(mid) <= t {
-                            lo = mid;
-                        } else {
-                            hi = mid;
-                        }
-                    }
-                    let k = d.get(self.at + n * self.tsz + lo).copied().unwrap_or(0);
-                    return ty(k as usize % self.typecnt).0;
+                if i == 0 {
+                    // glibc: the first standard-time type.
+                    let k = (0..self.typecnt).find(|&k| d.get(types + k * 6 + 4) == Some(&0));
+                    return ty(k.unwrap_or(0));
+                }
+                if i < n || self.rule.is_none() {
+                    let k = d.get(self.at + n * tsz + i - 1).copied().unwrap_or(0);
+                    return ty(k as usize % self.typecnt);
                 }
             }
             self.rule.map_or(0, |r| r.offset(t))
@@ -1173,6 +1167,7 @@ mod tz {
         }
     }
 
+    #[inline(never)]
     fn posix(s: &[u8]) -> Option<Rule> {
         let mut p = P(s, 0);
         p.name()?;
@@ -1203,7 +1198,7 @@ mod tz {
     impl Rule {
         fn offset(&self, t: i64) -> i64 {
             let y = civil((t + self.std).div_euclid(86400)).0;
-            let at = |d: &[i64; 5], off: i64| (days(y, 1, 1) + yday(d, y)) * 86400 + d[4] - off;
+            let at = |d: &[i64; 5], off: i64| rule_day(d, y) * 86400 + d[4] - off;
             let (s, e) = (at(&self.start, self.std), at(&self.end, self.dst));
             let dst = self.has_dst
                 && if s < e {
@@ -1215,12 +1210,13 @@ mod tz {
         }
     }
 
-    /// The day of the year (0-based) a rule date falls on in year `y`.
-    fn yday(d: &[i64; 5], y: i64) -> i64 {
+    /// The day (since 1970-01-01) a rule date falls on in year `y`.
+    fn rule_day(d: &[i64; 5], y: i64) -> i64 {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let jan1 = days(y, 1, 1);
         match d[0] {
-            0 => d[1] - 1 + (leap && d[1] >= 60) as i64,
-            1 => d[1],
+            0 => jan1 + d[1] - 1 + (leap && d[1] >= 60) as i64,
+            1 => jan1 + d[1],
             _ => {
                 let m = d[1];
                 let first = days(y, m, 1);
@@ -1229,7 +1225,7 @@ mod tz {
                 while day >= next {
                     day -= 7;
                 }
-                day - days(y, 1, 1)
+                day
             }
         }
     }
@@ -1268,32 +1264,25 @@ mod tz {
         }
         let wd = (day + 4).rem_euclid(7) as usize * 3;
         let mi = (m as usize + 6) * 3;
-        let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+        // `Www Mmm dd hh:mm:ss `, then the year.
+        *b = [b' '; 48];
+        for k in 0..3 {
+            b[k] = NAMES.get(wd + k).copied().unwrap_or(b' ');
+            b[4 + k] = NAMES.get(mi + k).copied().unwrap_or(b' ');
+        }
+        for (at, v) in [(8, d), (11, s / 3600), (14, s / 60 % 60), (17, s % 60)] {
+            b[at] = b'0' + (v / 10) as u8;
+            b[at + 1] = b'0' + (v % 10) as u8;
+        }
+        if d < 10 {
+            b[8] = b' ';
+        }
+        b[13] = b':';
+        b[16] = b':';
         let mut t2 = [0u8; 24];
         let year = super::radix(y.unsigned_abs(), 10, y < 0, &mut t2);
-        let parts: [&[u8]; 12] = [
-            &NAMES[wd..wd + 3],
-            b" ",
-            &NAMES[mi..mi + 3],
-            b" ",
-            &[
-                if d < 10 { b' ' } else { b'0' + (d / 10) as u8 },
-                b'0' + (d % 10) as u8,
-            ],
-            b" ",
-            &two(s / 3600),
-            b":",
-            &two(s / 60 % 60),
-            b":",
-            &two(s % 60),
-            b" ",
-        ];
-        let mut n = 0;
-        for p in parts.iter().chain([&year]) {
-            b[n..n + p.len()].copy_from_slice(p);
-            n += p.len();
-        }
-        &b[..n]
+        b[20..20 + year.len()].copy_from_slice(year);
+        &b[..20 + year.len()]
     }
 
     #[cfg(test)]
