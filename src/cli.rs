@@ -436,6 +436,13 @@ impl Args {
         self
     }
 
+    /// [`Args::abbrev`] with the `--name` words given as plain text.
+    pub fn abbrev_words(mut self, words: &'static str) -> Args {
+        self.text = Some(words);
+        self.help = Some(b"");
+        self
+    }
+
     /// The next option or operand; parse errors become getopt's messages.
     pub fn next(&mut self) -> Res<Option<Arg<'_>>> {
         let arg = self.p.next().map_err(lex_err)?;

@@ -109,7 +109,8 @@ fn not_found(name: &[u8]) -> i32 {
 }
 
 fn multiplexer(argv0: &[u8], mut argv: Argv) -> i32 {
-    cli::set_names(b"nsbox", b"nsbox");
+    // Messages say "nsbox" until an applet is chosen (cli's default), and
+    // then that applet's name, as when it is called through a link.
     let Some(first) = argv.next() else {
         return usage(2);
     };

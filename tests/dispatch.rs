@@ -251,3 +251,20 @@ fn install_works_before_proc_is_mounted() {
     assert_eq!(std::fs::read_link(d.join("hostname")).unwrap(), bin);
     assert!(d.join("hard/unshare").exists());
 }
+
+#[test]
+fn multiplexer_messages_name_the_applet() {
+    // `nsbox ipcs -H` complains as ipcs does when called through its link.
+    let o = run(Command::new(nsbox()).args(["ipcs", "-H"]));
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "ipcs: invalid option -- 'H'\nTry 'ipcs --help' for more information.\n"
+    );
+    let o = run(Command::new(nsbox()).args(["hostname", "--bogus"]));
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "hostname: unrecognized option '--bogus'\nTry 'hostname --help' for more information.\n"
+    );
+}

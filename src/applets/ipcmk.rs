@@ -77,7 +77,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
                 size = parse_size(v.as_bytes())
                     .unwrap_or_else(|e| bad_number("failed to parse size", &v, Some(e)));
             }
-            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements", false),
+            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements"),
             b'p' => perm = parse_mode(&v),
             b'n' => name = v,
             _ => {}
@@ -309,18 +309,20 @@ pub fn apply_sign(v: u64, neg: bool) -> u64 {
     if neg { v.wrapping_neg() } else { v }
 }
 
-/// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` (with
-/// ERANGE's text when out of range) and exit 1. With `strict`, trailing
-/// garbage wins over out of range.
-pub fn strtos32_or_err(s: &OsStr, what: &str, strict: bool) -> i32 {
+/// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` and exit
+/// 1, with ERANGE's text when out of range. As there, strtoimax's own
+/// overflow (beyond 64 bits) wins over trailing garbage, and trailing garbage
+/// over the int range.
+pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
     let mut e = None;
-    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10)
-        && (rest.is_empty() || !strict)
-    {
-        if over || v > (1u64 << 31) - 1 + neg as u64 {
+    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10) {
+        if over || v > i64::MAX as u64 + neg as u64 {
             e = Some(Errno::RANGE);
         } else if rest.is_empty() {
-            return apply_sign(v, neg) as i32;
+            if v <= (1u64 << 31) - 1 + neg as u64 {
+                return apply_sign(v, neg) as i32;
+            }
+            e = Some(Errno::RANGE);
         }
     }
     bad_number(what, s, e)

@@ -139,7 +139,7 @@ fn modern(argv: Argv) -> Res<i32> {
                 let v = ManuallyDrop::new(a.value()?);
                 failed |= match c {
                     b'm' | b'q' | b's' => {
-                        let id = strtos32_or_err(&v, "failed to parse argument", false);
+                        let id = strtos32_or_err(&v, "failed to parse argument");
                         remove_id(class, false, id, verbose)
                     }
                     b'M' | b'Q' | b'S' => match key_to_id(class, &v) {

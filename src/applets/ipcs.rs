@@ -250,15 +250,17 @@ pub fn main(argv: Argv) -> Res<i32> {
 
     if argv.remaining() > 0 {
         // Args resolves abbreviations against LONGS (in getopt's order).
-        let mut a = Args::new(argv).abbrev(LONGS);
+        let mut a = Args::new(argv).abbrev_words(LONGS);
         while let Some(arg) = a.next()? {
             let ch = match arg {
-                Arg::Short(ch) => ch,
+                // `H` is only --human's code: util-linux has no -H.
+                Arg::Short(ch) if ch != 'H' => ch,
                 Arg::Long(l) => match LONGS.split(' ').position(|n| n.get(2..) == Some(l)) {
                     Some(i) => LONG_CH[i % 14] as char,
                     None => return Err(cli::unknown(arg)),
                 },
                 Arg::Value(_) => continue, // util-linux ignores operands
+                _ => return Err(cli::unknown(arg)),
             };
             match ch {
                 'i' => id = Some(parse_id(&a.value()?)),
@@ -313,7 +315,7 @@ pub fn main(argv: Argv) -> Res<i32> {
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
 /// blanks and a sign are fine; digits that do not fit are ERANGE.
 fn parse_id(s: &OsStr) -> i32 {
-    super::ipcmk::strtos32_or_err(s, "failed to parse id argument", true)
+    super::ipcmk::strtos32_or_err(s, "failed to parse id argument")
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
