@@ -679,7 +679,7 @@ fn limits(kind: usize, default_unit: bool, o: &mut Obj) -> usize {
                         o[2] = i.shmall as i64;
                     })
                     .is_ok();
-            let pg = rustix::param::page_size() as u64;
+            let pg = crate::sys::proc::page_size();
             let m = if default_unit { (pg / 1024).max(1) } else { pg };
             o[2] = (o[2] as u64)
                 .checked_mul(m)
@@ -989,14 +989,14 @@ mod tz {
     #[inline(never)]
     pub fn load() -> Tz {
         // Not freed: the process ends soon after.
-        let env = ManuallyDrop::new(std::env::var_os("TZ"));
+        let env = ManuallyDrop::new(crate::sys::proc::env(c"TZ"));
         let name = match &*env {
             None => &b"/etc/localtime"[..],
             Some(v) => v.as_bytes().strip_prefix(b":").unwrap_or(v.as_bytes()),
         };
         let mut path = ManuallyDrop::new(Vec::new());
         if !name.starts_with(b"/") {
-            let dir = ManuallyDrop::new(std::env::var_os("TZDIR"));
+            let dir = ManuallyDrop::new(crate::sys::proc::env(c"TZDIR"));
             path.extend_from_slice(
                 dir.as_ref()
                     .map_or(b"/usr/share/zoneinfo", |d| d.as_bytes()),
@@ -1007,7 +1007,7 @@ mod tz {
         let d = if name.is_empty() {
             Vec::new()
         } else {
-            std::fs::read(std::ffi::OsStr::from_bytes(&path)).unwrap_or_default()
+            crate::cli::read_file(std::ffi::OsStr::from_bytes(&path)).unwrap_or_default()
         };
         tzif(d).unwrap_or_else(|| Tz {
             rule: env.as_ref().and(posix(name)),

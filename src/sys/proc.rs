@@ -16,6 +16,18 @@ unsafe extern "C" {
     fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
     fn getenv(name: *const c_char) -> *const c_char;
+    fn getauxval(kind: core::ffi::c_ulong) -> core::ffi::c_ulong;
+}
+
+/// The page size, from the aux vector (rustix's `page_size` goes through
+/// musl's much bigger `sysconf`).
+pub fn page_size() -> u64 {
+    const AT_PAGESZ: core::ffi::c_ulong = 6;
+    // SAFETY: getauxval only reads the aux vector musl saved at startup.
+    match unsafe { getauxval(AT_PAGESZ) } {
+        0 => 4096,
+        n => n as u64,
+    }
 }
 
 /// musl's `getenv`: the value of `name`, if set. Much smaller than
