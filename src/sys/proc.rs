@@ -26,7 +26,7 @@ pub fn page_size() -> u64 {
     // SAFETY: getauxval only reads the aux vector musl saved at startup.
     match unsafe { getauxval(AT_PAGESZ) } {
         0 => 4096,
-        n => n as u64,
+        n => n,
     }
 }
 
