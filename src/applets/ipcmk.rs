@@ -40,20 +40,6 @@ POSIX semaphores are not supported: sem_t belongs to the C library.
 const LONGS: &[u8] = b"Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
                      pmode nname hhelp Vversion";
 
-/// The letter option `arg` stands for, among `shorts` and `longs`
-/// (space-separated names, each after its letter).
-pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
-    let c = match arg {
-        Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),
-        Arg::Long(l) => longs
-            .split(|&b| b == b' ')
-            .find(|o| o.get(1..) == Some(l.as_bytes()))
-            .and_then(|o| o.first().copied()),
-        Arg::Value(_) => None,
-    };
-    c.ok_or_else(|| cli::unknown(arg))
-}
-
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
     // The process ends after this: nothing here needs freeing.
@@ -65,7 +51,7 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
         if let Arg::Value(_) = arg {
             continue;
         }
-        let c = letter(arg, b"MmQqSspnhV", LONGS)?;
+        let c = cli::letter(arg, b"MmQqSspnhV", LONGS)?;
         let v = ManuallyDrop::new(match c {
             b'M' | b'm' | b'S' | b'p' | b'n' => a.value()?,
             b'h' => return Err(cli::help(HELP)),

@@ -6,9 +6,7 @@
 //! `mq_unlink` and `sem_unlink` calls do): shm/sem names are files in
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
-use super::ipcmk::{
-    apply_sign, bad_number, c_strtou, cs, letter, mq_name, shm_path, strtos32_or_err,
-};
+use super::ipcmk::{apply_sign, bad_number, c_strtou, cs, mq_name, shm_path, strtos32_or_err};
 use crate::cat;
 use crate::cli::{self, Arg, Args, Res};
 use crate::sys::Argv;
@@ -115,7 +113,7 @@ fn modern(argv: Argv) -> Res<i32> {
             }
             other => other,
         };
-        let c = letter(arg, b"mMqQsSavhV", LONGS)?;
+        let c = cli::letter(arg, b"mMqQsSavhV", LONGS)?;
         let class = match c | 0x20 {
             b'm' => 0,
             b's' => 2,
