@@ -16,7 +16,7 @@ use rustix::io::Errno;
 use rustix::mount::{MountFlags, UnmountFlags};
 use rustix::process::{Pid, WaitOptions, getpid, waitpid};
 use std::ffi::{CStr, CString, OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
 Usage:
@@ -90,10 +90,20 @@ const BIND_ORDER: [u32; 8] = [
     g::CLONE_NEWTIME,
 ];
 
-const BINFMT: &str = "/proc/sys/fs/binfmt_misc";
+const BINFMT: &[u8] = b"/proc/sys/fs/binfmt_misc";
 const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
 /// An id range's inner start meaning "0, but shift past the single map".
 const AUTO: u32 = u32::MAX;
+
+/// An option value, kept for the process's lifetime (unshare ends in exec
+/// or exit: freeing it would only cost code).
+type S = &'static [u8];
+
+/// Keeps `v` for the rest of the process.
+#[inline(never)]
+fn leak(v: OsString) -> S {
+    v.into_vec().leak()
+}
 
 /// One `inner outer count` line of an id map.
 #[derive(Clone, Copy)]
@@ -107,17 +117,17 @@ struct Range {
 struct Opts {
     flags: u32,
     /// Persistence targets, indexed like `ns::KINDS`.
-    files: [Option<OsString>; 8],
+    files: [Option<S>; 8],
     fork: bool,
     kill_sig: i32,
     forward: bool,
-    proc_dir: Option<OsString>,
-    binfmt: Option<OsString>,
-    interp: Option<OsString>,
+    proc_dir: Option<S>,
+    binfmt: Option<S>,
+    interp: Option<S>,
     /// `--propagation` flags; 0 is `unchanged`. Set to PRIVATE by `parse`.
     propagation: u32,
-    root: Option<OsString>,
-    wd: Option<OsString>,
+    root: Option<S>,
+    wd: Option<S>,
     setuid: Option<u32>,
     setgid: Option<u32>,
     map_user: Option<u32>,
@@ -131,8 +141,8 @@ struct Opts {
     monotonic: Option<i64>,
     boottime: Option<i64>,
     clear_env: bool,
-    /// `--whitelist-env` names with the values they had.
-    keep_env: Option<Vec<(OsString, OsString)>>,
+    /// `--whitelist-env` names with the values they had, as `NAME=VALUE\0`s.
+    keep_env: Option<Vec<u8>>,
     argv: Vec<OsString>,
     euid: u32,
     egid: u32,
@@ -211,21 +221,22 @@ fn parse(argv: Argv) -> Res<Opts> {
             a.optional_value()
         } else {
             None
-        };
+        }
+        .map(leak);
         apply(&mut o, code, bit, val)?;
     }
     Ok(o)
 }
 
 /// Applies option `code` (bit `bit`) with its value to `o`.
-fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
+fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
     if USER & bit != 0 {
         o.flags |= g::CLONE_NEWUSER;
     }
     if MNT & bit != 0 {
         o.flags |= g::CLONE_NEWNS;
     }
-    let vb: &[u8] = val.as_deref().map_or(b"", OsStrExt::as_bytes);
+    let vb: S = val.unwrap_or_default();
     match code {
         0 => o.fork = true,
         1 => {
@@ -236,7 +247,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
             };
         }
         2 => (o.fork, o.forward) = (true, true),
-        3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
+        3 => o.proc_dir = Some(val.unwrap_or(b"/proc")),
         4 => {
             o.binfmt = val;
             default_binfmt(o);
@@ -299,10 +310,11 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
         24 => o.clear_env = true,
         25 => {
             let keep = o.keep_env.get_or_insert_with(Vec::new);
-            for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
-                let name = OsStr::from_bytes(name);
-                if let Some(val) = std::env::var_os(name) {
-                    keep.push((name.to_owned(), val));
+            for name in vb.split(|&b| b == b',') {
+                if let (false, Some(val)) =
+                    (name.is_empty(), std::env::var_os(OsStr::from_bytes(name)))
+                {
+                    keep.extend_from_slice(&cat!(name, "=", val, "\0"));
                 }
             }
         }
@@ -341,8 +353,8 @@ fn kind_index(flag: u32) -> usize {
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
 fn default_binfmt(o: &mut Opts) {
     if o.binfmt.is_none() {
-        o.proc_dir.get_or_insert_with(|| "/proc".into());
-        o.binfmt = Some(BINFMT.into());
+        o.proc_dir.get_or_insert(b"/proc");
+        o.binfmt = Some(BINFMT);
     }
 }
 
@@ -539,29 +551,29 @@ fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
         [b'+', d @ ..] => (false, d),
         d => (false, d),
     };
-    let msg = || cat!("failed to parse ", what, ": '", s, "'");
+    let msg = cat!("failed to parse ", what, ": '", s, "'");
     if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(cli::errx(&msg()));
+        return Err(cli::errx(&msg));
     }
-    let mut n: i64 = 0;
+    let mut n: u64 = 0;
     for &c in d {
-        let v = (c - b'0') as i64;
-        n = n
-            .checked_mul(10)
-            .and_then(|n| {
-                if neg {
-                    n.checked_sub(v)
-                } else {
-                    n.checked_add(v)
-                }
-            })
-            .ok_or_else(|| cli::err(&msg(), Errno::RANGE))?;
+        n = n.saturating_mul(10).saturating_add((c - b'0') as u64);
     }
-    Ok(n)
+    // The magnitude of i64::MIN is one more than i64::MAX.
+    if n > i64::MAX as u64 + neg as u64 {
+        return Err(cli::err(&msg, Errno::RANGE));
+    }
+    Ok(if neg {
+        (n as i64).wrapping_neg()
+    } else {
+        n as i64
+    })
 }
 
-fn cstring(b: &[u8]) -> CString {
-    CString::new(b).unwrap_or_default()
+/// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
+#[inline(never)]
+fn cstring(b: &[u8]) -> &'static CStr {
+    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
 /// `mount(2)` with C strings (no generic path handling).
@@ -579,7 +591,7 @@ fn mount(src: &CStr, target: &CStr, fstype: &CStr, flags: u32) -> Result<(), Err
 /// Err(0, e): the open failed; Err(1, e): the write did.
 fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
     let fd = rustix::fs::open(
-        cstring(path).as_c_str(),
+        cstring(path),
         OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOCTTY,
         Mode::empty(),
     )
@@ -608,8 +620,8 @@ fn setgroups_control(allow: bool) -> Res {
 }
 
 /// A small number from a /proc/sys file.
-fn read_small(path: &str) -> Option<u32> {
-    dec(std::fs::read(path).ok()?.trim_ascii())
+fn read_small(path: &[u8]) -> Option<u32> {
+    dec(std::fs::read(OsStr::from_bytes(path)).ok()?.trim_ascii())
 }
 
 /// A process forked before unshare(2) that waits for the go-ahead on a
@@ -674,23 +686,23 @@ fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
 }
 
 /// The persistence targets in util-linux's bind order.
-fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
+fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, S)> {
     BIND_ORDER.iter().filter_map(|&f| {
         let k = ns::by_flag(f)?;
-        Some((k, o.files.get(kind_index(f))?.as_ref()?))
+        Some((k, (*o.files.get(kind_index(f))?)?))
     })
 }
 
 /// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
 /// already made.
 fn bind_files(o: &Opts, pid: Pid) -> Res {
-    let mut done: Vec<CString> = Vec::new();
+    let mut done: Vec<&CStr> = Vec::new();
     for (k, file) in targets(o) {
         let src = ns_path(pid, k);
-        let dst = cstring(file.as_bytes());
-        if let Err(e) = mount(&cstring(&src), &dst, c"", g::MS_BIND) {
+        let dst = cstring(file);
+        if let Err(e) = mount(cstring(&src), dst, c"", g::MS_BIND) {
             for d in done {
-                let _ = rustix::mount::unmount(d.as_c_str(), UnmountFlags::DETACH);
+                let _ = rustix::mount::unmount(d, UnmountFlags::DETACH);
             }
             return Err(fail("mount ", &cat!(src, " on ", file), " failed", Some(e)));
         }
@@ -714,16 +726,12 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
         if k.flag == g::CLONE_NEWPID && !o.fork {
             return Err(bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
         }
-        let fd = rustix::fs::open(
-            cstring(file.as_bytes()).as_c_str(),
-            OFlags::PATH | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| bad(e, ""))?;
+        let fd = rustix::fs::open(cstring(file), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
+            .map_err(|e| bad(e, ""))?;
         if k.flag == g::CLONE_NEWNS
             && let Some(mp) = shared_mount(&fd)
         {
-            let b = file.as_bytes();
+            let b = file;
             let dir = match b.iter().rposition(|&c| c == b'/') {
                 Some(0) => &b"/"[..],
                 Some(i) => &b[..i],
@@ -773,7 +781,10 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
             let path = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name);
             let mut text = Vec::new();
             for r in map.iter() {
-                text.extend(cat!(r.inner, " ", r.outer, " ", r.count, "\n"));
+                for (n, sep) in [(r.inner, b' '), (r.outer, b' '), (r.count, b'\n')] {
+                    cli::Part::put(&n, &mut text);
+                    text.push(sep);
+                }
             }
             if text.len() > 4096 {
                 return Err(fail("", &path, " too large for kernel 4k limit", None));
@@ -802,15 +813,15 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
 }
 
 fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
-    let mut argv: Vec<OsString> = vec![tool.into(), num(ppid.as_raw_nonzero().get() as u32)];
+    let mut argv: Vec<OsString> = vec![tool.into()];
+    let mut n = |n: u32| argv.push(OsString::from_vec(cat!(n)));
+    n(ppid.as_raw_nonzero().get() as u32);
     for r in map {
-        argv.extend([num(r.inner), num(r.outer), num(r.count)]);
+        n(r.inner);
+        n(r.outer);
+        n(r.count);
     }
     exec::exec(&argv)
-}
-
-fn num(n: u32) -> OsString {
-    OsStr::from_bytes(&cat!(n)).to_owned()
 }
 
 fn run(mut o: Opts) -> Res<i32> {
@@ -977,35 +988,29 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
             .map_err(|e| cli::err(b"cannot change root filesystem propagation", e))?;
     }
     let fixed = o.interp.as_ref().is_some_and(|i| {
-        let b = i.as_bytes();
+        let b = *i;
         b.iter()
             .rposition(|&c| c == b':')
             .is_some_and(|p| b[p..].contains(&b'F'))
     });
     let early = fixed && o.root.is_some();
     if early {
-        binfmt(BINFMT.as_bytes(), o.interp.as_ref())?;
+        binfmt(BINFMT, o.interp)?;
     }
-    let mut wd = o.wd.as_deref();
-    if let Some(r) = &o.root {
-        rustix::process::chroot(cstring(r.as_bytes()).as_c_str()).map_err(|e| {
-            fail(
-                "cannot change root directory to '",
-                r.as_bytes(),
-                "'",
-                Some(e),
-            )
-        })?;
-        wd = Some(wd.unwrap_or(OsStr::new("/")));
+    let mut wd = o.wd;
+    if let Some(r) = o.root {
+        rustix::process::chroot(cstring(r))
+            .map_err(|e| fail("cannot change root directory to '", r, "'", Some(e)))?;
+        wd = Some(wd.unwrap_or(b"/"));
     }
     if let Some(d) = wd {
-        rustix::process::chdir(cstring(d.as_bytes()).as_c_str())
-            .map_err(|e| fail("cannot change directory to ", d.as_bytes(), "", Some(e)))?;
+        rustix::process::chdir(cstring(d))
+            .map_err(|e| fail("cannot change directory to ", d, "", Some(e)))?;
     }
-    if let Some(p) = &o.proc_dir {
-        let dir = cstring(p.as_bytes());
+    if let Some(p) = o.proc_dir {
+        let dir = cstring(p);
         if o.root.is_none() && o.propagation != PRIVATE {
-            match mount(c"none", &dir, c"", PRIVATE) {
+            match mount(c"none", dir, c"", PRIVATE) {
                 Ok(()) | Err(Errno::INVAL) => {}
                 Err(e) => {
                     return Err(cli::err(
@@ -1016,34 +1021,28 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
             }
         }
         let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-        mount(c"proc", &dir, c"proc", flags)
-            .map_err(|e| fail("mount ", p.as_bytes(), " failed", Some(e)))?;
+        mount(c"proc", dir, c"proc", flags).map_err(|e| fail("mount ", p, " failed", Some(e)))?;
     }
-    if let Some(b) = &o.binfmt {
-        binfmt(b.as_bytes(), o.interp.as_ref().filter(|_| !early))?;
+    if let Some(b) = o.binfmt {
+        binfmt(b, o.interp.filter(|_| !early))?;
     }
     set_ids(o.setuid, o.setgid)?;
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
         keep_caps()?;
     }
     if o.clear_env || o.keep_env.is_some() {
-        let env = o.keep_env.iter().flatten();
-        let mut data = Vec::new();
-        for (k, v) in env {
-            data.extend_from_slice(&cat!(k, "=", v, "\0"));
-        }
-        crate::sys::proc::set_environ(data);
+        crate::sys::proc::set_environ(o.keep_env.clone().unwrap_or_default());
     }
     Err(exec::exec(&o.argv))
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
-fn binfmt(dir: &[u8], interp: Option<&OsString>) -> Res {
+fn binfmt(dir: &[u8], interp: Option<S>) -> Res {
     let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-    mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", flags)
+    mount(c"binfmt_misc", cstring(dir), c"binfmt_misc", flags)
         .map_err(|e| fail("mount ", dir, " failed", Some(e)))?;
     match interp {
-        Some(i) => put(&cat!(dir, "/register"), i.as_bytes(), CANNOT),
+        Some(i) => put(&cat!(dir, "/register"), i, CANNOT),
         None => Ok(()),
     }
 }
@@ -1077,64 +1076,57 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
         let Err(e) = su::unshare(k.flag) else {
             continue;
         };
-        let Some(hint) = hint(k, e, flags) else {
+        let name = if k.name == "mnt" { "ns" } else { k.name };
+        let mut m = cat!("unshare(CLONE_NEW", name);
+        m.make_ascii_uppercase();
+        m.extend_from_slice(&cat!(") failed: ", e, " (hint: "));
+        if !hint(k, e, flags, &mut m) {
             break;
-        };
-        let upper = if k.name == "mnt" {
-            b"NS".to_vec()
-        } else {
-            k.name.to_ascii_uppercase().into_bytes()
-        };
-        return cli::errx(&cat!(
-            "unshare(CLONE_NEW",
-            upper,
-            ") failed: ",
-            e,
-            " (hint: ",
-            hint,
-            ")"
-        ));
+        }
+        m.push(b')');
+        return cli::errx(&m);
     }
     cli::err(b"unshare failed", e)
 }
 
-fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
+/// Appends the hint for `e` from unshare(k) to `m`; false if there is none.
+fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
-    let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));
+    let max = read_small(&sysctl);
     let user = k.flag == g::CLONE_NEWUSER;
     let admin = rustix::thread::capabilities(None).is_ok_and(|c| {
         c.effective
             .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
     });
     let restricted =
-        read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
-    Some(match e {
-        _ if max == Some(0) => cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"),
-        Errno::NOSPC => cat!(
-            "the limit in ",
-            sysctl,
-            " (",
-            max.unwrap_or(0),
-            ") or the nesting limit of 32 levels is reached"
-        ),
-        Errno::PERM
-            if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
-        {
-            cat!("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0")
+        read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
+    let text: &str = match e {
+        _ if max == Some(0) => {
+            m.extend_from_slice(&cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"));
+            ""
         }
-        Errno::PERM if restricted && !admin => cat!(
+        Errno::NOSPC => {
+            m.extend_from_slice(&cat!("the limit in ", sysctl, " (", max.unwrap_or(0)));
+            ") or the nesting limit of 32 levels is reached"
+        }
+        Errno::PERM
+            if user && read_small(b"/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
+        {
+            "unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0"
+        }
+        Errno::PERM if restricted && !admin => {
             "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
-        ),
+        }
         Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
-            cat!("run as root or add -r/--map-root-user")
+            "run as root or add -r/--map-root-user"
         }
         Errno::INVAL if user && multithreaded() => {
-            cat!(
-                "a multithreaded process cannot create a user namespace (running under qemu-user?)"
-            )
+            "a multithreaded process cannot create a user namespace (running under qemu-user?)"
         }
-        _ => return None,
-    })
+        _ => return false,
+    };
+    m.extend_from_slice(text.as_bytes());
+    true
 }
 
 /// More than one thread? (procfs counts them in the link count of
