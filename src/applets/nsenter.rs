@@ -572,6 +572,7 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
 /// then opens `/proc/PID` while that pidfd's process still exists.
+#[inline(never)]
 fn open_target(s: &OsStr) -> Target {
     let b = s.as_bytes();
     let (p, i) = match b.iter().position(|&c| c == b':') {
@@ -649,6 +650,7 @@ fn parse_id(s: &OsStr, what: &str) -> u32 {
 }
 
 /// setns on a pidfd arrived in Linux 5.8.
+#[inline(never)]
 fn pidfd_setns_works() -> bool {
     let u = rustix::system::uname();
     let (mut v, mut n) = ([0u32; 2], 0);
@@ -679,6 +681,7 @@ fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
 }
 
 /// `-c`: the target's cgroup v2 `cgroup.procs`, opened for writing now.
+#[inline(never)]
 fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
     let fs = open_at(None, CG, OFlags::PATH)
@@ -700,6 +703,7 @@ fn open_cgroup_procs(t: &Target) -> Fd {
 
 /// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
 /// the user namespace granted survive the exec.
+#[inline(never)]
 fn permitted_to_ambient() {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
     let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));

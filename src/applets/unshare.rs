@@ -150,7 +150,9 @@ struct Opts {
 
 /// `unshare`.
 pub fn unshare(argv: Argv) -> Res<i32> {
-    let o = parse(argv)?;
+    // Kept for the process's lifetime, like the option values.
+    let o: &'static mut Opts = Box::leak(Box::default());
+    parse(o, argv)?;
     run(o)
 }
 
@@ -182,13 +184,11 @@ const OPT: u64 = 0b1_1010 | 0xff << 32;
 const USER: u64 = 0b111_1111_1111_0000;
 const MNT: u64 = 0b11_1000;
 
-fn parse(argv: Argv) -> Res<Opts> {
-    let mut o = Opts {
-        propagation: PRIVATE,
-        euid: rustix::process::geteuid().as_raw(),
-        egid: rustix::process::getegid().as_raw(),
-        ..Opts::default()
-    };
+#[inline(never)]
+fn parse(o: &mut Opts, argv: Argv) -> Res {
+    o.propagation = PRIVATE;
+    o.euid = rustix::process::geteuid().as_raw();
+    o.egid = rustix::process::getegid().as_raw();
     let mut a = Args::new(argv).abbrev(HELP);
     while let Some(arg) = a.next()? {
         let (code, long) = match arg {
@@ -223,12 +223,13 @@ fn parse(argv: Argv) -> Res<Opts> {
             None
         }
         .map(leak);
-        apply(&mut o, code, bit, val)?;
+        apply(o, code, bit, val)?;
     }
-    Ok(o)
+    Ok(())
 }
 
 /// Applies option `code` (bit `bit`) with its value to `o`.
+#[inline(never)]
 fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
     if USER & bit != 0 {
         o.flags |= g::CLONE_NEWUSER;
@@ -280,14 +281,10 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
             o.groups
                 .push(subid_range("/etc/subgid", o.euid, code == 13)?);
         }
-        14 => {
-            let i = vb.iter().position(|&c| c == b':').unwrap_or(0);
-            let (u, gid) = vb.split_at(i);
-            match (dec(u), dec(gid.get(1..).unwrap_or(b""))) {
-                (Some(u), Some(gid)) => o.owner = Some((u, gid)),
-                _ => return Err(cli::errx(b"failed to parse owner")),
-            }
-        }
+        14 => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
+            Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
+            _ => return Err(cli::errx(b"failed to parse owner")),
+        },
         15 => match pick(vb, "deny allow") {
             Some(i) => o.setgroups = Some(i == 1),
             None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
@@ -358,6 +355,13 @@ fn default_binfmt(o: &mut Opts) {
     }
 }
 
+/// `s` split at its first `c`.
+#[inline(never)]
+fn cut(s: &[u8], c: u8) -> Option<(&[u8], &[u8])> {
+    let i = s.iter().position(|&b| b == c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
 /// A plain decimal u32.
 fn dec(b: &[u8]) -> Option<u32> {
     crate::passwd::parse_dec(b)
@@ -392,6 +396,7 @@ fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
 }
 
 /// One `--map-users`/`--map-groups` value.
+#[inline(never)]
 fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
     let r = match pick(s, "auto subids all") {
         Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1)?,
@@ -441,8 +446,10 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
     };
     let data = read(file)?;
     for line in data.split(|&b| b == b'\n') {
-        let mut f = line.splitn(3, |&b| b == b':');
-        let (Some(who), Some(start), Some(count)) = (f.next(), f.next(), f.next()) else {
+        // The count is the rest of the line.
+        let Some((who, (start, count))) =
+            cut(line, b':').and_then(|(w, r)| Some((w, cut(r, b':')?)))
+        else {
             continue;
         };
         if who != name && dec(who) != Some(euid) {
@@ -516,6 +523,7 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
 
 /// A signal name as util-linux's signame_to_signum takes it: any case,
 /// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+#[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
         TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
@@ -714,6 +722,7 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// Checks every persistence target before anything happens: it must exist,
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
+#[inline(never)]
 fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
     let mut any = false;
     for (k, file) in targets(o) {
@@ -755,6 +764,7 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
 }
 
 /// The mount point of the mount `fd` is on, if that has shared propagation.
+#[inline(never)]
 fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
     // The mount id from fdinfo rather than statx's STATX_MNT_ID, which
     // qemu-user does not pass on.
@@ -824,7 +834,8 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
     exec::exec(&argv)
 }
 
-fn run(mut o: Opts) -> Res<i32> {
+#[inline(never)]
+fn run(o: &'static mut Opts) -> Res<i32> {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
         return Err(cli::errx(
             b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
@@ -947,6 +958,7 @@ fn run(mut o: Opts) -> Res<i32> {
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
+#[inline(never)]
 fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
     if let Some(gid) = gid {
         rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
@@ -961,6 +973,7 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
 }
 
 /// What the program's process does after unshare(2) (and the fork).
+#[inline(never)]
 fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.kill_sig != 0 {
         su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
@@ -1049,6 +1062,7 @@ fn binfmt(dir: &[u8], interp: Option<S>) -> Res {
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
 /// into the ambient set (so it survives exec as a non-root uid).
+#[inline(never)]
 fn keep_caps() -> Res {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
     let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
@@ -1069,6 +1083,7 @@ fn keep_caps() -> Res {
 /// when that can be known (util-linux issue #3851). The process exits
 /// right after, so the flags can be tried one by one (user first: it is
 /// what grants the capabilities for the others).
+#[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
     let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
     let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
@@ -1090,6 +1105,7 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
 }
 
 /// Appends the hint for `e` from unshare(k) to `m`; false if there is none.
+#[inline(never)]
 fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
     let max = read_small(&sysctl);
