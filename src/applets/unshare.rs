@@ -1093,7 +1093,9 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
         };
         let name = if k.name == "mnt" { "ns" } else { k.name };
         let mut m = cat!("unshare(CLONE_NEW", name);
-        m.make_ascii_uppercase();
+        if let Some(n) = m.get_mut(17..) {
+            n.make_ascii_uppercase();
+        }
         m.extend_from_slice(&cat!(") failed: ", e, " (hint: "));
         if !hint(k, e, flags, &mut m) {
             break;
