@@ -152,7 +152,7 @@ struct Opts {
 pub fn unshare(argv: Argv) -> Res<i32> {
     // Kept for the process's lifetime, like the option values.
     let o: &'static mut Opts = Box::leak(Box::default());
-    parse(o, argv)?;
+    parse(o, argv);
     run(o)
 }
 
@@ -185,12 +185,12 @@ const USER: u64 = 0b111_1111_1111_0000;
 const MNT: u64 = 0b11_1000;
 
 #[inline(never)]
-fn parse(o: &mut Opts, argv: Argv) -> Res {
+fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
     o.euid = rustix::process::geteuid().as_raw();
     o.egid = rustix::process::getegid().as_raw();
     let mut a = Args::new(argv).abbrev(HELP);
-    while let Some(arg) = a.next()? {
+    while let Some(arg) = ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
                 ns::by_short(c)
@@ -212,25 +212,24 @@ fn parse(o: &mut Opts, argv: Argv) -> Res {
                 o.argv.extend(a.rest());
                 break;
             }
-            return Err(cli::unknown(arg));
+            cli::quit(cli::unknown(arg));
         };
         let bit = 1u64 << code;
         let val = if REQ & bit != 0 {
-            Some(a.value()?)
+            Some(ok(a.value()))
         } else if OPT & bit != 0 && long {
             a.optional_value()
         } else {
             None
         }
         .map(leak);
-        apply(o, code, bit, val)?;
+        apply(o, code, bit, val);
     }
-    Ok(())
 }
 
 /// Applies option `code` (bit `bit`) with its value to `o`.
 #[inline(never)]
-fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
+fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
     if USER & bit != 0 {
         o.flags |= g::CLONE_NEWUSER;
     }
@@ -244,7 +243,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
             o.fork = true;
             o.kill_sig = match val {
                 None => 9,
-                Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
+                Some(_) => signum(vb).unwrap_or_else(|| die("unknown signal: ", vb, "", None)),
             };
         }
         2 => (o.fork, o.forward) = (true, true),
@@ -257,8 +256,8 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
             default_binfmt(o);
             o.interp = val;
         }
-        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
-        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
+        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")),
+        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")),
         8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
         9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
         10 => map_spec(
@@ -267,43 +266,42 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
             "/etc/subuid",
             "/proc/self/uid_map",
             o.euid,
-        )?,
+        ),
         11 => map_spec(
             &mut o.groups,
             vb,
             "/etc/subgid",
             "/proc/self/gid_map",
             o.euid,
-        )?,
+        ),
         12 | 13 => {
-            o.users
-                .push(subid_range("/etc/subuid", o.euid, code == 13)?);
+            o.users.push(subid_range("/etc/subuid", o.euid, code == 13));
             o.groups
-                .push(subid_range("/etc/subgid", o.euid, code == 13)?);
+                .push(subid_range("/etc/subgid", o.euid, code == 13));
         }
         14 => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
             Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
-            _ => return Err(cli::errx(b"failed to parse owner")),
+            _ => die1(b"failed to parse owner", None),
         },
         15 => match pick(vb, "deny allow") {
             Some(i) => o.setgroups = Some(i == 1),
-            None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+            None => die("unsupported --setgroups argument '", vb, "'", None),
         },
         16 => {
             let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
             o.propagation = match pick(vb, "slave private shared unchanged") {
                 Some(3) => 0,
                 Some(i) => g::MS_REC | modes[i],
-                None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
+                None => die("unsupported propagation mode: ", vb, "", None),
             }
         }
         17 => o.keep_caps = true,
-        18 => o.setuid = Some(cli::parse_u32(OsStr::from_bytes(vb), "uid")?),
-        19 => o.setgid = Some(cli::parse_u32(OsStr::from_bytes(vb), "gid")?),
+        18 => o.setuid = Some(parse_u32(vb, "uid")),
+        19 => o.setgid = Some(parse_u32(vb, "gid")),
         20 => o.root = val,
         21 => o.wd = val,
-        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
-        23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
+        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")),
+        23 => o.boottime = Some(parse_i64(vb, "boottime offset")),
         24 => o.clear_env = true,
         25 => {
             let keep = o.keep_env.get_or_insert_with(Vec::new);
@@ -315,8 +313,8 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
                 }
             }
         }
-        26 => return Err(cli::help(HELP)),
-        27 => return Err(cli::version()),
+        26 => cli::quit(cli::help(HELP)),
+        27 => cli::quit(cli::version()),
         _ => {
             let i = code.wrapping_sub(32);
             if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
@@ -327,7 +325,6 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) -> Res {
             }
         }
     }
-    Ok(())
 }
 
 /// The position of `s` among the space-separated words of `table`.
@@ -340,6 +337,38 @@ fn pick(s: &[u8], table: &str) -> Option<usize> {
 #[inline(never)]
 fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
     cli::fail(&cat!(a, b, c), e)
+}
+
+/// [`fail`], then the end: errors end unshare, and the kernel closes its
+/// descriptors (this keeps the error paths free of drop code).
+#[inline(never)]
+fn die(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> ! {
+    cli::quit(fail(a, b, c, e))
+}
+
+/// `PROG: MSG[: strerror]`, then the end.
+#[inline(never)]
+fn die1(msg: &[u8], e: Option<Errno>) -> ! {
+    cli::quit(cli::fail(msg, e))
+}
+
+/// The end with `msg: strerror`, unless `r` is Ok.
+#[inline(never)]
+fn check(r: Result<(), Errno>, msg: &[u8]) {
+    if let Err(e) = r {
+        die1(msg, Some(e))
+    }
+}
+
+/// The value of `r`, or the end of unshare.
+fn ok<T>(r: Res<T>) -> T {
+    r.unwrap_or_else(|e| cli::quit(e))
+}
+
+/// `failed to parse WHAT: 'S'` unless `s` is a u32.
+#[inline(never)]
+fn parse_u32(s: &[u8], what: &str) -> u32 {
+    ok(cli::parse_u32(OsStr::from_bytes(s), what))
 }
 
 /// The index in `ns::KINDS` of the kind with `flag`.
@@ -369,20 +398,20 @@ fn dec(b: &[u8]) -> Option<u32> {
 
 /// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
 /// `failed to parse uid 'S': strerror`.
-fn id_or_name(b: &[u8], db: &str, what: &str) -> Res<u32> {
+fn id_or_name(b: &[u8], db: &str, what: &str) -> u32 {
     let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
         match dec(b) {
-            Some(n) if n != u32::MAX => return Ok(n),
+            Some(n) if n != u32::MAX => return n,
             Some(_) => Errno::INVAL,
             None => Errno::RANGE,
         }
     } else {
         match crate::passwd::Db::load(db).id_of(b) {
-            Some(n) => return Ok(n),
+            Some(n) => return n,
             None => Errno::INVAL,
         }
     };
-    Err(fail(what, b, "'", Some(e)))
+    die(what, b, "'", Some(e))
 }
 
 /// Three numbers separated by `sep` (runs of spaces for `b' '`).
@@ -397,11 +426,11 @@ fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
 
 /// One `--map-users`/`--map-groups` value.
 #[inline(never)]
-fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
+fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
     let r = match pick(s, "auto subids all") {
-        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1)?,
+        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1),
         Some(_) => {
-            let data = read(kmap)?;
+            let data = read(kmap);
             for [i, _, count] in data.split(|&b| b == b'\n').filter_map(|l| triple(l, b' ')) {
                 v.push(Range {
                     inner: i,
@@ -409,7 +438,7 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) ->
                     count,
                 });
             }
-            return Ok(());
+            return;
         }
         // inner:outer:count, or the deprecated outer,inner,count.
         _ => match (triple(s, b':'), triple(s, b',')) {
@@ -418,17 +447,16 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) ->
                 outer,
                 count,
             },
-            _ => return Err(fail("invalid mapping '", s, "'", None)),
+            _ => die("invalid mapping '", s, "'", None),
         },
     };
     v.push(r);
-    Ok(())
 }
 
 /// A whole file; util-linux's `could not open 'F'` on failure.
-fn read(path: &str) -> Res<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        fail(
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| {
+        die(
             "could not open '",
             path.as_bytes(),
             "'",
@@ -439,12 +467,12 @@ fn read(path: &str) -> Res<Vec<u8>> {
 
 /// The first range of `euid` (by name or number) in /etc/subuid or
 /// /etc/subgid; mapped to itself with `identity`, else from 0 (AUTO).
-fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
+fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
     let pw = crate::passwd::Db::load("/etc/passwd");
     let Some(name) = pw.name_of(euid) else {
-        return Err(cli::errx(&cat!("you (user ", euid, ") don't exist.")));
+        die1(&cat!("you (user ", euid, ") don't exist."), None);
     };
-    let data = read(file)?;
+    let data = read(file);
     for line in data.split(|&b| b == b'\n') {
         // The count is the rest of the line.
         let Some((who, (start, count))) =
@@ -455,20 +483,17 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
         if who != name && dec(who) != Some(euid) {
             continue;
         }
-        let num = |b: &[u8]| cli::parse_u32(OsStr::from_bytes(b), "subid map");
-        let outer = num(start)?;
-        return Ok(Range {
+        let outer = parse_u32(start, "subid map");
+        return Range {
             inner: if identity { outer } else { AUTO },
             outer,
-            count: num(count)?,
-        });
+            count: parse_u32(count, "subid map"),
+        };
     }
-    Err(cli::errx(&cat!(
-        "no line matching user \"",
-        name,
-        "\" in ",
-        file
-    )))
+    die1(
+        &cat!("no line matching user \"", name, "\" in ", file),
+        None,
+    )
 }
 
 /// Puts the single map `inner -> outer` first and cuts it out of every
@@ -553,7 +578,7 @@ fn signum(s: &[u8]) -> Option<i32> {
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
-fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
+fn parse_i64(s: &[u8], what: &str) -> i64 {
     let (neg, d) = match s {
         [b'-', d @ ..] => (true, d),
         [b'+', d @ ..] => (false, d),
@@ -561,7 +586,7 @@ fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
     };
     let msg = cat!("failed to parse ", what, ": '", s, "'");
     if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(cli::errx(&msg));
+        die1(&msg, None);
     }
     let mut n: u64 = 0;
     for &c in d {
@@ -569,13 +594,13 @@ fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
     }
     // The magnitude of i64::MIN is one more than i64::MAX.
     if n > i64::MAX as u64 + neg as u64 {
-        return Err(cli::err(&msg, Errno::RANGE));
+        die1(&msg, Some(Errno::RANGE));
     }
-    Ok(if neg {
+    if neg {
         (n as i64).wrapping_neg()
     } else {
         n as i64
-    })
+    }
 }
 
 /// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
@@ -612,24 +637,38 @@ fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
 }
 
 /// [`put_raw`] with util-linux's messages: `PRE[0] PATH` or `PRE[1] PATH`.
-fn put(path: &[u8], data: &[u8], pre: [&str; 2]) -> Res {
-    put_raw(path, data).map_err(|(i, e)| fail(pre[i], path, "", Some(e)))
+fn put(path: &[u8], data: &[u8], pre: [&str; 2]) {
+    if let Err((i, e)) = put_raw(path, data) {
+        die(pre[i], path, "", Some(e))
+    }
 }
 
 const CANNOT: [&str; 2] = ["cannot open ", "write failed "];
 
-fn setgroups_control(allow: bool) -> Res {
+fn setgroups_control(allow: bool) {
     let data: &[u8] = if allow { b"allow" } else { b"deny" };
     match put_raw(b"/proc/self/setgroups", data) {
-        Err((0, Errno::NOENT)) => Ok(()),
-        Err((i, e)) => Err(fail(CANNOT[i], b"/proc/self/setgroups", "", Some(e))),
-        Ok(()) => Ok(()),
+        Err((0, Errno::NOENT)) | Ok(()) => {}
+        Err((i, e)) => die(CANNOT[i], b"/proc/self/setgroups", "", Some(e)),
     }
 }
 
 /// A small number from a /proc/sys file.
 fn read_small(path: &[u8]) -> Option<u32> {
     dec(std::fs::read(OsStr::from_bytes(path)).ok()?.trim_ascii())
+}
+
+/// A close-on-exec pipe, or the end.
+#[inline(never)]
+fn pipe() -> (OwnedFd, OwnedFd) {
+    rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .unwrap_or_else(|e| die1(b"pipe failed", Some(e)))
+}
+
+/// fork(2), or the end.
+#[inline(never)]
+fn fork() -> Forked {
+    fork_process().unwrap_or_else(|e| die1(b"fork failed", Some(e)))
 }
 
 /// A process forked before unshare(2) that waits for the go-ahead on a
@@ -639,10 +678,9 @@ struct Helper {
     go: OwnedFd,
 }
 
-fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
-    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-        .map_err(|e| cli::err(b"pipe failed", e))?;
-    match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Helper {
+    let (r, w) = pipe();
+    match fork() {
         Forked::Child => {
             drop(w);
             let mut b = [0u8];
@@ -652,7 +690,7 @@ fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
             };
             crate::sys::proc::exit_now(code)
         }
-        Forked::Parent(pid) => Ok(Helper { pid, go: w }),
+        Forked::Parent(pid) => Helper { pid, go: w },
     }
 }
 
@@ -670,7 +708,7 @@ fn wait_ok(pid: Pid) -> Res {
     loop {
         match waitpid(Some(pid), WaitOptions::empty()) {
             Err(Errno::INTR) => continue,
-            Err(e) => return Err(cli::err(b"waitpid failed", e)),
+            Err(e) => die1(b"waitpid failed", Some(e)),
             Ok(st) => {
                 return match st.and_then(|(_, s)| s.exit_status()) {
                     Some(c) if c != 0 => Err(Exit(c)),
@@ -723,20 +761,20 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
 #[inline(never)]
-fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
+fn check_targets(o: &Opts, me: Pid) -> bool {
     let mut any = false;
     for (k, file) in targets(o) {
         any = true;
         let bad = |e: Errno, hint: &str| {
             let src = ns_path(me, k);
             let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
-            cli::errx(&m)
+            die1(&m, None)
         };
         if k.flag == g::CLONE_NEWPID && !o.fork {
-            return Err(bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
+            bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)");
         }
         let fd = rustix::fs::open(cstring(file), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
-            .map_err(|e| bad(e, ""))?;
+            .unwrap_or_else(|e| bad(e, ""));
         if k.flag == g::CLONE_NEWNS
             && let Some(mp) = shared_mount(&fd)
         {
@@ -746,21 +784,24 @@ fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
                 Some(i) => &b[..i],
                 None => b".",
             };
-            return Err(cli::errx(&cat!(
-                "cannot bind a mount namespace on ",
-                file,
-                ": it is on the shared mount ",
-                mp,
-                " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
-                dir,
-                " ",
-                dir,
-                " && mount --make-private ",
-                dir
-            )));
+            die1(
+                &cat!(
+                    "cannot bind a mount namespace on ",
+                    file,
+                    ": it is on the shared mount ",
+                    mp,
+                    " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
+                    dir,
+                    " ",
+                    dir,
+                    " && mount --make-private ",
+                    dir
+                ),
+                None,
+            );
         }
     }
-    Ok(any)
+    any
 }
 
 /// The mount point of the mount `fd` is on, if that has shared propagation.
@@ -797,15 +838,15 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
                 }
             }
             if text.len() > 4096 {
-                return Err(fail("", &path, " too large for kernel 4k limit", None));
+                die("", &path, " too large for kernel 4k limit", None);
             }
-            put(&path, &text, ["failed to open ", "failed to write "])?;
+            put(&path, &text, ["failed to open ", "failed to write "]);
         }
         return Ok(());
     }
     let mut pid = None;
     if !o.users.is_empty() && !o.groups.is_empty() {
-        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        match fork() {
             Forked::Child => {}
             Forked::Parent(p) => {
                 wait_ok(p)?;
@@ -837,9 +878,10 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
 #[inline(never)]
 fn run(o: &'static mut Opts) -> Res<i32> {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
-        return Err(cli::errx(
+        die1(
             b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
-        ));
+            None,
+        );
     }
     // Fold the single maps into the range lists, as util-linux does.
     if !o.users.is_empty() || (o.map_user.is_some() && o.owner.is_some()) {
@@ -850,36 +892,37 @@ fn run(o: &'static mut Opts) -> Res<i32> {
     }
     // util-linux finds this after unshare(2); nothing is done yet here.
     if o.setgroups == Some(true) && o.map_group.is_some() {
-        return Err(cli::errx(
+        die1(
             b"options --setgroups=allow and --map-group are mutually exclusive",
-        ));
+            None,
+        );
     }
     let me = getpid();
-    let persist = check_targets(&o, me)?;
+    let persist = check_targets(o, me);
     let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
 
     let mut binder = None;
     if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
-        binder = Some(spawn_helper(&o, me, bind_files)?);
+        binder = Some(spawn_helper(o, me, bind_files));
     }
     let mut mapper = None;
     if !o.users.is_empty() || !o.groups.is_empty() {
-        mapper = Some(spawn_helper(&o, me, write_maps)?);
+        mapper = Some(spawn_helper(o, me, write_maps));
     }
     if let Some((u, gid)) = o.owner {
-        set_ids(Some(u), Some(gid))?;
+        set_ids(Some(u), Some(gid));
     }
     if let Err(e) = su::unshare(o.flags) {
-        return Err(unshare_failed(e, o.flags));
+        cli::quit(unshare_failed(e, o.flags));
     }
     if let Some(h) = mapper {
-        h.go()?;
+        ok(h.go());
     }
     for (clock, off) in [(7, o.boottime), (1, o.monotonic)] {
         if let Some(off) = off {
             let path = b"/proc/self/timens_offsets";
             let pre = ["failed to open ", "failed to write to "];
-            put(path, &cat!(clock as u32, " ", off, " 0"), pre)?;
+            put(path, &cat!(clock as u32, " ", off, " 0"), pre);
         }
     }
 
@@ -888,40 +931,36 @@ fn run(o: &'static mut Opts) -> Res<i32> {
     let mut child_go = None;
     if o.fork {
         let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
-        let old = sigprocmask(0, both).map_err(|e| cli::err(b"sigprocmask block failed", e))?;
+        let old =
+            sigprocmask(0, both).unwrap_or_else(|e| die1(b"sigprocmask block failed", Some(e)));
         if o.forward {
-            su::install_forwarder().map_err(|s| {
+            if let Err(s) = su::install_forwarder() {
                 let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-                cli::err(&cat!("sigaction ", name, " failed"), Errno::INVAL)
-            })?;
+                die1(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
+            }
         }
         if o.kill_sig != 0 {
             let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
-                .map_err(|e| cli::err(b"pidfd_open failed", e))?;
+                .unwrap_or_else(|e| die1(b"pidfd_open failed", Some(e)));
             parent_fd = Some(fd);
         }
-        let sync = if persist {
-            Some(
-                rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-                    .map_err(|e| cli::err(b"pipe failed", e))?,
-            )
-        } else {
-            None
-        };
-        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        let sync = if persist { Some(pipe()) } else { None };
+        match fork() {
             Forked::Child => {
                 if o.forward {
                     let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
                     let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
                 }
-                sigprocmask(2, old).map_err(|e| cli::err(b"sigprocmask restore failed", e))?;
+                if let Err(e) = sigprocmask(2, old) {
+                    die1(b"sigprocmask restore failed", Some(e));
+                }
                 drop(binder.take());
                 if let Some((r, w)) = sync {
                     // Wait until the parent has persisted the namespaces.
                     drop(w);
                     let mut b = [0u8];
                     if rustix::io::read(&r, &mut b) != Ok(1) {
-                        return Err(Exit(1));
+                        cli::quit(Exit(1));
                     }
                 }
             }
@@ -938,7 +977,7 @@ fn run(o: &'static mut Opts) -> Res<i32> {
     if persist && (child.is_some() || !o.fork) {
         let r = match binder {
             Some(h) => h.go(),
-            None => bind_files(&o, me),
+            None => bind_files(o, me),
         };
         if let Err(e) = r {
             if let Some(pid) = child {
@@ -959,46 +998,49 @@ fn run(o: &'static mut Opts) -> Res<i32> {
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
 #[inline(never)]
-fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
+fn set_ids(uid: Option<u32>, gid: Option<u32>) {
     if let Some(gid) = gid {
-        rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
-        rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid))
-            .map_err(|e| cli::err(b"setgid() failed", e))?;
+        check(rustix::thread::set_thread_groups(&[]), b"setgroups failed");
+        check(
+            rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid)),
+            b"setgid() failed",
+        );
     }
     if let Some(uid) = uid {
-        rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid))
-            .map_err(|e| cli::err(b"setuid() failed", e))?;
+        check(
+            rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid)),
+            b"setuid() failed",
+        );
     }
-    Ok(())
 }
 
 /// What the program's process does after unshare(2) (and the fork).
 #[inline(never)]
 fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.kill_sig != 0 {
-        su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
+        check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
         if let Some(fd) = parent_fd {
             // Did the parent die before the prctl? Then nobody waits for us.
             if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
-                .map_err(|e| cli::err(b"poll parent pidfd failed", e))?
+                .unwrap_or_else(|e| die1(b"poll parent pidfd failed", Some(e)))
             {
-                return Err(Exit(1));
+                cli::quit(Exit(1));
             }
         }
     }
     if let Some(u) = o.map_user {
-        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT)?;
+        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT);
     }
     if let Some(gid) = o.map_group {
-        setgroups_control(false)?;
-        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT)?;
+        setgroups_control(false);
+        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT);
     }
     if let Some(allow) = o.setgroups {
-        setgroups_control(allow)?;
+        setgroups_control(allow);
     }
     if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
         mount(c"none", c"/", c"", o.propagation)
-            .map_err(|e| cli::err(b"cannot change root filesystem propagation", e))?;
+            .unwrap_or_else(|e| die1(b"cannot change root filesystem propagation", Some(e)));
     }
     let fixed = o.interp.as_ref().is_some_and(|i| {
         let b = *i;
@@ -1008,17 +1050,17 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     });
     let early = fixed && o.root.is_some();
     if early {
-        binfmt(BINFMT, o.interp)?;
+        binfmt(BINFMT, o.interp);
     }
     let mut wd = o.wd;
     if let Some(r) = o.root {
         rustix::process::chroot(cstring(r))
-            .map_err(|e| fail("cannot change root directory to '", r, "'", Some(e)))?;
+            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
         wd = Some(wd.unwrap_or(b"/"));
     }
     if let Some(d) = wd {
         rustix::process::chdir(cstring(d))
-            .map_err(|e| fail("cannot change directory to ", d, "", Some(e)))?;
+            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
     }
     if let Some(p) = o.proc_dir {
         let dir = cstring(p);
@@ -1026,22 +1068,20 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
             match mount(c"none", dir, c"", PRIVATE) {
                 Ok(()) | Err(Errno::INVAL) => {}
                 Err(e) => {
-                    return Err(cli::err(
-                        &cat!("cannot change ", p, " filesystem propagation"),
-                        e,
-                    ));
+                    die("cannot change ", p, " filesystem propagation", Some(e));
                 }
             }
         }
         let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-        mount(c"proc", dir, c"proc", flags).map_err(|e| fail("mount ", p, " failed", Some(e)))?;
+        mount(c"proc", dir, c"proc", flags)
+            .unwrap_or_else(|e| die("mount ", p, " failed", Some(e)));
     }
     if let Some(b) = o.binfmt {
-        binfmt(b, o.interp.filter(|_| !early))?;
+        binfmt(b, o.interp.filter(|_| !early));
     }
-    set_ids(o.setuid, o.setgid)?;
+    set_ids(o.setuid, o.setgid);
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
-        keep_caps()?;
+        keep_caps();
     }
     if o.clear_env || o.keep_env.is_some() {
         crate::sys::proc::set_environ(o.keep_env.clone().unwrap_or_default());
@@ -1050,33 +1090,33 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
-fn binfmt(dir: &[u8], interp: Option<S>) -> Res {
+fn binfmt(dir: &[u8], interp: Option<S>) {
     let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
     mount(c"binfmt_misc", cstring(dir), c"binfmt_misc", flags)
-        .map_err(|e| fail("mount ", dir, " failed", Some(e)))?;
-    match interp {
-        Some(i) => put(&cat!(dir, "/register"), i, CANNOT),
-        None => Ok(()),
+        .unwrap_or_else(|e| die("mount ", dir, " failed", Some(e)));
+    if let Some(i) = interp {
+        put(&cat!(dir, "/register"), i, CANNOT)
     }
 }
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
 /// into the ambient set (so it survives exec as a non-root uid).
 #[inline(never)]
-fn keep_caps() -> Res {
+fn keep_caps() {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
+    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
     c.inheritable = c.permitted;
-    set_capabilities(None, c).map_err(|e| cli::err(b"capset failed", e))?;
+    check(set_capabilities(None, c), b"capset failed");
     let eff = c.effective.bits();
     for cap in 0..64 {
         if eff & (1 << cap) != 0 {
             let one = CapabilitySet::from_bits_retain(1 << cap);
-            rustix::thread::configure_capability_in_ambient_set(one, true)
-                .map_err(|e| cli::err(b"prctl(PR_CAP_AMBIENT) failed", e))?;
+            check(
+                rustix::thread::configure_capability_in_ambient_set(one, true),
+                b"prctl(PR_CAP_AMBIENT) failed",
+            );
         }
     }
-    Ok(())
 }
 
 /// `unshare failed: strerror`, or better: which namespace failed and why,
