@@ -370,7 +370,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
     if has!(b'W') && wdns.is_none() {
         let t = need(&tgt, b"cwd");
-        let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
+        let p = rfs::readlinkat(t.proc, c"cwd", Vec::new())
             .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
         wdns = Some(p.into_bytes().leak());
     }

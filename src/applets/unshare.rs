@@ -416,12 +416,16 @@ fn id_or_name(b: &[u8], db: &str, what: &str) -> u32 {
 
 /// Three numbers separated by `sep` (runs of spaces for `b' '`).
 fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
-    let mut f = b
-        .split(|&c| c == sep)
-        .filter(|f| sep != b' ' || !f.is_empty())
-        .map(dec);
-    let r = [f.next()??, f.next()??, f.next()??];
-    f.next().is_none().then_some(r)
+    let mut r = [0u32; 3];
+    let mut n = 0;
+    for f in b.split(|&c| c == sep) {
+        if sep == b' ' && f.is_empty() {
+            continue;
+        }
+        *r.get_mut(n)? = dec(f)?;
+        n += 1;
+    }
+    (n == 3).then_some(r)
 }
 
 /// One `--map-users`/`--map-groups` value.
@@ -1125,23 +1129,27 @@ fn keep_caps() {
 /// what grants the capabilities for the others).
 #[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
-    let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
-    let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
-    for k in order.filter(|k| flags & k.flag != 0) {
-        let Err(e) = su::unshare(k.flag) else {
-            continue;
-        };
-        let name = if k.name == "mnt" { "ns" } else { k.name };
-        let mut m = cat!("unshare(CLONE_NEW", name);
-        if let Some(n) = m.get_mut(17..) {
-            n.make_ascii_uppercase();
+    // The user namespace first (pass 0), then the others in table order.
+    for pass in 0..2 {
+        for k in &ns::KINDS {
+            if flags & k.flag == 0 || (k.flag == g::CLONE_NEWUSER) != (pass == 0) {
+                continue;
+            }
+            let Err(ke) = su::unshare(k.flag) else {
+                continue;
+            };
+            let name = if k.name == "mnt" { "ns" } else { k.name };
+            let mut m = cat!("unshare(CLONE_NEW", name);
+            if let Some(n) = m.get_mut(17..) {
+                n.make_ascii_uppercase();
+            }
+            m.extend_from_slice(&cat!(") failed: ", ke, " (hint: "));
+            if !hint(k, ke, flags, &mut m) {
+                return cli::err(b"unshare failed", e);
+            }
+            m.push(b')');
+            return cli::errx(&m);
         }
-        m.extend_from_slice(&cat!(") failed: ", e, " (hint: "));
-        if !hint(k, e, flags, &mut m) {
-            break;
-        }
-        m.push(b')');
-        return cli::errx(&m);
     }
     cli::err(b"unshare failed", e)
 }
