@@ -78,17 +78,9 @@ NOT reach the child (it stays pending). --kill-child only acts when unshare
 itself dies (e.g. of SIGKILL).
 ";
 
-/// util-linux's bind order for persistent namespace files.
-const BIND_ORDER: [u32; 8] = [
-    g::CLONE_NEWUSER,
-    g::CLONE_NEWCGROUP,
-    g::CLONE_NEWIPC,
-    g::CLONE_NEWUTS,
-    g::CLONE_NEWNET,
-    g::CLONE_NEWPID,
-    g::CLONE_NEWNS,
-    g::CLONE_NEWTIME,
-];
+/// util-linux's bind order for persistent namespace files, as option
+/// letters (user, cgroup, ipc, uts, net, pid, mnt, time).
+const BIND_ORDER: &[u8; 8] = b"UCiunpmT";
 
 const BINFMT: &[u8] = b"/proc/sys/fs/binfmt_misc";
 const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
@@ -193,14 +185,15 @@ fn parse(o: &mut Opts, argv: Argv) {
     while let Some(arg) = ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
-                ns::by_short(c)
-                    .map(|k| 32 + kind_index(k.flag))
+                kind_index(c)
+                    .map(|i| 32 + i)
                     .or_else(|| SHORTS.iter().position(|&s| s != b'.' && s as char == c)),
                 false,
             ),
             Arg::Long(l) => (
                 ns::by_long(l)
-                    .map(|k| 32 + kind_index(k.flag))
+                    .and_then(|k| kind_index(k.short))
+                    .map(|i| 32 + i)
                     .or_else(|| pick(l.as_bytes(), LONGS)),
                 true,
             ),
@@ -371,9 +364,10 @@ fn parse_u32(s: &[u8], what: &str) -> u32 {
     ok(cli::parse_u32(OsStr::from_bytes(s), what))
 }
 
-/// The index in `ns::KINDS` of the kind with `flag`.
-fn kind_index(flag: u32) -> usize {
-    ns::KINDS.iter().position(|x| x.flag == flag).unwrap_or(0)
+/// The index in `ns::KINDS` of the kind with option letter `c`.
+#[inline(never)]
+fn kind_index(c: char) -> Option<usize> {
+    ns::KINDS.iter().position(|x| x.short == c)
 }
 
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
@@ -735,19 +729,21 @@ fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
     )
 }
 
-/// The persistence targets in util-linux's bind order.
-fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, S)> {
-    BIND_ORDER.iter().filter_map(|&f| {
-        let k = ns::by_flag(f)?;
-        Some((k, (*o.files.get(kind_index(f))?)?))
-    })
+/// The persistence target for the kind with option letter `c`, if any.
+#[inline(never)]
+fn target(o: &Opts, c: u8) -> Option<(&'static NsKind, S)> {
+    let i = kind_index(c as char)?;
+    Some((ns::KINDS.get(i)?, (*o.files.get(i)?)?))
 }
 
 /// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
 /// already made.
 fn bind_files(o: &Opts, pid: Pid) -> Res {
     let mut done: Vec<&CStr> = Vec::new();
-    for (k, file) in targets(o) {
+    for &c in BIND_ORDER {
+        let Some((k, file)) = target(o, c) else {
+            continue;
+        };
         let src = ns_path(pid, k);
         let dst = cstring(file);
         if let Err(e) = mount(cstring(&src), dst, c"", g::MS_BIND) {
@@ -767,7 +763,10 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 #[inline(never)]
 fn check_targets(o: &Opts, me: Pid) -> bool {
     let mut any = false;
-    for (k, file) in targets(o) {
+    for &c in BIND_ORDER {
+        let Some((k, file)) = target(o, c) else {
+            continue;
+        };
         any = true;
         let bad = |e: Errno, hint: &str| {
             let src = ns_path(me, k);
