@@ -996,7 +996,7 @@ fn run(o: &'static mut Opts) -> Res<i32> {
     if let Some(pid) = child {
         return Err(exec::wait_and_mirror(pid, Mirror::Exit));
     }
-    setup_and_exec(&o, parent_fd)
+    setup_and_exec(o, parent_fd)
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
@@ -1019,7 +1019,7 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) {
 
 /// What the program's process does after unshare(2) (and the fork).
 #[inline(never)]
-fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
+fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.kill_sig != 0 {
         check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
         if let Some(fd) = parent_fd {
@@ -1032,11 +1032,11 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
         }
     }
     if let Some(u) = o.map_user {
-        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT);
+        single_map(b"/proc/self/uid_map", u, o.euid);
     }
     if let Some(gid) = o.map_group {
         setgroups_control(false);
-        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT);
+        single_map(b"/proc/self/gid_map", gid, o.egid);
     }
     if let Some(allow) = o.setgroups {
         setgroups_control(allow);
@@ -1049,7 +1049,7 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
         let b = *i;
         b.iter()
             .rposition(|&c| c == b':')
-            .is_some_and(|p| b[p..].contains(&b'F'))
+            .is_some_and(|p| b.get(p..).unwrap_or_default().contains(&b'F'))
     });
     let early = fixed && o.root.is_some();
     if early {
@@ -1075,9 +1075,7 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
                 }
             }
         }
-        let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-        mount(c"proc", dir, c"proc", flags)
-            .unwrap_or_else(|e| die("mount ", p, " failed", Some(e)));
+        mount_fs(c"proc", p);
     }
     if let Some(b) = o.binfmt {
         binfmt(b, o.interp.filter(|_| !early));
@@ -1087,19 +1085,32 @@ fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
         keep_caps();
     }
     if o.clear_env || o.keep_env.is_some() {
-        crate::sys::proc::set_environ(o.keep_env.clone().unwrap_or_default());
+        crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
     }
     Err(exec::exec(&o.argv))
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
 fn binfmt(dir: &[u8], interp: Option<S>) {
-    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-    mount(c"binfmt_misc", cstring(dir), c"binfmt_misc", flags)
-        .unwrap_or_else(|e| die("mount ", dir, " failed", Some(e)));
+    mount_fs(c"binfmt_misc", dir);
     if let Some(i) = interp {
         put(&cat!(dir, "/register"), i, CANNOT)
     }
+}
+
+/// Mounts the pseudo file system `fs` on `dir` (nosuid, noexec, nodev).
+#[inline(never)]
+fn mount_fs(fs: &CStr, dir: &[u8]) {
+    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+    if let Err(e) = mount(fs, cstring(dir), fs, flags) {
+        die("mount ", dir, " failed", Some(e))
+    }
+}
+
+/// Writes `inner outer 1` to the id map file `path`.
+#[inline(never)]
+fn single_map(path: &[u8], inner: u32, outer: u32) {
+    put(path, &cat!(inner, " ", outer, " 1"), CANNOT);
 }
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
