@@ -1170,16 +1170,16 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
     let max = read_small(&sysctl);
     let user = k.flag == g::CLONE_NEWUSER;
-    let admin = rustix::thread::capabilities(None).is_ok_and(|c| {
-        c.effective
-            .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
-    });
-    let restricted =
-        read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
+    let admin = || {
+        rustix::thread::capabilities(None).is_ok_and(|c| {
+            c.effective
+                .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
+        })
+    };
     let text: &str = match e {
         _ if max == Some(0) => {
-            m.extend_from_slice(&cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"));
-            ""
+            m.extend_from_slice(&cat!(k.name, " namespaces are disabled: ", sysctl));
+            " is 0"
         }
         Errno::NOSPC => {
             m.extend_from_slice(&cat!("the limit in ", sysctl, " (", max.unwrap_or(0)));
@@ -1190,10 +1190,14 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
         {
             "unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0"
         }
-        Errno::PERM if restricted && !admin => {
+        Errno::PERM
+            if read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
+                == Some(1)
+                && !admin() =>
+        {
             "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
         }
-        Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
+        Errno::PERM if !user && flags & g::CLONE_NEWUSER == 0 && !admin() => {
             "run as root or add -r/--map-root-user"
         }
         Errno::INVAL if user && multithreaded() => {
