@@ -277,26 +277,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if has!(b'a') {
-        let t = need(&tgt, b"--all");
-        let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
-        for k in &KINDS {
-            // Skip kinds this kernel lacks, and our own user namespace
-            // (setns into it is EINVAL).
-            let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
-                continue;
-            };
-            if want & k.flag != 0 {
-                continue;
-            }
-            if k.flag == CLONE_NEWUSER {
-                let theirs = stat_at(t.proc, b"ns/user")
-                    .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
-                if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
-                    continue;
-                }
-            }
-            want |= k.flag;
-        }
+        want = all_kinds(need(&tgt, b"--all"), want);
     }
 
     let ui = kind_index(b'U');
@@ -311,26 +292,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         want |= CLONE_NEWUSER;
     }
     if let Some(s) = sock {
-        let t = need(&tgt, b"");
-        let mut b = [0; 20];
-        let n = cli::fmt_u64(s, &mut b);
-        let sk = match &t.pidfd {
-            Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
-            None => Err(Errno::NOSYS),
-        }
-        .unwrap_or_else(|e| {
-            die(
-                &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
-                Some(e),
-            )
-        });
-        let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
-            let mut b = [0; 20];
-            let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
-            die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
-        });
         let i = kind_index(b'n');
-        (files[i], fds[i]) = (b"", Some(keep(n)));
+        (files[i], fds[i]) = (b"", Some(socket_netns(need(&tgt, b""), s)));
         want |= CLONE_NEWNET;
     }
 
@@ -525,6 +488,54 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         permitted_to_ambient();
     }
     Err(exec::exec(&prog))
+}
+
+/// `--all`: `want` plus every kind of the target's namespaces this kernel
+/// has, except our own user namespace (setns into it is EINVAL).
+#[inline(never)]
+fn all_kinds(t: &Target, mut want: u32) -> u32 {
+    let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
+    for k in &KINDS {
+        // Skip kinds this kernel lacks.
+        let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
+            continue;
+        };
+        if want & k.flag != 0 {
+            continue;
+        }
+        if k.flag == CLONE_NEWUSER {
+            let theirs = stat_at(t.proc, b"ns/user")
+                .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
+            if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
+                continue;
+            }
+        }
+        want |= k.flag;
+    }
+    want
+}
+
+/// `-N FD`: the network namespace of the target's socket FD.
+#[inline(never)]
+fn socket_netns(t: &Target, s: u64) -> Fd {
+    let mut b = [0; 20];
+    let n = cli::fmt_u64(s, &mut b);
+    let sk = match &t.pidfd {
+        Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
+        None => Err(Errno::NOSYS),
+    }
+    .unwrap_or_else(|e| {
+        die(
+            &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
+            Some(e),
+        )
+    });
+    let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
+        let mut b = [0; 20];
+        let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
+        die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
+    });
+    keep(n)
 }
 
 /// Options that make sense with a target but no namespace: -S -G -r -w -W -e -c.
