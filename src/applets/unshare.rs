@@ -87,6 +87,14 @@ const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
 /// An id range's inner start meaning "0, but shift past the single map".
 const AUTO: u32 = u32::MAX;
 
+/// Appends message pieces to a `Vec<u8>` (like `cat!`, without a new one).
+macro_rules! put {
+    ($v:expr, $($p:expr),*) => {{
+        let v: &mut Vec<u8> = $v;
+        $(cli::Part::put(&$p, v);)*
+    }};
+}
+
 /// An option value, kept for the process's lifetime (unshare ends in exec
 /// or exit: freeing it would only cost code).
 type S = &'static [u8];
@@ -302,7 +310,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
                 if let (false, Some(val)) =
                     (name.is_empty(), std::env::var_os(OsStr::from_bytes(name)))
                 {
-                    keep.extend_from_slice(&cat!(name, "=", val, "\0"));
+                    put!(keep, name, "=", val, "\0");
                 }
             }
         }
@@ -1153,7 +1161,7 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
             if let Some(n) = m.get_mut(17..) {
                 n.make_ascii_uppercase();
             }
-            m.extend_from_slice(&cat!(") failed: ", ke, " (hint: "));
+            put!(&mut m, ") failed: ", ke, " (hint: ");
             if !hint(k, ke, flags, &mut m) {
                 return cli::err(b"unshare failed", e);
             }
@@ -1178,11 +1186,11 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     };
     let text: &str = match e {
         _ if max == Some(0) => {
-            m.extend_from_slice(&cat!(k.name, " namespaces are disabled: ", sysctl));
+            put!(m, k.name, " namespaces are disabled: ", sysctl);
             " is 0"
         }
         Errno::NOSPC => {
-            m.extend_from_slice(&cat!("the limit in ", sysctl, " (", max.unwrap_or(0)));
+            put!(m, "the limit in ", sysctl, " (", max.unwrap_or(0));
             ") or the nesting limit of 32 levels is reached"
         }
         Errno::PERM
