@@ -747,22 +747,28 @@ fn target(o: &Opts, c: u8) -> Option<(&'static NsKind, S)> {
 /// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
 /// already made.
 fn bind_files(o: &Opts, pid: Pid) -> Res {
-    let mut done: Vec<&CStr> = Vec::new();
-    for &c in BIND_ORDER {
+    for (n, &c) in BIND_ORDER.iter().enumerate() {
         let Some((k, file)) = target(o, c) else {
             continue;
         };
-        let src = ns_path(pid, k);
-        let dst = cstring(file);
-        if let Err(e) = mount(cstring(&src), dst, c"", g::MS_BIND) {
-            for d in done {
-                let _ = rustix::mount::unmount(d, UnmountFlags::DETACH);
+        if let Err(e) = mount(cstring(&ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
+            // Undo the binds made before this one.
+            for &d in BIND_ORDER.get(..n).unwrap_or_default() {
+                if let Some((_, f)) = target(o, d) {
+                    let _ = rustix::mount::unmount(cstring(f), UnmountFlags::DETACH);
+                }
             }
-            return Err(fail("mount ", &cat!(src, " on ", file), " failed", Some(e)));
+            return Err(mount_failed(pid, k, file, e, ""));
         }
-        done.push(dst);
     }
     Ok(())
+}
+
+/// util-linux's `mount /proc/PID/ns/NAME on FILE failed: strerror`, plus
+/// `hint`.
+#[inline(never)]
+fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit {
+    cli::errx(&cat!("mount ", ns_path(pid, k), " on ", file, " failed: ", e, hint))
 }
 
 /// Checks every persistence target before anything happens: it must exist,
@@ -776,11 +782,7 @@ fn check_targets(o: &Opts, me: Pid) -> bool {
             continue;
         };
         any = true;
-        let bad = |e: Errno, hint: &str| {
-            let src = ns_path(me, k);
-            let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
-            die1(&m, None)
-        };
+        let bad = |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(me, k, file, e, hint)) };
         if k.flag == g::CLONE_NEWPID && !o.fork {
             bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)");
         }
