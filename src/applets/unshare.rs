@@ -836,26 +836,9 @@ fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
 /// The idmap helper: writes the range maps of its parent `ppid`, directly
 /// as root, else through newuidmap/newgidmap.
 fn write_maps(o: &Opts, ppid: Pid) -> Res {
-    let maps = [("uid_map", &o.users), ("gid_map", &o.groups)];
     if rustix::process::geteuid().is_root() {
-        for (name, map) in maps {
-            if map.is_empty() {
-                continue;
-            }
-            // The helper exits right after: nothing here needs freeing.
-            let path: S = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name).leak();
-            let text: &mut Vec<u8> = Box::leak(Box::default());
-            for r in map.iter() {
-                for (n, sep) in [(r.inner, b' '), (r.outer, b' '), (r.count, b'\n')] {
-                    cli::Part::put(&n, text);
-                    text.push(sep);
-                }
-            }
-            if text.len() > 4096 {
-                die("", path, " too large for kernel 4k limit", None);
-            }
-            put(path, text, ["failed to open ", "failed to write "]);
-        }
+        write_map(ppid, "uid_map", &o.users);
+        write_map(ppid, "gid_map", &o.groups);
         return Ok(());
     }
     let mut pid = None;
@@ -875,6 +858,24 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
         return Err(new_idmap("newgidmap", ppid, &o.groups));
     }
     Ok(())
+}
+
+/// Writes the ranges `map` (if any) to /proc/PPID/NAME.
+#[inline(never)]
+fn write_map(ppid: Pid, name: &str, map: &[Range]) {
+    if map.is_empty() {
+        return;
+    }
+    // The helper exits right after: nothing here needs freeing.
+    let path: S = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name).leak();
+    let text: &mut Vec<u8> = Box::leak(Box::default());
+    for r in map {
+        put!(text, r.inner, " ", r.outer, " ", r.count, "\n");
+    }
+    if text.len() > 4096 {
+        die("", path, " too large for kernel 4k limit", None);
+    }
+    put(path, text, ["failed to open ", "failed to write "]);
 }
 
 fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
@@ -932,13 +933,9 @@ fn run(o: &'static mut Opts) -> Res<i32> {
     if let Some(h) = mapper {
         ok(h.go());
     }
-    for (clock, off) in [(7, o.boottime), (1, o.monotonic)] {
-        if let Some(off) = off {
-            let path = b"/proc/self/timens_offsets";
-            let pre = ["failed to open ", "failed to write to "];
-            put(path, &cat!(clock as u32, " ", off, " 0"), pre);
-        }
-    }
+    // CLOCK_BOOTTIME, then CLOCK_MONOTONIC.
+    timens_offset(7, o.boottime);
+    timens_offset(1, o.monotonic);
 
     let mut child = None;
     let mut parent_fd = None;
@@ -1008,6 +1005,16 @@ fn run(o: &'static mut Opts) -> Res<i32> {
         return Err(exec::wait_and_mirror(pid, Mirror::Exit));
     }
     setup_and_exec(o, parent_fd)
+}
+
+/// Writes the offset of `clock`, if given, to /proc/self/timens_offsets.
+#[inline(never)]
+fn timens_offset(clock: u32, off: Option<i64>) {
+    if let Some(off) = off {
+        let path = b"/proc/self/timens_offsets";
+        let pre = ["failed to open ", "failed to write to "];
+        put(path, &cat!(clock, " ", off, " 0"), pre);
+    }
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
