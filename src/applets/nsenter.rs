@@ -439,10 +439,11 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if let (true, Some(t)) = (follow, &tgt) {
         // After setns: the owner as the entered user namespace maps it.
         let st = rfs::fstat(t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", t.dir], Some(e)));
-        for (id, v) in [(&mut uid, st.st_uid), (&mut gid, st.st_gid)] {
-            if *id == Some(FOLLOW) {
-                *id = Some(v);
-            }
+        if uid == Some(FOLLOW) {
+            uid = Some(st.st_uid);
+        }
+        if gid == Some(FOLLOW) {
+            gid = Some(st.st_gid);
         }
     }
 
