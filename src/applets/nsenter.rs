@@ -202,6 +202,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let mut fds: [Option<Fd>; 8] = Default::default();
     let mut files: [&[u8]; 8] = [b""; 8];
     let mut want = 0u32;
+    // Kinds with a descriptor in `fds` (given files, --user-parent, -N).
+    let mut given = 0u32;
     let mut seen = 0u64; // option letters given, as bits from 'A'
     let mut tgt = None;
     let mut sock = None;
@@ -267,6 +269,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 let (file, fd) = open_arg(&mut a);
                 if fd.is_some() {
                     (files[i], fds[i]) = (file, fd);
+                    given |= k.flag;
                 }
                 want |= k.flag;
             }
@@ -290,26 +293,20 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
         (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
+        given |= CLONE_NEWUSER;
     }
     if let Some(s) = sock {
         let i = kind_index(b'n');
         (files[i], fds[i]) = (b"", Some(socket_netns(need(&tgt, b""), s)));
         want |= CLONE_NEWNET;
+        given |= CLONE_NEWNET;
     }
 
     // The namespaces to take from the target: through its pidfd in one
     // atomic setns when all come from it, else as /proc/PID/ns/* files (so
     // that the per-file order, user first, also covers the given files).
-    let mut missing = 0;
-    let mut explicit = false;
-    for (k, fd) in KINDS.iter().zip(&fds) {
-        if want & k.flag != 0 {
-            match fd {
-                Some(_) => explicit = true,
-                None => missing |= k.flag,
-            }
-        }
-    }
+    let missing = want & !given;
+    let explicit = want & given != 0;
     let mut pidfd = None;
     if missing != 0 {
         let t = need(&tgt, b"");
