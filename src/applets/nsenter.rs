@@ -243,7 +243,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             'N' => {
                 sock = Some(ok(cli::parse_u64(
-                    &ok(a.value()),
+                    value(&mut a),
                     "file descriptor",
                     i32::MAX as u64,
                 )))
