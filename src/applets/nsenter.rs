@@ -256,8 +256,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             'w' => wd = open_arg(&mut a).1,
             'W' => wdns = optional(&mut a),
-            'h' => return Err(cli::help(HELP)),
-            'V' => return Err(cli::version()),
+            'h' => cli::quit(cli::help(HELP)),
+            'V' => cli::quit(cli::version()),
             'Z' => cli::quit(cli::usage_err(
                 b"-Z/--follow-context is not supported: nsbox has no SELinux support",
             )),
@@ -450,7 +450,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         match fork_process() {
             Err(e) => die1(b"fork failed", Some(e)),
             Ok(Forked::Parent(pid)) => {
-                return Err(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
+                cli::quit(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
             }
             Ok(Forked::Child) => {}
         }
@@ -485,7 +485,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if has!(b']') && user {
         permitted_to_ambient();
     }
-    Err(exec::exec(&prog))
+    cli::quit(exec::exec(&prog))
 }
 
 /// `--all`: `want` plus every kind of the target's namespaces this kernel

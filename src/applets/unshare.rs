@@ -891,7 +891,7 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
 }
 
 #[inline(never)]
-fn run(o: &'static mut Opts) -> Res<i32> {
+fn run(o: &'static mut Opts) -> ! {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
         die1(
             b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
@@ -995,14 +995,14 @@ fn run(o: &'static mut Opts) -> Res<i32> {
                 let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
                 let _ = waitpid(Some(pid), WaitOptions::empty());
             }
-            return Err(e);
+            cli::quit(e);
         }
         if let Some(w) = child_go {
             let _ = rustix::io::write(&w, b"\x06");
         }
     }
     if let Some(pid) = child {
-        return Err(exec::wait_and_mirror(pid, Mirror::Exit));
+        cli::quit(exec::wait_and_mirror(pid, Mirror::Exit));
     }
     setup_and_exec(o, parent_fd)
 }
@@ -1037,7 +1037,7 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) {
 
 /// What the program's process does after unshare(2) (and the fork).
 #[inline(never)]
-fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
+fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     if o.kill_sig != 0 {
         check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
         if let Some(fd) = parent_fd {
@@ -1105,7 +1105,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
     if o.clear_env || o.keep_env.is_some() {
         crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
     }
-    Err(exec::exec(&o.argv))
+    cli::quit(exec::exec(&o.argv))
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
