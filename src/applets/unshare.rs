@@ -307,9 +307,10 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
         25 => {
             let keep = o.keep_env.get_or_insert_with(Vec::new);
             for name in vb.split(|&b| b == b',') {
-                if let (false, Some(val)) =
-                    (name.is_empty(), std::env::var_os(OsStr::from_bytes(name)))
-                {
+                if name.is_empty() {
+                    continue;
+                }
+                if let Some(val) = std::env::var_os(OsStr::from_bytes(name)) {
                     put!(keep, name, "=", val, "\0");
                 }
             }
@@ -584,29 +585,29 @@ fn signum(s: &[u8]) -> Option<i32> {
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
+#[inline(never)]
 fn parse_i64(s: &[u8], what: &str) -> i64 {
     let (neg, d) = match s {
         [b'-', d @ ..] => (true, d),
         [b'+', d @ ..] => (false, d),
         d => (false, d),
     };
-    let msg = cat!("failed to parse ", what, ": '", s, "'");
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        die1(&msg, None);
-    }
     let mut n: u64 = 0;
+    let mut bad = d.is_empty();
     for &c in d {
-        n = n.saturating_mul(10).saturating_add((c - b'0') as u64);
+        bad |= !c.is_ascii_digit();
+        n = n
+            .saturating_mul(10)
+            .saturating_add(c.wrapping_sub(b'0') as u64);
     }
     // The magnitude of i64::MIN is one more than i64::MAX.
-    if n > i64::MAX as u64 + neg as u64 {
-        die1(&msg, Some(Errno::RANGE));
-    }
-    if neg {
-        (n as i64).wrapping_neg()
-    } else {
-        n as i64
-    }
+    let e = match bad {
+        true => None,
+        false if n > i64::MAX as u64 + neg as u64 => Some(Errno::RANGE),
+        false if neg => return (n as i64).wrapping_neg(),
+        false => return n as i64,
+    };
+    die1(&cat!("failed to parse ", what, ": '", s, "'"), e)
 }
 
 /// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
