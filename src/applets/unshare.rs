@@ -438,12 +438,14 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
         Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1),
         Some(_) => {
             let data = read(kmap);
-            for [i, _, count] in data.split(|&b| b == b'\n').filter_map(|l| triple(l, b' ')) {
-                v.push(Range {
-                    inner: i,
-                    outer: i,
-                    count,
-                });
+            for l in data.split(|&b| b == b'\n') {
+                if let Some([i, _, count]) = triple(l, b' ') {
+                    v.push(Range {
+                        inner: i,
+                        outer: i,
+                        count,
+                    });
+                }
             }
             return;
         }
@@ -557,8 +559,11 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
 /// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
 #[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
+    // Signals 1 to 31, then IOT, CLD and POLL: other names of ABRT, CHLD
+    // and IO.
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
-        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
+        IOT CLD POLL";
     let up = s.to_ascii_uppercase();
     let n = up.strip_prefix(b"SIG").unwrap_or(&up);
     if let Some(rt) = n.strip_prefix(b"RT") {
@@ -576,12 +581,12 @@ fn signum(s: &[u8]) -> Option<i32> {
         let sig = if sign == b'+' { base + off } else { base - off };
         return (34..=64).contains(&sig).then_some(sig as i32);
     }
-    // IOT, CLD and POLL are other names of ABRT, CHLD and IO.
-    const ALIASES: [i32; 3] = [6, 17, 29];
-    match pick(n, "IOT CLD POLL") {
-        Some(a) => ALIASES.get(a).copied(),
-        None => pick(n, NAMES).map(|i| i as i32 + 1),
-    }
+    Some(match pick(n, NAMES)? {
+        31 => 6,
+        32 => 17,
+        33 => 29,
+        i => i as i32 + 1,
+    })
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
