@@ -335,17 +335,12 @@ fn pick(s: &[u8], table: &str) -> Option<usize> {
     table.split(' ').position(|w| w.as_bytes() == s)
 }
 
-/// `PROG: A B C[: strerror]`, exit status 1.
-#[inline(never)]
-fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
-    cli::fail(&cat!(a, b, c), e)
-}
-
-/// [`fail`], then the end: errors end unshare, and the kernel closes its
-/// descriptors (this keeps the error paths free of drop code).
+/// `PROG: A B C[: strerror]`, then the end (exit status 1): errors end
+/// unshare, and the kernel closes its descriptors (this keeps the error
+/// paths free of drop code).
 #[inline(never)]
 fn die(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> ! {
-    cli::quit(fail(a, b, c, e))
+    die1(&cat!(a, b, c), e)
 }
 
 /// `PROG: MSG[: strerror]`, then the end.
