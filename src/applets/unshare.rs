@@ -500,6 +500,15 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
     )
 }
 
+/// [`fold`] of the single map `single` (then taken) into `v`, when there
+/// are ranges or an owner.
+#[inline(never)]
+fn fold_into(v: &mut Vec<Range>, outer: u32, single: &mut Option<u32>, owner: bool) {
+    if !v.is_empty() || (single.is_some() && owner) {
+        *v = fold(v, outer, single.take());
+    }
+}
+
 /// Puts the single map `inner -> outer` first and cuts it out of every
 /// range that overlaps it on either side (the range loses its top id), the
 /// way util-linux's add_single_map_range does.
@@ -900,12 +909,9 @@ fn run(o: &'static mut Opts) -> ! {
         );
     }
     // Fold the single maps into the range lists, as util-linux does.
-    if !o.users.is_empty() || (o.map_user.is_some() && o.owner.is_some()) {
-        o.users = fold(&o.users, o.euid, o.map_user.take());
-    }
-    if !o.groups.is_empty() || (o.map_group.is_some() && o.owner.is_some()) {
-        o.groups = fold(&o.groups, o.egid, o.map_group.take());
-    }
+    let owner = o.owner.is_some();
+    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
+    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
     // util-linux finds this after unshare(2); nothing is done yet here.
     if o.setgroups == Some(true) && o.map_group.is_some() {
         die1(
