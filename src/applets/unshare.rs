@@ -257,24 +257,22 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
             default_binfmt(o);
             o.interp = val;
         }
-        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")),
-        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")),
+        6 | 7 => {
+            let (slot, db, what) = match code {
+                6 => (&mut o.map_user, "/etc/passwd", "failed to parse uid '"),
+                _ => (&mut o.map_group, "/etc/group", "failed to parse gid '"),
+            };
+            *slot = Some(id_or_name(vb, db, what));
+        }
         8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
         9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
-        10 => map_spec(
-            &mut o.users,
-            vb,
-            "/etc/subuid",
-            "/proc/self/uid_map",
-            o.euid,
-        ),
-        11 => map_spec(
-            &mut o.groups,
-            vb,
-            "/etc/subgid",
-            "/proc/self/gid_map",
-            o.euid,
-        ),
+        10 | 11 => {
+            let (v, subid, kmap) = match code {
+                10 => (&mut o.users, "/etc/subuid", "/proc/self/uid_map"),
+                _ => (&mut o.groups, "/etc/subgid", "/proc/self/gid_map"),
+            };
+            map_spec(v, vb, subid, kmap, o.euid);
+        }
         12 | 13 => {
             o.users.push(subid_range("/etc/subuid", o.euid, code == 13));
             o.groups
@@ -297,12 +295,22 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
             }
         }
         17 => o.keep_caps = true,
-        18 => o.setuid = Some(parse_u32(vb, "uid")),
-        19 => o.setgid = Some(parse_u32(vb, "gid")),
+        18 | 19 => {
+            let (slot, what) = match code {
+                18 => (&mut o.setuid, "uid"),
+                _ => (&mut o.setgid, "gid"),
+            };
+            *slot = Some(parse_u32(vb, what));
+        }
         20 => o.root = val,
         21 => o.wd = val,
-        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")),
-        23 => o.boottime = Some(parse_i64(vb, "boottime offset")),
+        22 | 23 => {
+            let (slot, what) = match code {
+                22 => (&mut o.monotonic, "monotonic offset"),
+                _ => (&mut o.boottime, "boottime offset"),
+            };
+            *slot = Some(parse_i64(vb, what));
+        }
         24 => o.clear_env = true,
         25 => {
             let keep = o.keep_env.get_or_insert_with(Vec::new);
