@@ -248,8 +248,13 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                     i32::MAX as u64,
                 )))
             }
-            'S' => uid = Some(parse_id(value(&mut a), "uid")),
-            'G' => gid = Some(parse_id(value(&mut a), "gid")),
+            'S' | 'G' => {
+                let (slot, what) = match c {
+                    'S' => (&mut uid, "uid"),
+                    _ => (&mut gid, "gid"),
+                };
+                *slot = Some(parse_id(value(&mut a), what));
+            }
             'r' => root = open_arg(&mut a).1,
             'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
                 die1(b"mutually exclusive arguments: --wdns --wd", None);

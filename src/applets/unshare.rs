@@ -786,7 +786,15 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// `hint`.
 #[inline(never)]
 fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit {
-    cli::errx(&cat!("mount ", ns_path(pid, k), " on ", file, " failed: ", e, hint))
+    cli::errx(&cat!(
+        "mount ",
+        ns_path(pid, k),
+        " on ",
+        file,
+        " failed: ",
+        e,
+        hint
+    ))
 }
 
 /// Checks every persistence target before anything happens: it must exist,
@@ -1224,8 +1232,7 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
             "unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0"
         }
         Errno::PERM
-            if read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
-                == Some(1)
+            if read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1)
                 && !admin() =>
         {
             "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
