@@ -967,11 +967,11 @@ fn run(o: &'static mut Opts) -> ! {
         let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
         let old =
             sigprocmask(0, both).unwrap_or_else(|e| die1(b"sigprocmask block failed", Some(e)));
-        if o.forward {
-            if let Err(s) = su::install_forwarder() {
-                let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-                die1(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
-            }
+        if o.forward
+            && let Err(s) = su::install_forwarder()
+        {
+            let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+            die1(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
         }
         if o.kill_sig != 0 {
             let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
