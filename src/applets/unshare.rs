@@ -848,14 +848,15 @@ fn check_targets(o: &Opts, me: Pid) -> bool {
 fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
     // The mount id from fdinfo rather than statx's STATX_MNT_ID, which
     // qemu-user does not pass on.
-    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd));
-    let fdinfo = std::fs::read(OsStr::from_bytes(&fdinfo)).ok()?;
+    // Kept (unshare ends in exec or exit): no drop code on every return.
+    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd)).leak();
+    let fdinfo = std::fs::read(OsStr::from_bytes(fdinfo)).ok()?.leak();
     let id = fdinfo
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"mnt_id:"))?
         .trim_ascii();
-    let info = crate::mountinfo::read();
-    let m = crate::mountinfo::mounts(&info).find(|m| m.id == id)?;
+    let info = crate::mountinfo::read().leak();
+    let m = crate::mountinfo::mounts(info).find(|m| m.id == id)?;
     m.shared.then(|| crate::mountinfo::unescape(m.point))
 }
 
