@@ -16,6 +16,7 @@ use rustix::io::Errno;
 use rustix::mount::{MountFlags, UnmountFlags};
 use rustix::process::{Pid, WaitOptions, getpid, waitpid};
 use std::ffi::{CStr, CString, OsStr, OsString};
+use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
@@ -412,7 +413,7 @@ fn id_or_name(b: &[u8], db: &str, what: &str) -> u32 {
             None => Errno::RANGE,
         }
     } else {
-        match crate::passwd::Db::load(db).id_of(b) {
+        match ManuallyDrop::new(crate::passwd::Db::load(db)).id_of(b) {
             Some(n) => return n,
             None => Errno::INVAL,
         }
@@ -440,7 +441,7 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
     let r = match pick(s, "auto subids all") {
         Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1),
         Some(_) => {
-            let data = read(kmap);
+            let data = ManuallyDrop::new(read(kmap));
             for l in data.split(|&b| b == b'\n') {
                 if let Some([i, _, count]) = triple(l, b' ') {
                     v.push(Range {
@@ -480,11 +481,11 @@ fn read(path: &str) -> Vec<u8> {
 /// The first range of `euid` (by name or number) in /etc/subuid or
 /// /etc/subgid; mapped to itself with `identity`, else from 0 (AUTO).
 fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
-    let pw = crate::passwd::Db::load("/etc/passwd");
+    let pw = ManuallyDrop::new(crate::passwd::Db::load("/etc/passwd"));
     let Some(name) = pw.name_of(euid) else {
         die1(&cat!("you (user ", euid, ") don't exist."), None);
     };
-    let data = read(file);
+    let data = ManuallyDrop::new(read(file));
     for line in data.split(|&b| b == b'\n') {
         // The count is the rest of the line.
         let Some((who, (start, count))) =
@@ -576,7 +577,7 @@ fn signum(s: &[u8]) -> Option<i32> {
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
         TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
         IOT CLD POLL";
-    let up = s.to_ascii_uppercase();
+    let up = ManuallyDrop::new(s.to_ascii_uppercase());
     let n = up.strip_prefix(b"SIG").unwrap_or(&up);
     if let Some(rt) = n.strip_prefix(b"RT") {
         // glibc's range (32 and 33 are its own), as util-linux sees it.
@@ -679,7 +680,7 @@ fn setgroups_control(allow: bool) {
 
 /// A small number from a /proc/sys file.
 fn read_small(path: &[u8]) -> Option<u32> {
-    dec(std::fs::read(OsStr::from_bytes(path)).ok()?.trim_ascii())
+    dec(ManuallyDrop::new(std::fs::read(OsStr::from_bytes(path)).ok()?).trim_ascii())
 }
 
 /// A close-on-exec pipe, or the end.
@@ -1191,7 +1192,7 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
                 continue;
             };
             let name = if k.name == "mnt" { "ns" } else { k.name };
-            let mut m = cat!("unshare(CLONE_NEW", name);
+            let mut m = ManuallyDrop::new(cat!("unshare(CLONE_NEW", name));
             if let Some(n) = m.get_mut(17..) {
                 n.make_ascii_uppercase();
             }
@@ -1209,7 +1210,7 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
 /// Appends the hint for `e` from unshare(k) to `m`; false if there is none.
 #[inline(never)]
 fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
-    let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
+    let sysctl = ManuallyDrop::new(cat!("/proc/sys/user/max_", k.name, "_namespaces"));
     let max = read_small(&sysctl);
     let user = k.flag == g::CLONE_NEWUSER;
     let admin = || {
@@ -1220,11 +1221,11 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     };
     let text: &str = match e {
         _ if max == Some(0) => {
-            put!(m, k.name, " namespaces are disabled: ", sysctl);
+            put!(m, k.name, " namespaces are disabled: ", *sysctl);
             " is 0"
         }
         Errno::NOSPC => {
-            put!(m, "the limit in ", sysctl, " (", max.unwrap_or(0));
+            put!(m, "the limit in ", *sysctl, " (", max.unwrap_or(0));
             ") or the nesting limit of 32 levels is reached"
         }
         Errno::PERM
