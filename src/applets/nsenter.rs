@@ -31,6 +31,7 @@ use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
 use std::ffi::OsStr;
+use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &str = "\
@@ -704,14 +705,14 @@ fn open_cgroup_procs(t: &Target) -> Fd {
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
         die1(b"--join-cgroup is only supported in cgroup v2", None);
     }
-    let data = read_all(t.open(b"cgroup")).unwrap_or_default();
+    let data = ManuallyDrop::new(read_all(t.open(b"cgroup")).unwrap_or_default());
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
     else {
         die1(b"failed to get cgroup path", None);
     };
-    let procs = [CG, path, b"/cgroup.procs"].concat();
+    let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
     open_or_die(None, b"", &procs, OFlags::WRONLY | OFlags::APPEND)
 }
 

@@ -190,7 +190,7 @@ fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
     o.euid = rustix::process::geteuid().as_raw();
     o.egid = rustix::process::getegid().as_raw();
-    let mut a = Args::new(argv).abbrev(HELP);
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
     while let Some(arg) = ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
@@ -907,7 +907,7 @@ fn write_map(ppid: Pid, name: &str, map: &[Range]) {
 }
 
 fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
-    let mut argv: Vec<OsString> = vec![tool.into()];
+    let mut argv: ManuallyDrop<Vec<OsString>> = ManuallyDrop::new(vec![tool.into()]);
     let mut n = |n: u32| argv.push(OsString::from_vec(cat!(n)));
     n(ppid.as_raw_nonzero().get() as u32);
     for r in map {
