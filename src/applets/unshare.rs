@@ -745,7 +745,7 @@ fn wait_ok(pid: Pid) -> Res {
 }
 
 /// `/proc/PID/ns/NAME`, with `_for_children` for pid and time.
-fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
+fn ns_path(pid: Pid, k: &NsKind) -> S {
     let kids = k.flag & (g::CLONE_NEWPID | g::CLONE_NEWTIME) != 0;
     cat!(
         "/proc/",
@@ -754,6 +754,7 @@ fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
         k.name,
         if kids { "_for_children" } else { "" }
     )
+    .leak()
 }
 
 /// The persistence target for the kind with option letter `c`, if any.
@@ -770,7 +771,7 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
         let Some((k, file)) = target(o, c) else {
             continue;
         };
-        if let Err(e) = mount(cstring(&ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
+        if let Err(e) = mount(cstring(ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
             // Undo the binds made before this one.
             for &d in BIND_ORDER.get(..n).unwrap_or_default() {
                 if let Some((_, f)) = target(o, d) {
@@ -787,7 +788,7 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
 /// `hint`.
 #[inline(never)]
 fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit {
-    cli::errx(&cat!(
+    cli::errx(&ManuallyDrop::new(cat!(
         "mount ",
         ns_path(pid, k),
         " on ",
@@ -795,7 +796,7 @@ fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit
         " failed: ",
         e,
         hint
-    ))
+    )))
 }
 
 /// Checks every persistence target before anything happens: it must exist,
@@ -1038,7 +1039,7 @@ fn timens_offset(clock: u32, off: Option<i64>) {
     if let Some(off) = off {
         let path = b"/proc/self/timens_offsets";
         let pre = ["failed to open ", "failed to write to "];
-        put(path, &cat!(clock, " ", off, " 0"), pre);
+        put(path, &ManuallyDrop::new(cat!(clock, " ", off, " 0")), pre);
     }
 }
 
@@ -1153,7 +1154,7 @@ fn mount_fs(fs: &CStr, dir: &[u8]) {
 /// Writes `inner outer 1` to the id map file `path`.
 #[inline(never)]
 fn single_map(path: &[u8], inner: u32, outer: u32) {
-    put(path, &cat!(inner, " ", outer, " 1"), CANNOT);
+    put(path, &ManuallyDrop::new(cat!(inner, " ", outer, " 1")), CANNOT);
 }
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
