@@ -321,7 +321,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             _ => {
                 for (k, fd) in KINDS.iter().zip(&mut fds) {
                     if missing & k.flag != 0 {
-                        *fd = Some(t.open(&[b"ns/", k.name.as_bytes()].concat()));
+                        let path = ManuallyDrop::new([b"ns/", k.name.as_bytes()].concat());
+                        *fd = Some(t.open(&path));
                     }
                 }
             }
@@ -467,7 +468,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             // Fatal only if it failed before setns too (root inside a
             // setgroups=deny namespace is fine), and not when there are no
             // supplementary groups to drop anyway.
-            let none = rustix::process::getgroups().is_ok_and(|g| g.is_empty());
+            let none = rustix::process::getgroups().is_ok_and(|g| ManuallyDrop::new(g).is_empty());
             if groups_failed && !(e == Errno::PERM && none) {
                 let hint: &[u8] = if user && e == Errno::PERM {
                     b" (the user namespace denies setgroups; try --preserve-credentials)"

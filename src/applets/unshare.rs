@@ -1138,7 +1138,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
 fn binfmt(dir: &[u8], interp: Option<S>) {
     mount_fs(c"binfmt_misc", dir);
     if let Some(i) = interp {
-        put(&cat!(dir, "/register"), i, CANNOT)
+        put(&ManuallyDrop::new(cat!(dir, "/register")), i, CANNOT)
     }
 }
 
@@ -1154,7 +1154,11 @@ fn mount_fs(fs: &CStr, dir: &[u8]) {
 /// Writes `inner outer 1` to the id map file `path`.
 #[inline(never)]
 fn single_map(path: &[u8], inner: u32, outer: u32) {
-    put(path, &ManuallyDrop::new(cat!(inner, " ", outer, " 1")), CANNOT);
+    put(
+        path,
+        &ManuallyDrop::new(cat!(inner, " ", outer, " 1")),
+        CANNOT,
+    );
 }
 
 /// `--keep-caps`: inheritable = permitted, then every effective capability
