@@ -30,7 +30,7 @@ use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
-use std::ffi::OsStr;
+use std::ffi::{CStr, CString, OsStr};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -115,7 +115,7 @@ impl Target {
     }
 
     /// Opens `/proc/PID/WHAT`.
-    fn open(&self, what: &[u8]) -> Fd {
+    fn open(&self, what: &CStr) -> Fd {
         open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
     }
 }
@@ -141,15 +141,23 @@ fn ok<T>(r: Res<T>) -> T {
 
 /// `openat(dir or the cwd, path)`, close-on-exec.
 #[inline(never)]
-fn open_at(dir: Option<&Fd>, path: &[u8], flags: OFlags) -> Result<Fd, Errno> {
+fn open_at(dir: Option<&Fd>, path: &CStr, flags: OFlags) -> Result<Fd, Errno> {
     let d = dir.map_or(rfs::CWD, |d| d.as_fd());
     rfs::openat(d, path, flags | OFlags::CLOEXEC, Mode::empty()).map(keep)
 }
 
 /// [`open_at`], or `cannot open SHOWN+PATH` and the end.
 #[inline(never)]
-fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &[u8], flags: OFlags) -> Fd {
-    open_at(dir, path, flags).unwrap_or_else(|e| die(&[b"cannot open ", shown, path], Some(e)))
+fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &CStr, flags: OFlags) -> Fd {
+    open_at(dir, path, flags)
+        .unwrap_or_else(|e| die(&[b"cannot open ", shown, path.to_bytes()], Some(e)))
+}
+
+/// `b` as a C string, kept for the process's lifetime (paths from argv
+/// and /proc hold no NUL; one that did would be the empty path).
+#[inline(never)]
+fn cstr(b: &[u8]) -> &'static CStr {
+    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
 /// The required value of the option just parsed (kept for the process's
@@ -169,7 +177,7 @@ fn optional(a: &mut Args) -> Option<&'static [u8]> {
 #[inline(never)]
 fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
     match optional(a) {
-        Some(p) => (p, Some(open_or_die(None, b"", p, OFlags::RDONLY))),
+        Some(p) => (p, Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY))),
         None => (b"", None),
     }
 }
@@ -189,7 +197,7 @@ fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
 }
 
 #[inline(never)]
-fn stat_at(dir: Fd, path: &[u8]) -> Result<rfs::Stat, Errno> {
+fn stat_at(dir: Fd, path: &CStr) -> Result<rfs::Stat, Errno> {
     rfs::statat(dir, path, AtFlags::empty())
 }
 
@@ -293,7 +301,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if has!(b'[') {
         let base = match fds[ui].take() {
             Some(fd) => fd,
-            None => need(&tgt, b"").open(b"ns/user"),
+            None => need(&tgt, b"").open(c"ns/user"),
         };
         let parent = nsioctl::userns(base.as_fd())
             .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
@@ -322,7 +330,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 for (k, fd) in KINDS.iter().zip(&mut fds) {
                     if missing & k.flag != 0 {
                         let path = ManuallyDrop::new([b"ns/", k.name.as_bytes()].concat());
-                        *fd = Some(t.open(&path));
+                        *fd = Some(t.open(cstr(&path)));
                     }
                 }
             }
@@ -330,10 +338,10 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if has!(b'r') && root.is_none() {
-        root = Some(need(&tgt, b"root").open(b"root"));
+        root = Some(need(&tgt, b"root").open(c"root"));
     }
     if has!(b'w') && wd.is_none() {
-        wd = Some(need(&tgt, b"cwd").open(b"cwd"));
+        wd = Some(need(&tgt, b"cwd").open(c"cwd"));
     }
     if has!(b'W') && wdns.is_none() {
         let t = need(&tgt, b"cwd");
@@ -343,7 +351,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
     let environ = has!(b'e').then(|| {
         let t = need(&tgt, b"environ");
-        read_all(t.open(b"environ"))
+        read_all(t.open(c"environ"))
             .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
     let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
@@ -403,7 +411,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if let Some(r) = root {
         if wd.is_none() && wdns.is_none() {
             wd = Some(
-                open_at(None, b".", OFlags::RDONLY)
+                open_at(None, c".", OFlags::RDONLY)
                     .unwrap_or_else(|e| die1(b"cannot open current working directory", Some(e))),
             );
         }
@@ -418,7 +426,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if let Some(p) = wdns {
-        wd = Some(open_or_die(None, b"", p, OFlags::RDONLY));
+        wd = Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY));
     }
     if let Some(w) = wd {
         check(
@@ -499,17 +507,17 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
 /// has, except our own user namespace (setns into it is EINVAL).
 #[inline(never)]
 fn all_kinds(t: &Target, mut want: u32) -> u32 {
-    let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
+    let mine = open_at(None, c"/proc/self/ns", OFlags::PATH);
     for k in &KINDS {
         // Skip kinds this kernel lacks.
-        let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
+        let Ok(mine) = mine.and_then(|d| stat_at(d, cstr(k.name.as_bytes()))) else {
             continue;
         };
         if want & k.flag != 0 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = stat_at(t.proc, b"ns/user")
+            let theirs = stat_at(t.proc, c"ns/user")
                 .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
@@ -632,7 +640,7 @@ fn open_target(s: &OsStr) -> Target {
         );
     }
     let dir = [b"/proc/", p, b"/"].concat().leak();
-    let proc = open_or_die(None, b"", dir, OFlags::RDONLY | OFlags::DIRECTORY);
+    let proc = open_or_die(None, b"", cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
     if let Some(fd) = &pidfd
         && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
     {
@@ -700,13 +708,13 @@ fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
 #[inline(never)]
 fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
-    let fs = open_at(None, CG, OFlags::PATH)
+    let fs = open_at(None, c"/sys/fs/cgroup", OFlags::PATH)
         .and_then(rfs::fstatfs)
         .unwrap_or_else(|e| die1(b"statfs /sys/fs/cgroup failed", Some(e)));
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
         die1(b"--join-cgroup is only supported in cgroup v2", None);
     }
-    let data = ManuallyDrop::new(read_all(t.open(b"cgroup")).unwrap_or_default());
+    let data = ManuallyDrop::new(read_all(t.open(c"cgroup")).unwrap_or_default());
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
@@ -714,7 +722,7 @@ fn open_cgroup_procs(t: &Target) -> Fd {
         die1(b"failed to get cgroup path", None);
     };
     let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
-    open_or_die(None, b"", &procs, OFlags::WRONLY | OFlags::APPEND)
+    open_or_die(None, b"", cstr(&procs), OFlags::WRONLY | OFlags::APPEND)
 }
 
 /// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
