@@ -498,7 +498,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if has!(b']') && user {
-        permitted_to_ambient();
+        // The same as unshare's, from the permitted set.
+        crate::applets::unshare::keep_caps(true);
     }
     cli::quit(exec::exec(&prog))
 }
@@ -723,23 +724,4 @@ fn open_cgroup_procs(t: &Target) -> Fd {
     };
     let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
     open_or_die(None, b"", cstr(&procs), OFlags::WRONLY | OFlags::APPEND)
-}
-
-/// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
-/// the user namespace granted survive the exec.
-#[inline(never)]
-fn permitted_to_ambient() {
-    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
-    c.inheritable = c.permitted;
-    check(set_capabilities(None, c), b"capset failed");
-    for bit in 0..64 {
-        let cap = CapabilitySet::from_bits_retain(1 << bit);
-        if c.permitted.contains(cap) {
-            check(
-                rustix::thread::configure_capability_in_ambient_set(cap, true),
-                b"prctl(PR_CAP_AMBIENT) failed",
-            );
-        }
-    }
 }
