@@ -563,7 +563,11 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
             outer: mid_o,
             count: mid_c,
         };
-        out.extend([lo, mid, hi].into_iter().filter(|r| r.count != 0));
+        for r in [lo, mid, hi] {
+            if r.count != 0 {
+                out.push(r);
+            }
+        }
     }
     out
 }
