@@ -30,7 +30,8 @@ use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
-use std::ffi::OsStr;
+use std::ffi::{CStr, CString, OsStr};
+use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &[u8] = crate::packed!(
@@ -116,7 +117,7 @@ impl Target {
     }
 
     /// Opens `/proc/PID/WHAT`.
-    fn open(&self, what: &[u8]) -> Fd {
+    fn open(&self, what: &CStr) -> Fd {
         open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
     }
 }
@@ -142,15 +143,23 @@ fn ok<T>(r: Res<T>) -> T {
 
 /// `openat(dir or the cwd, path)`, close-on-exec.
 #[inline(never)]
-fn open_at(dir: Option<&Fd>, path: &[u8], flags: OFlags) -> Result<Fd, Errno> {
+fn open_at(dir: Option<&Fd>, path: &CStr, flags: OFlags) -> Result<Fd, Errno> {
     let d = dir.map_or(rfs::CWD, |d| d.as_fd());
     rfs::openat(d, path, flags | OFlags::CLOEXEC, Mode::empty()).map(keep)
 }
 
 /// [`open_at`], or `cannot open SHOWN+PATH` and the end.
 #[inline(never)]
-fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &[u8], flags: OFlags) -> Fd {
-    open_at(dir, path, flags).unwrap_or_else(|e| die(&[b"cannot open ", shown, path], Some(e)))
+fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &CStr, flags: OFlags) -> Fd {
+    open_at(dir, path, flags)
+        .unwrap_or_else(|e| die(&[b"cannot open ", shown, path.to_bytes()], Some(e)))
+}
+
+/// `b` as a C string, kept for the process's lifetime (paths from argv
+/// and /proc hold no NUL; one that did would be the empty path).
+#[inline(never)]
+fn cstr(b: &[u8]) -> &'static CStr {
+    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
 /// The required value of the option just parsed (kept for the process's
@@ -170,7 +179,7 @@ fn optional(a: &mut Args) -> Option<&'static [u8]> {
 #[inline(never)]
 fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
     match optional(a) {
-        Some(p) => (p, Some(open_or_die(None, b"", p, OFlags::RDONLY))),
+        Some(p) => (p, Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY))),
         None => (b"", None),
     }
 }
@@ -190,7 +199,7 @@ fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
 }
 
 #[inline(never)]
-fn stat_at(dir: Fd, path: &[u8]) -> Result<rfs::Stat, Errno> {
+fn stat_at(dir: Fd, path: &CStr) -> Result<rfs::Stat, Errno> {
     rfs::statat(dir, path, AtFlags::empty())
 }
 
@@ -204,6 +213,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     let mut fds: [Option<Fd>; 8] = Default::default();
     let mut files: [&[u8]; 8] = [b""; 8];
     let mut want = 0u32;
+    // Kinds with a descriptor in `fds` (given files, --user-parent, -N).
+    let mut given = 0u32;
     let mut seen = 0u64; // option letters given, as bits from 'A'
     let mut tgt = None;
     let mut sock = None;
@@ -243,21 +254,26 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             'N' => {
                 sock = Some(ok(cli::parse_u64(
-                    &ok(a.value()),
+                    value(&mut a),
                     "file descriptor",
                     i32::MAX as u64,
                 )))
             }
-            'S' => uid = Some(parse_id(value(&mut a), "uid")),
-            'G' => gid = Some(parse_id(value(&mut a), "gid")),
+            'S' | 'G' => {
+                let (slot, what) = match c {
+                    'S' => (&mut uid, "uid"),
+                    _ => (&mut gid, "gid"),
+                };
+                *slot = Some(parse_id(value(&mut a), what));
+            }
             'r' => root = open_arg(&mut a).1,
             'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
                 die1(b"mutually exclusive arguments: --wdns --wd", None);
             }
             'w' => wd = open_arg(&mut a).1,
             'W' => wdns = optional(&mut a),
-            'h' => return Err(cli::help(HELP)),
-            'V' => return Err(cli::version()),
+            'h' => cli::quit(cli::help(HELP)),
+            'V' => cli::quit(cli::version()),
             'Z' => cli::quit(cli::usage_err(
                 b"-Z/--follow-context is not supported: nsbox has no SELinux support",
             )),
@@ -269,6 +285,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 let (file, fd) = open_arg(&mut a);
                 if fd.is_some() {
                     (files[i], fds[i]) = (file, fd);
+                    given |= k.flag;
                 }
                 want |= k.flag;
             }
@@ -279,76 +296,33 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if has!(b'a') {
-        let t = need(&tgt, b"--all");
-        let mine = open_at(None, b"/proc/self/ns", OFlags::PATH);
-        for k in &KINDS {
-            // Skip kinds this kernel lacks, and our own user namespace
-            // (setns into it is EINVAL).
-            let Ok(mine) = mine.and_then(|d| stat_at(d, k.name.as_bytes())) else {
-                continue;
-            };
-            if want & k.flag != 0 {
-                continue;
-            }
-            if k.flag == CLONE_NEWUSER {
-                let theirs = stat_at(t.proc, b"ns/user")
-                    .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
-                if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
-                    continue;
-                }
-            }
-            want |= k.flag;
-        }
+        want = all_kinds(need(&tgt, b"--all"), want);
     }
 
     let ui = kind_index(b'U');
     if has!(b'[') {
         let base = match fds[ui].take() {
             Some(fd) => fd,
-            None => need(&tgt, b"").open(b"ns/user"),
+            None => need(&tgt, b"").open(c"ns/user"),
         };
         let parent = nsioctl::userns(base.as_fd())
             .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
         (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
+        given |= CLONE_NEWUSER;
     }
     if let Some(s) = sock {
-        let t = need(&tgt, b"");
-        let mut b = [0; 20];
-        let n = cli::fmt_u64(s, &mut b);
-        let sk = match &t.pidfd {
-            Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
-            None => Err(Errno::NOSYS),
-        }
-        .unwrap_or_else(|e| {
-            die(
-                &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
-                Some(e),
-            )
-        });
-        let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
-            let mut b = [0; 20];
-            let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
-            die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
-        });
         let i = kind_index(b'n');
-        (files[i], fds[i]) = (b"", Some(keep(n)));
+        (files[i], fds[i]) = (b"", Some(socket_netns(need(&tgt, b""), s)));
         want |= CLONE_NEWNET;
+        given |= CLONE_NEWNET;
     }
 
     // The namespaces to take from the target: through its pidfd in one
     // atomic setns when all come from it, else as /proc/PID/ns/* files (so
     // that the per-file order, user first, also covers the given files).
-    let mut missing = 0;
-    let mut explicit = false;
-    for (k, fd) in KINDS.iter().zip(&fds) {
-        if want & k.flag != 0 {
-            match fd {
-                Some(_) => explicit = true,
-                None => missing |= k.flag,
-            }
-        }
-    }
+    let missing = want & !given;
+    let explicit = want & given != 0;
     let mut pidfd = None;
     if missing != 0 {
         let t = need(&tgt, b"");
@@ -357,7 +331,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             _ => {
                 for (k, fd) in KINDS.iter().zip(&mut fds) {
                     if missing & k.flag != 0 {
-                        *fd = Some(t.open(&[b"ns/", k.name.as_bytes()].concat()));
+                        let path = ManuallyDrop::new([b"ns/", k.name.as_bytes()].concat());
+                        *fd = Some(t.open(cstr(&path)));
                     }
                 }
             }
@@ -365,20 +340,20 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if has!(b'r') && root.is_none() {
-        root = Some(need(&tgt, b"root").open(b"root"));
+        root = Some(need(&tgt, b"root").open(c"root"));
     }
     if has!(b'w') && wd.is_none() {
-        wd = Some(need(&tgt, b"cwd").open(b"cwd"));
+        wd = Some(need(&tgt, b"cwd").open(c"cwd"));
     }
     if has!(b'W') && wdns.is_none() {
         let t = need(&tgt, b"cwd");
-        let p = rfs::readlinkat(t.proc, b"cwd".as_slice(), Vec::new())
+        let p = rfs::readlinkat(t.proc, c"cwd", Vec::new())
             .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
         wdns = Some(p.into_bytes().leak());
     }
     let environ = has!(b'e').then(|| {
         let t = need(&tgt, b"environ");
-        read_all(t.open(b"environ"))
+        read_all(t.open(c"environ"))
             .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
     let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
@@ -438,7 +413,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if let Some(r) = root {
         if wd.is_none() && wdns.is_none() {
             wd = Some(
-                open_at(None, b".", OFlags::RDONLY)
+                open_at(None, c".", OFlags::RDONLY)
                     .unwrap_or_else(|e| die1(b"cannot open current working directory", Some(e))),
             );
         }
@@ -453,7 +428,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if let Some(p) = wdns {
-        wd = Some(open_or_die(None, b"", p, OFlags::RDONLY));
+        wd = Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY));
     }
     if let Some(w) = wd {
         check(
@@ -478,10 +453,11 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if let (true, Some(t)) = (follow, &tgt) {
         // After setns: the owner as the entered user namespace maps it.
         let st = rfs::fstat(t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", t.dir], Some(e)));
-        for (id, v) in [(&mut uid, st.st_uid), (&mut gid, st.st_gid)] {
-            if *id == Some(FOLLOW) {
-                *id = Some(v);
-            }
+        if uid == Some(FOLLOW) {
+            uid = Some(st.st_uid);
+        }
+        if gid == Some(FOLLOW) {
+            gid = Some(st.st_gid);
         }
     }
 
@@ -491,7 +467,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         match fork_process() {
             Err(e) => die1(b"fork failed", Some(e)),
             Ok(Forked::Parent(pid)) => {
-                return Err(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
+                cli::quit(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
             }
             Ok(Forked::Child) => {}
         }
@@ -502,7 +478,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             // Fatal only if it failed before setns too (root inside a
             // setgroups=deny namespace is fine), and not when there are no
             // supplementary groups to drop anyway.
-            let none = rustix::process::getgroups().is_ok_and(|g| g.is_empty());
+            let none = rustix::process::getgroups().is_ok_and(|g| ManuallyDrop::new(g).is_empty());
             if groups_failed && !(e == Errno::PERM && none) {
                 let hint: &[u8] = if user && e == Errno::PERM {
                     b" (the user namespace denies setgroups; try --preserve-credentials)"
@@ -524,9 +500,58 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         );
     }
     if has!(b']') && user {
-        permitted_to_ambient();
+        // The same as unshare's, from the permitted set.
+        crate::applets::unshare::keep_caps(true);
     }
-    Err(exec::exec(&prog))
+    cli::quit(exec::exec(&prog))
+}
+
+/// `--all`: `want` plus every kind of the target's namespaces this kernel
+/// has, except our own user namespace (setns into it is EINVAL).
+#[inline(never)]
+fn all_kinds(t: &Target, mut want: u32) -> u32 {
+    let mine = open_at(None, c"/proc/self/ns", OFlags::PATH);
+    for k in &KINDS {
+        // Skip kinds this kernel lacks.
+        let Ok(mine) = mine.and_then(|d| stat_at(d, cstr(k.name.as_bytes()))) else {
+            continue;
+        };
+        if want & k.flag != 0 {
+            continue;
+        }
+        if k.flag == CLONE_NEWUSER {
+            let theirs = stat_at(t.proc, c"ns/user")
+                .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
+            if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
+                continue;
+            }
+        }
+        want |= k.flag;
+    }
+    want
+}
+
+/// `-N FD`: the network namespace of the target's socket FD.
+#[inline(never)]
+fn socket_netns(t: &Target, s: u64) -> Fd {
+    let mut b = [0; 20];
+    let n = cli::fmt_u64(s, &mut b);
+    let sk = match &t.pidfd {
+        Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
+        None => Err(Errno::NOSYS),
+    }
+    .unwrap_or_else(|e| {
+        die(
+            &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
+            Some(e),
+        )
+    });
+    let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
+        let mut b = [0; 20];
+        let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
+        die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
+    });
+    keep(n)
 }
 
 /// Options that make sense with a target but no namespace: -S -G -r -w -W -e -c.
@@ -574,6 +599,7 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
 /// then opens `/proc/PID` while that pidfd's process still exists.
+#[inline(never)]
 fn open_target(s: &OsStr) -> Target {
     let b = s.as_bytes();
     let (p, i) = match b.iter().position(|&c| c == b':') {
@@ -617,7 +643,7 @@ fn open_target(s: &OsStr) -> Target {
         );
     }
     let dir = [b"/proc/", p, b"/"].concat().leak();
-    let proc = open_or_die(None, b"", dir, OFlags::RDONLY | OFlags::DIRECTORY);
+    let proc = open_or_die(None, b"", cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
     if let Some(fd) = &pidfd
         && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
     {
@@ -651,6 +677,7 @@ fn parse_id(s: &OsStr, what: &str) -> u32 {
 }
 
 /// setns on a pidfd arrived in Linux 5.8.
+#[inline(never)]
 fn pidfd_setns_works() -> bool {
     let u = rustix::system::uname();
     let (mut v, mut n) = ([0u32; 2], 0);
@@ -681,39 +708,22 @@ fn read_all(fd: Fd) -> Result<Vec<u8>, Errno> {
 }
 
 /// `-c`: the target's cgroup v2 `cgroup.procs`, opened for writing now.
+#[inline(never)]
 fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
-    let fs = open_at(None, CG, OFlags::PATH)
+    let fs = open_at(None, c"/sys/fs/cgroup", OFlags::PATH)
         .and_then(rfs::fstatfs)
         .unwrap_or_else(|e| die1(b"statfs /sys/fs/cgroup failed", Some(e)));
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
         die1(b"--join-cgroup is only supported in cgroup v2", None);
     }
-    let data = read_all(t.open(b"cgroup")).unwrap_or_default();
+    let data = ManuallyDrop::new(read_all(t.open(c"cgroup")).unwrap_or_default());
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
     else {
         die1(b"failed to get cgroup path", None);
     };
-    let procs = [CG, path, b"/cgroup.procs"].concat();
-    open_or_die(None, b"", &procs, OFlags::WRONLY | OFlags::APPEND)
-}
-
-/// `--keep-caps`: permitted → inheritable and ambient, so the capabilities
-/// the user namespace granted survive the exec.
-fn permitted_to_ambient() {
-    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
-    c.inheritable = c.permitted;
-    check(set_capabilities(None, c), b"capset failed");
-    for bit in 0..64 {
-        let cap = CapabilitySet::from_bits_retain(1 << bit);
-        if c.permitted.contains(cap) {
-            check(
-                rustix::thread::configure_capability_in_ambient_set(cap, true),
-                b"prctl(PR_CAP_AMBIENT) failed",
-            );
-        }
-    }
+    let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
+    open_or_die(None, b"", cstr(&procs), OFlags::WRONLY | OFlags::APPEND)
 }

@@ -16,7 +16,8 @@ use rustix::io::Errno;
 use rustix::mount::{MountFlags, UnmountFlags};
 use rustix::process::{Pid, WaitOptions, getpid, waitpid};
 use std::ffi::{CStr, CString, OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
+use std::mem::ManuallyDrop;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const HELP: &[u8] = crate::packed!(
     "\
@@ -80,22 +81,32 @@ itself dies (e.g. of SIGKILL).
 "
 );
 
-/// util-linux's bind order for persistent namespace files.
-const BIND_ORDER: [u32; 8] = [
-    g::CLONE_NEWUSER,
-    g::CLONE_NEWCGROUP,
-    g::CLONE_NEWIPC,
-    g::CLONE_NEWUTS,
-    g::CLONE_NEWNET,
-    g::CLONE_NEWPID,
-    g::CLONE_NEWNS,
-    g::CLONE_NEWTIME,
-];
+/// util-linux's bind order for persistent namespace files, as option
+/// letters (user, cgroup, ipc, uts, net, pid, mnt, time).
+const BIND_ORDER: &[u8; 8] = b"UCiunpmT";
 
-const BINFMT: &str = "/proc/sys/fs/binfmt_misc";
+const BINFMT: &[u8] = b"/proc/sys/fs/binfmt_misc";
 const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
 /// An id range's inner start meaning "0, but shift past the single map".
 const AUTO: u32 = u32::MAX;
+
+/// Appends message pieces to a `Vec<u8>` (like `cat!`, without a new one).
+macro_rules! put {
+    ($v:expr, $($p:expr),*) => {{
+        let v: &mut Vec<u8> = $v;
+        $(cli::Part::put(&$p, v);)*
+    }};
+}
+
+/// An option value, kept for the process's lifetime (unshare ends in exec
+/// or exit: freeing it would only cost code).
+type S = &'static [u8];
+
+/// Keeps `v` for the rest of the process.
+#[inline(never)]
+fn leak(v: OsString) -> S {
+    v.into_vec().leak()
+}
 
 /// One `inner outer count` line of an id map.
 #[derive(Clone, Copy)]
@@ -109,17 +120,17 @@ struct Range {
 struct Opts {
     flags: u32,
     /// Persistence targets, indexed like `ns::KINDS`.
-    files: [Option<OsString>; 8],
+    files: [Option<S>; 8],
     fork: bool,
     kill_sig: i32,
     forward: bool,
-    proc_dir: Option<OsString>,
-    binfmt: Option<OsString>,
-    interp: Option<OsString>,
+    proc_dir: Option<S>,
+    binfmt: Option<S>,
+    interp: Option<S>,
     /// `--propagation` flags; 0 is `unchanged`. Set to PRIVATE by `parse`.
     propagation: u32,
-    root: Option<OsString>,
-    wd: Option<OsString>,
+    root: Option<S>,
+    wd: Option<S>,
     setuid: Option<u32>,
     setgid: Option<u32>,
     map_user: Option<u32>,
@@ -133,8 +144,8 @@ struct Opts {
     monotonic: Option<i64>,
     boottime: Option<i64>,
     clear_env: bool,
-    /// `--whitelist-env` names with the values they had.
-    keep_env: Option<Vec<(OsString, OsString)>>,
+    /// `--whitelist-env` names with the values they had, as `NAME=VALUE\0`s.
+    keep_env: Option<Vec<u8>>,
     argv: Vec<OsString>,
     euid: u32,
     egid: u32,
@@ -142,7 +153,9 @@ struct Opts {
 
 /// `unshare`.
 pub fn unshare(argv: Argv) -> Res<i32> {
-    let o = parse(argv)?;
+    // Kept for the process's lifetime, like the option values.
+    let o: &'static mut Opts = Box::leak(Box::default());
+    parse(o, argv);
     run(o)
 }
 
@@ -174,25 +187,24 @@ const OPT: u64 = 0b1_1010 | 0xff << 32;
 const USER: u64 = 0b111_1111_1111_0000;
 const MNT: u64 = 0b11_1000;
 
-fn parse(argv: Argv) -> Res<Opts> {
-    let mut o = Opts {
-        propagation: PRIVATE,
-        euid: rustix::process::geteuid().as_raw(),
-        egid: rustix::process::getegid().as_raw(),
-        ..Opts::default()
-    };
-    let mut a = Args::new(argv).abbrev(HELP);
-    while let Some(arg) = a.next()? {
+#[inline(never)]
+fn parse(o: &mut Opts, argv: Argv) {
+    o.propagation = PRIVATE;
+    o.euid = rustix::process::geteuid().as_raw();
+    o.egid = rustix::process::getegid().as_raw();
+    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
+    while let Some(arg) = ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
-                ns::by_short(c)
-                    .map(|k| 32 + kind_index(k.flag))
+                kind_index(c)
+                    .map(|i| 32 + i)
                     .or_else(|| SHORTS.iter().position(|&s| s != b'.' && s as char == c)),
                 false,
             ),
             Arg::Long(l) => (
                 ns::by_long(l)
-                    .map(|k| 32 + kind_index(k.flag))
+                    .and_then(|k| kind_index(k.short))
+                    .map(|i| 32 + i)
                     .or_else(|| pick(l.as_bytes(), LONGS)),
                 true,
             ),
@@ -204,41 +216,42 @@ fn parse(argv: Argv) -> Res<Opts> {
                 o.argv.extend(a.rest());
                 break;
             }
-            return Err(cli::unknown(arg));
+            cli::quit(cli::unknown(arg));
         };
         let bit = 1u64 << code;
         let val = if REQ & bit != 0 {
-            Some(a.value()?)
+            Some(ok(a.value()))
         } else if OPT & bit != 0 && long {
             a.optional_value()
         } else {
             None
-        };
-        apply(&mut o, code, bit, val)?;
+        }
+        .map(leak);
+        apply(o, code, bit, val);
     }
-    Ok(o)
 }
 
 /// Applies option `code` (bit `bit`) with its value to `o`.
-fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
+#[inline(never)]
+fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
     if USER & bit != 0 {
         o.flags |= g::CLONE_NEWUSER;
     }
     if MNT & bit != 0 {
         o.flags |= g::CLONE_NEWNS;
     }
-    let vb: &[u8] = val.as_deref().map_or(b"", OsStrExt::as_bytes);
+    let vb: S = val.unwrap_or_default();
     match code {
         0 => o.fork = true,
         1 => {
             o.fork = true;
             o.kill_sig = match val {
                 None => 9,
-                Some(_) => signum(vb).ok_or_else(|| fail("unknown signal: ", vb, "", None))?,
+                Some(_) => signum(vb).unwrap_or_else(|| die("unknown signal: ", vb, "", None)),
             };
         }
         2 => (o.fork, o.forward) = (true, true),
-        3 => o.proc_dir = Some(val.unwrap_or_else(|| "/proc".into())),
+        3 => o.proc_dir = Some(val.unwrap_or(b"/proc")),
         4 => {
             o.binfmt = val;
             default_binfmt(o);
@@ -247,69 +260,74 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
             default_binfmt(o);
             o.interp = val;
         }
-        6 => o.map_user = Some(id_or_name(vb, "/etc/passwd", "failed to parse uid '")?),
-        7 => o.map_group = Some(id_or_name(vb, "/etc/group", "failed to parse gid '")?),
+        6 | 7 => {
+            let (slot, db, what) = match code {
+                6 => (&mut o.map_user, "/etc/passwd", "failed to parse uid '"),
+                _ => (&mut o.map_group, "/etc/group", "failed to parse gid '"),
+            };
+            *slot = Some(id_or_name(vb, db, what));
+        }
         8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
         9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
-        10 => map_spec(
-            &mut o.users,
-            vb,
-            "/etc/subuid",
-            "/proc/self/uid_map",
-            o.euid,
-        )?,
-        11 => map_spec(
-            &mut o.groups,
-            vb,
-            "/etc/subgid",
-            "/proc/self/gid_map",
-            o.euid,
-        )?,
+        10 | 11 => {
+            let (v, subid, kmap) = match code {
+                10 => (&mut o.users, "/etc/subuid", "/proc/self/uid_map"),
+                _ => (&mut o.groups, "/etc/subgid", "/proc/self/gid_map"),
+            };
+            map_spec(v, vb, subid, kmap, o.euid);
+        }
         12 | 13 => {
-            o.users
-                .push(subid_range("/etc/subuid", o.euid, code == 13)?);
+            o.users.push(subid_range("/etc/subuid", o.euid, code == 13));
             o.groups
-                .push(subid_range("/etc/subgid", o.euid, code == 13)?);
+                .push(subid_range("/etc/subgid", o.euid, code == 13));
         }
-        14 => {
-            let i = vb.iter().position(|&c| c == b':').unwrap_or(0);
-            let (u, gid) = vb.split_at(i);
-            match (dec(u), dec(gid.get(1..).unwrap_or(b""))) {
-                (Some(u), Some(gid)) => o.owner = Some((u, gid)),
-                _ => return Err(cli::errx(b"failed to parse owner")),
-            }
-        }
+        14 => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
+            Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
+            _ => die1(b"failed to parse owner", None),
+        },
         15 => match pick(vb, "deny allow") {
             Some(i) => o.setgroups = Some(i == 1),
-            None => return Err(fail("unsupported --setgroups argument '", vb, "'", None)),
+            None => die("unsupported --setgroups argument '", vb, "'", None),
         },
         16 => {
             let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
             o.propagation = match pick(vb, "slave private shared unchanged") {
                 Some(3) => 0,
                 Some(i) => g::MS_REC | modes[i],
-                None => return Err(fail("unsupported propagation mode: ", vb, "", None)),
+                None => die("unsupported propagation mode: ", vb, "", None),
             }
         }
         17 => o.keep_caps = true,
-        18 => o.setuid = Some(cli::parse_u32(OsStr::from_bytes(vb), "uid")?),
-        19 => o.setgid = Some(cli::parse_u32(OsStr::from_bytes(vb), "gid")?),
+        18 | 19 => {
+            let (slot, what) = match code {
+                18 => (&mut o.setuid, "uid"),
+                _ => (&mut o.setgid, "gid"),
+            };
+            *slot = Some(parse_u32(vb, what));
+        }
         20 => o.root = val,
         21 => o.wd = val,
-        22 => o.monotonic = Some(parse_i64(vb, "monotonic offset")?),
-        23 => o.boottime = Some(parse_i64(vb, "boottime offset")?),
+        22 | 23 => {
+            let (slot, what) = match code {
+                22 => (&mut o.monotonic, "monotonic offset"),
+                _ => (&mut o.boottime, "boottime offset"),
+            };
+            *slot = Some(parse_i64(vb, what));
+        }
         24 => o.clear_env = true,
         25 => {
             let keep = o.keep_env.get_or_insert_with(Vec::new);
-            for name in vb.split(|&b| b == b',').filter(|n| !n.is_empty()) {
-                let name = OsStr::from_bytes(name);
-                if let Some(val) = std::env::var_os(name) {
-                    keep.push((name.to_owned(), val));
+            for name in vb.split(|&b| b == b',') {
+                if name.is_empty() {
+                    continue;
+                }
+                if let Some(val) = std::env::var_os(OsStr::from_bytes(name)) {
+                    put!(keep, name, "=", val, "\0");
                 }
             }
         }
-        26 => return Err(cli::help(HELP)),
-        27 => return Err(cli::version()),
+        26 => cli::quit(cli::help(HELP)),
+        27 => cli::quit(cli::version()),
         _ => {
             let i = code.wrapping_sub(32);
             if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
@@ -320,7 +338,6 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<OsString>) -> Res {
             }
         }
     }
-    Ok(())
 }
 
 /// The position of `s` among the space-separated words of `table`.
@@ -329,23 +346,58 @@ fn pick(s: &[u8], table: &str) -> Option<usize> {
     table.split(' ').position(|w| w.as_bytes() == s)
 }
 
-/// `PROG: A B C[: strerror]`, exit status 1.
+/// `PROG: A B C[: strerror]`, then the end (exit status 1): errors end
+/// unshare, and the kernel closes its descriptors (this keeps the error
+/// paths free of drop code).
 #[inline(never)]
-fn fail(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> Exit {
-    cli::fail(&cat!(a, b, c), e)
+fn die(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> ! {
+    die1(&cat!(a, b, c), e)
 }
 
-/// The index in `ns::KINDS` of the kind with `flag`.
-fn kind_index(flag: u32) -> usize {
-    ns::KINDS.iter().position(|x| x.flag == flag).unwrap_or(0)
+/// `PROG: MSG[: strerror]`, then the end.
+#[inline(never)]
+fn die1(msg: &[u8], e: Option<Errno>) -> ! {
+    cli::quit(cli::fail(msg, e))
+}
+
+/// The end with `msg: strerror`, unless `r` is Ok.
+#[inline(never)]
+fn check(r: Result<(), Errno>, msg: &[u8]) {
+    if let Err(e) = r {
+        die1(msg, Some(e))
+    }
+}
+
+/// The value of `r`, or the end of unshare.
+fn ok<T>(r: Res<T>) -> T {
+    r.unwrap_or_else(|e| cli::quit(e))
+}
+
+/// `failed to parse WHAT: 'S'` unless `s` is a u32.
+#[inline(never)]
+fn parse_u32(s: &[u8], what: &str) -> u32 {
+    ok(cli::parse_u32(OsStr::from_bytes(s), what))
+}
+
+/// The index in `ns::KINDS` of the kind with option letter `c`.
+#[inline(never)]
+fn kind_index(c: char) -> Option<usize> {
+    ns::KINDS.iter().position(|x| x.short == c)
 }
 
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
 fn default_binfmt(o: &mut Opts) {
     if o.binfmt.is_none() {
-        o.proc_dir.get_or_insert_with(|| "/proc".into());
-        o.binfmt = Some(BINFMT.into());
+        o.proc_dir.get_or_insert(b"/proc");
+        o.binfmt = Some(BINFMT);
     }
+}
+
+/// `s` split at its first `c`.
+#[inline(never)]
+fn cut(s: &[u8], c: u8) -> Option<(&[u8], &[u8])> {
+    let i = s.iter().position(|&b| b == c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// A plain decimal u32.
@@ -355,46 +407,53 @@ fn dec(b: &[u8]) -> Option<u32> {
 
 /// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
 /// `failed to parse uid 'S': strerror`.
-fn id_or_name(b: &[u8], db: &str, what: &str) -> Res<u32> {
+fn id_or_name(b: &[u8], db: &str, what: &str) -> u32 {
     let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
         match dec(b) {
-            Some(n) if n != u32::MAX => return Ok(n),
+            Some(n) if n != u32::MAX => return n,
             Some(_) => Errno::INVAL,
             None => Errno::RANGE,
         }
     } else {
-        match crate::passwd::Db::load(db).id_of(b) {
-            Some(n) => return Ok(n),
+        match ManuallyDrop::new(crate::passwd::Db::load(db)).id_of(b) {
+            Some(n) => return n,
             None => Errno::INVAL,
         }
     };
-    Err(fail(what, b, "'", Some(e)))
+    die(what, b, "'", Some(e))
 }
 
 /// Three numbers separated by `sep` (runs of spaces for `b' '`).
 fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
-    let mut f = b
-        .split(|&c| c == sep)
-        .filter(|f| sep != b' ' || !f.is_empty())
-        .map(dec);
-    let r = [f.next()??, f.next()??, f.next()??];
-    f.next().is_none().then_some(r)
+    let mut r = [0u32; 3];
+    let mut n = 0;
+    for f in b.split(|&c| c == sep) {
+        if sep == b' ' && f.is_empty() {
+            continue;
+        }
+        *r.get_mut(n)? = dec(f)?;
+        n += 1;
+    }
+    (n == 3).then_some(r)
 }
 
 /// One `--map-users`/`--map-groups` value.
-fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) -> Res {
+#[inline(never)]
+fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
     let r = match pick(s, "auto subids all") {
-        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1)?,
+        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1),
         Some(_) => {
-            let data = read(kmap)?;
-            for [i, _, count] in data.split(|&b| b == b'\n').filter_map(|l| triple(l, b' ')) {
-                v.push(Range {
-                    inner: i,
-                    outer: i,
-                    count,
-                });
+            let data = ManuallyDrop::new(read(kmap));
+            for l in data.split(|&b| b == b'\n') {
+                if let Some([i, _, count]) = triple(l, b' ') {
+                    v.push(Range {
+                        inner: i,
+                        outer: i,
+                        count,
+                    });
+                }
             }
-            return Ok(());
+            return;
         }
         // inner:outer:count, or the deprecated outer,inner,count.
         _ => match (triple(s, b':'), triple(s, b',')) {
@@ -403,17 +462,16 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) ->
                 outer,
                 count,
             },
-            _ => return Err(fail("invalid mapping '", s, "'", None)),
+            _ => die("invalid mapping '", s, "'", None),
         },
     };
     v.push(r);
-    Ok(())
 }
 
 /// A whole file; util-linux's `could not open 'F'` on failure.
-fn read(path: &str) -> Res<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        fail(
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| {
+        die(
             "could not open '",
             path.as_bytes(),
             "'",
@@ -424,34 +482,42 @@ fn read(path: &str) -> Res<Vec<u8>> {
 
 /// The first range of `euid` (by name or number) in /etc/subuid or
 /// /etc/subgid; mapped to itself with `identity`, else from 0 (AUTO).
-fn subid_range(file: &str, euid: u32, identity: bool) -> Res<Range> {
-    let pw = crate::passwd::Db::load("/etc/passwd");
+fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
+    let pw = ManuallyDrop::new(crate::passwd::Db::load("/etc/passwd"));
     let Some(name) = pw.name_of(euid) else {
-        return Err(cli::errx(&cat!("you (user ", euid, ") don't exist.")));
+        die1(&cat!("you (user ", euid, ") don't exist."), None);
     };
-    let data = read(file)?;
+    let data = ManuallyDrop::new(read(file));
     for line in data.split(|&b| b == b'\n') {
-        let mut f = line.splitn(3, |&b| b == b':');
-        let (Some(who), Some(start), Some(count)) = (f.next(), f.next(), f.next()) else {
+        // The count is the rest of the line.
+        let Some((who, (start, count))) =
+            cut(line, b':').and_then(|(w, r)| Some((w, cut(r, b':')?)))
+        else {
             continue;
         };
         if who != name && dec(who) != Some(euid) {
             continue;
         }
-        let num = |b: &[u8]| cli::parse_u32(OsStr::from_bytes(b), "subid map");
-        let outer = num(start)?;
-        return Ok(Range {
+        let outer = parse_u32(start, "subid map");
+        return Range {
             inner: if identity { outer } else { AUTO },
             outer,
-            count: num(count)?,
-        });
+            count: parse_u32(count, "subid map"),
+        };
     }
-    Err(cli::errx(&cat!(
-        "no line matching user \"",
-        name,
-        "\" in ",
-        file
-    )))
+    die1(
+        &cat!("no line matching user \"", name, "\" in ", file),
+        None,
+    )
+}
+
+/// [`fold`] of the single map `single` (then taken) into `v`, when there
+/// are ranges or an owner.
+#[inline(never)]
+fn fold_into(v: &mut Vec<Range>, outer: u32, single: &mut Option<u32>, owner: bool) {
+    if !v.is_empty() || (single.is_some() && owner) {
+        *v = fold(v, outer, single.take());
+    }
 }
 
 /// Puts the single map `inner -> outer` first and cuts it out of every
@@ -499,17 +565,25 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
             outer: mid_o,
             count: mid_c,
         };
-        out.extend([lo, mid, hi].into_iter().filter(|r| r.count != 0));
+        for r in [lo, mid, hi] {
+            if r.count != 0 {
+                out.push(r);
+            }
+        }
     }
     out
 }
 
 /// A signal name as util-linux's signame_to_signum takes it: any case,
 /// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+#[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
+    // Signals 1 to 31, then IOT, CLD and POLL: other names of ABRT, CHLD
+    // and IO.
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
-        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
-    let up = s.to_ascii_uppercase();
+        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
+        IOT CLD POLL";
+    let up = ManuallyDrop::new(s.to_ascii_uppercase());
     let n = up.strip_prefix(b"SIG").unwrap_or(&up);
     if let Some(rt) = n.strip_prefix(b"RT") {
         // glibc's range (32 and 33 are its own), as util-linux sees it.
@@ -526,44 +600,44 @@ fn signum(s: &[u8]) -> Option<i32> {
         let sig = if sign == b'+' { base + off } else { base - off };
         return (34..=64).contains(&sig).then_some(sig as i32);
     }
-    // IOT, CLD and POLL are other names of ABRT, CHLD and IO.
-    const ALIASES: [i32; 3] = [6, 17, 29];
-    match pick(n, "IOT CLD POLL") {
-        Some(a) => ALIASES.get(a).copied(),
-        None => pick(n, NAMES).map(|i| i as i32 + 1),
-    }
+    Some(match pick(n, NAMES)? {
+        31 => 6,
+        32 => 17,
+        33 => 29,
+        i => i as i32 + 1,
+    })
 }
 
 /// A signed 64-bit number: `failed to parse WHAT: 'S'`.
-fn parse_i64(s: &[u8], what: &str) -> Res<i64> {
+#[inline(never)]
+fn parse_i64(s: &[u8], what: &str) -> i64 {
     let (neg, d) = match s {
         [b'-', d @ ..] => (true, d),
         [b'+', d @ ..] => (false, d),
         d => (false, d),
     };
-    let msg = || cat!("failed to parse ", what, ": '", s, "'");
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(cli::errx(&msg()));
-    }
-    let mut n: i64 = 0;
+    let mut n: u64 = 0;
+    let mut bad = d.is_empty();
     for &c in d {
-        let v = (c - b'0') as i64;
+        bad |= !c.is_ascii_digit();
         n = n
-            .checked_mul(10)
-            .and_then(|n| {
-                if neg {
-                    n.checked_sub(v)
-                } else {
-                    n.checked_add(v)
-                }
-            })
-            .ok_or_else(|| cli::err(&msg(), Errno::RANGE))?;
+            .saturating_mul(10)
+            .saturating_add(c.wrapping_sub(b'0') as u64);
     }
-    Ok(n)
+    // The magnitude of i64::MIN is one more than i64::MAX.
+    let e = match bad {
+        true => None,
+        false if n > i64::MAX as u64 + neg as u64 => Some(Errno::RANGE),
+        false if neg => return (n as i64).wrapping_neg(),
+        false => return n as i64,
+    };
+    die1(&cat!("failed to parse ", what, ": '", s, "'"), e)
 }
 
-fn cstring(b: &[u8]) -> CString {
-    CString::new(b).unwrap_or_default()
+/// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
+#[inline(never)]
+fn cstring(b: &[u8]) -> &'static CStr {
+    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
 /// `mount(2)` with C strings (no generic path handling).
@@ -581,7 +655,7 @@ fn mount(src: &CStr, target: &CStr, fstype: &CStr, flags: u32) -> Result<(), Err
 /// Err(0, e): the open failed; Err(1, e): the write did.
 fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
     let fd = rustix::fs::open(
-        cstring(path).as_c_str(),
+        cstring(path),
         OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOCTTY,
         Mode::empty(),
     )
@@ -594,24 +668,38 @@ fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
 }
 
 /// [`put_raw`] with util-linux's messages: `PRE[0] PATH` or `PRE[1] PATH`.
-fn put(path: &[u8], data: &[u8], pre: [&str; 2]) -> Res {
-    put_raw(path, data).map_err(|(i, e)| fail(pre[i], path, "", Some(e)))
+fn put(path: &[u8], data: &[u8], pre: [&str; 2]) {
+    if let Err((i, e)) = put_raw(path, data) {
+        die(pre[i], path, "", Some(e))
+    }
 }
 
 const CANNOT: [&str; 2] = ["cannot open ", "write failed "];
 
-fn setgroups_control(allow: bool) -> Res {
+fn setgroups_control(allow: bool) {
     let data: &[u8] = if allow { b"allow" } else { b"deny" };
     match put_raw(b"/proc/self/setgroups", data) {
-        Err((0, Errno::NOENT)) => Ok(()),
-        Err((i, e)) => Err(fail(CANNOT[i], b"/proc/self/setgroups", "", Some(e))),
-        Ok(()) => Ok(()),
+        Err((0, Errno::NOENT)) | Ok(()) => {}
+        Err((i, e)) => die(CANNOT[i], b"/proc/self/setgroups", "", Some(e)),
     }
 }
 
 /// A small number from a /proc/sys file.
-fn read_small(path: &str) -> Option<u32> {
-    dec(std::fs::read(path).ok()?.trim_ascii())
+fn read_small(path: &[u8]) -> Option<u32> {
+    dec(ManuallyDrop::new(std::fs::read(OsStr::from_bytes(path)).ok()?).trim_ascii())
+}
+
+/// A close-on-exec pipe, or the end.
+#[inline(never)]
+fn pipe() -> (OwnedFd, OwnedFd) {
+    rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .unwrap_or_else(|e| die1(b"pipe failed", Some(e)))
+}
+
+/// fork(2), or the end.
+#[inline(never)]
+fn fork() -> Forked {
+    fork_process().unwrap_or_else(|e| die1(b"fork failed", Some(e)))
 }
 
 /// A process forked before unshare(2) that waits for the go-ahead on a
@@ -621,10 +709,9 @@ struct Helper {
     go: OwnedFd,
 }
 
-fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
-    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-        .map_err(|e| cli::err(b"pipe failed", e))?;
-    match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Helper {
+    let (r, w) = pipe();
+    match fork() {
         Forked::Child => {
             drop(w);
             let mut b = [0u8];
@@ -634,7 +721,7 @@ fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Res<Helper> {
             };
             crate::sys::proc::exit_now(code)
         }
-        Forked::Parent(pid) => Ok(Helper { pid, go: w }),
+        Forked::Parent(pid) => Helper { pid, go: w },
     }
 }
 
@@ -652,7 +739,7 @@ fn wait_ok(pid: Pid) -> Res {
     loop {
         match waitpid(Some(pid), WaitOptions::empty()) {
             Err(Errno::INTR) => continue,
-            Err(e) => return Err(cli::err(b"waitpid failed", e)),
+            Err(e) => die1(b"waitpid failed", Some(e)),
             Ok(st) => {
                 return match st.and_then(|(_, s)| s.exit_status()) {
                     Some(c) if c != 0 => Err(Exit(c)),
@@ -664,7 +751,7 @@ fn wait_ok(pid: Pid) -> Res {
 }
 
 /// `/proc/PID/ns/NAME`, with `_for_children` for pid and time.
-fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
+fn ns_path(pid: Pid, k: &NsKind) -> S {
     let kids = k.flag & (g::CLONE_NEWPID | g::CLONE_NEWTIME) != 0;
     cat!(
         "/proc/",
@@ -673,123 +760,128 @@ fn ns_path(pid: Pid, k: &NsKind) -> Vec<u8> {
         k.name,
         if kids { "_for_children" } else { "" }
     )
+    .leak()
 }
 
-/// The persistence targets in util-linux's bind order.
-fn targets(o: &Opts) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
-    BIND_ORDER.iter().filter_map(|&f| {
-        let k = ns::by_flag(f)?;
-        Some((k, o.files.get(kind_index(f))?.as_ref()?))
-    })
+/// The persistence target for the kind with option letter `c`, if any.
+#[inline(never)]
+fn target(o: &Opts, c: u8) -> Option<(&'static NsKind, S)> {
+    let i = kind_index(c as char)?;
+    Some((ns::KINDS.get(i)?, (*o.files.get(i)?)?))
 }
 
 /// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
 /// already made.
 fn bind_files(o: &Opts, pid: Pid) -> Res {
-    let mut done: Vec<CString> = Vec::new();
-    for (k, file) in targets(o) {
-        let src = ns_path(pid, k);
-        let dst = cstring(file.as_bytes());
-        if let Err(e) = mount(&cstring(&src), &dst, c"", g::MS_BIND) {
-            for d in done {
-                let _ = rustix::mount::unmount(d.as_c_str(), UnmountFlags::DETACH);
+    for (n, &c) in BIND_ORDER.iter().enumerate() {
+        let Some((k, file)) = target(o, c) else {
+            continue;
+        };
+        if let Err(e) = mount(cstring(ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
+            // Undo the binds made before this one.
+            for &d in BIND_ORDER.get(..n).unwrap_or_default() {
+                if let Some((_, f)) = target(o, d) {
+                    let _ = rustix::mount::unmount(cstring(f), UnmountFlags::DETACH);
+                }
             }
-            return Err(fail("mount ", &cat!(src, " on ", file), " failed", Some(e)));
+            return Err(mount_failed(pid, k, file, e, ""));
         }
-        done.push(dst);
     }
     Ok(())
+}
+
+/// util-linux's `mount /proc/PID/ns/NAME on FILE failed: strerror`, plus
+/// `hint`.
+#[inline(never)]
+fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit {
+    cli::errx(&ManuallyDrop::new(cat!(
+        "mount ",
+        ns_path(pid, k),
+        " on ",
+        file,
+        " failed: ",
+        e,
+        hint
+    )))
 }
 
 /// Checks every persistence target before anything happens: it must exist,
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
-fn check_targets(o: &Opts, me: Pid) -> Res<bool> {
+#[inline(never)]
+fn check_targets(o: &Opts, me: Pid) -> bool {
     let mut any = false;
-    for (k, file) in targets(o) {
-        any = true;
-        let bad = |e: Errno, hint: &str| {
-            let src = ns_path(me, k);
-            let m = cat!("mount ", src, " on ", file, " failed: ", e, hint);
-            cli::errx(&m)
+    for &c in BIND_ORDER {
+        let Some((k, file)) = target(o, c) else {
+            continue;
         };
+        any = true;
+        let bad = |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(me, k, file, e, hint)) };
         if k.flag == g::CLONE_NEWPID && !o.fork {
-            return Err(bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)"));
+            bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)");
         }
-        let fd = rustix::fs::open(
-            cstring(file.as_bytes()).as_c_str(),
-            OFlags::PATH | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| bad(e, ""))?;
+        let fd = rustix::fs::open(cstring(file), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
+            .unwrap_or_else(|e| bad(e, ""));
         if k.flag == g::CLONE_NEWNS
             && let Some(mp) = shared_mount(&fd)
         {
-            let b = file.as_bytes();
+            let b = file;
             let dir = match b.iter().rposition(|&c| c == b'/') {
                 Some(0) => &b"/"[..],
                 Some(i) => &b[..i],
                 None => b".",
             };
-            return Err(cli::errx(&cat!(
-                "cannot bind a mount namespace on ",
-                file,
-                ": it is on the shared mount ",
-                mp,
-                " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
-                dir,
-                " ",
-                dir,
-                " && mount --make-private ",
-                dir
-            )));
+            die1(
+                &cat!(
+                    "cannot bind a mount namespace on ",
+                    file,
+                    ": it is on the shared mount ",
+                    mp,
+                    " (the kernel refuses with EINVAL); make its directory a private mount first: mount --bind ",
+                    dir,
+                    " ",
+                    dir,
+                    " && mount --make-private ",
+                    dir
+                ),
+                None,
+            );
         }
     }
-    Ok(any)
+    any
 }
 
 /// The mount point of the mount `fd` is on, if that has shared propagation.
+#[inline(never)]
 fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
     // The mount id from fdinfo rather than statx's STATX_MNT_ID, which
     // qemu-user does not pass on.
-    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd));
-    let fdinfo = std::fs::read(OsStr::from_bytes(&fdinfo)).ok()?;
+    // Kept (unshare ends in exec or exit): no drop code on every return.
+    let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd)).leak();
+    let fdinfo = std::fs::read(OsStr::from_bytes(fdinfo)).ok()?.leak();
     let id = fdinfo
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"mnt_id:"))?
         .trim_ascii();
-    let info = crate::mountinfo::read();
-    let m = crate::mountinfo::mounts(&info).find(|m| m.id == id)?;
+    let info = crate::mountinfo::read().leak();
+    let m = crate::mountinfo::mounts(info).find(|m| m.id == id)?;
     m.shared.then(|| crate::mountinfo::unescape(m.point))
 }
 
 /// The idmap helper: writes the range maps of its parent `ppid`, directly
 /// as root, else through newuidmap/newgidmap.
 fn write_maps(o: &Opts, ppid: Pid) -> Res {
-    let maps = [("uid_map", &o.users), ("gid_map", &o.groups)];
     if rustix::process::geteuid().is_root() {
-        for (name, map) in maps {
-            if map.is_empty() {
-                continue;
-            }
-            let path = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name);
-            let mut text = Vec::new();
-            for r in map.iter() {
-                text.extend(cat!(r.inner, " ", r.outer, " ", r.count, "\n"));
-            }
-            if text.len() > 4096 {
-                return Err(fail("", &path, " too large for kernel 4k limit", None));
-            }
-            put(&path, &text, ["failed to open ", "failed to write "])?;
-        }
+        write_map(ppid, "uid_map", &o.users);
+        write_map(ppid, "gid_map", &o.groups);
         return Ok(());
     }
     let mut pid = None;
     if !o.users.is_empty() && !o.groups.is_empty() {
-        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        match fork() {
             Forked::Child => {}
             Forked::Parent(p) => {
-                wait_ok(p)?;
+                ok(wait_ok(p));
                 pid = Some(p);
             }
         }
@@ -803,105 +895,115 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
     Ok(())
 }
 
-fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
-    let mut argv: Vec<OsString> = vec![tool.into(), num(ppid.as_raw_nonzero().get() as u32)];
+/// Writes the ranges `map` (if any) to /proc/PPID/NAME.
+#[inline(never)]
+fn write_map(ppid: Pid, name: &str, map: &[Range]) {
+    if map.is_empty() {
+        return;
+    }
+    // The helper exits right after: nothing here needs freeing.
+    let path: S = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name).leak();
+    let text: &mut Vec<u8> = Box::leak(Box::default());
     for r in map {
-        argv.extend([num(r.inner), num(r.outer), num(r.count)]);
+        put!(text, r.inner, " ", r.outer, " ", r.count, "\n");
+    }
+    if text.len() > 4096 {
+        die("", path, " too large for kernel 4k limit", None);
+    }
+    put(path, text, ["failed to open ", "failed to write "]);
+}
+
+fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
+    let mut argv: ManuallyDrop<Vec<OsString>> = ManuallyDrop::new(vec![tool.into()]);
+    let mut n = |n: u32| argv.push(OsString::from_vec(cat!(n)));
+    n(ppid.as_raw_nonzero().get() as u32);
+    for r in map {
+        n(r.inner);
+        n(r.outer);
+        n(r.count);
     }
     exec::exec(&argv)
 }
 
-fn num(n: u32) -> OsString {
-    OsStr::from_bytes(&cat!(n)).to_owned()
-}
-
-fn run(mut o: Opts) -> Res<i32> {
+#[inline(never)]
+fn run(o: &'static mut Opts) -> ! {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
-        return Err(cli::errx(
+        die1(
             b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
-        ));
+            None,
+        );
     }
     // Fold the single maps into the range lists, as util-linux does.
-    if !o.users.is_empty() || (o.map_user.is_some() && o.owner.is_some()) {
-        o.users = fold(&o.users, o.euid, o.map_user.take());
-    }
-    if !o.groups.is_empty() || (o.map_group.is_some() && o.owner.is_some()) {
-        o.groups = fold(&o.groups, o.egid, o.map_group.take());
-    }
+    let owner = o.owner.is_some();
+    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
+    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
     // util-linux finds this after unshare(2); nothing is done yet here.
     if o.setgroups == Some(true) && o.map_group.is_some() {
-        return Err(cli::errx(
+        die1(
             b"options --setgroups=allow and --map-group are mutually exclusive",
-        ));
+            None,
+        );
     }
     let me = getpid();
-    let persist = check_targets(&o, me)?;
+    let persist = check_targets(o, me);
     let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
 
     let mut binder = None;
     if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
-        binder = Some(spawn_helper(&o, me, bind_files)?);
+        binder = Some(spawn_helper(o, me, bind_files));
     }
     let mut mapper = None;
     if !o.users.is_empty() || !o.groups.is_empty() {
-        mapper = Some(spawn_helper(&o, me, write_maps)?);
+        mapper = Some(spawn_helper(o, me, write_maps));
     }
     if let Some((u, gid)) = o.owner {
-        set_ids(Some(u), Some(gid))?;
+        set_ids(Some(u), Some(gid));
     }
     if let Err(e) = su::unshare(o.flags) {
-        return Err(unshare_failed(e, o.flags));
+        cli::quit(unshare_failed(e, o.flags));
     }
     if let Some(h) = mapper {
-        h.go()?;
+        ok(h.go());
     }
-    for (clock, off) in [(7, o.boottime), (1, o.monotonic)] {
-        if let Some(off) = off {
-            let path = b"/proc/self/timens_offsets";
-            let pre = ["failed to open ", "failed to write to "];
-            put(path, &cat!(clock as u32, " ", off, " 0"), pre)?;
-        }
-    }
+    // CLOCK_BOOTTIME, then CLOCK_MONOTONIC.
+    timens_offset(7, o.boottime);
+    timens_offset(1, o.monotonic);
 
     let mut child = None;
     let mut parent_fd = None;
     let mut child_go = None;
     if o.fork {
         let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
-        let old = sigprocmask(0, both).map_err(|e| cli::err(b"sigprocmask block failed", e))?;
-        if o.forward {
-            su::install_forwarder().map_err(|s| {
-                let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-                cli::err(&cat!("sigaction ", name, " failed"), Errno::INVAL)
-            })?;
+        let old =
+            sigprocmask(0, both).unwrap_or_else(|e| die1(b"sigprocmask block failed", Some(e)));
+        if o.forward
+            && let Err(s) = su::install_forwarder()
+        {
+            let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+            die1(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
         }
         if o.kill_sig != 0 {
             let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
-                .map_err(|e| cli::err(b"pidfd_open failed", e))?;
+                .unwrap_or_else(|e| die1(b"pidfd_open failed", Some(e)));
             parent_fd = Some(fd);
         }
-        let sync = if persist {
-            Some(
-                rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-                    .map_err(|e| cli::err(b"pipe failed", e))?,
-            )
-        } else {
-            None
-        };
-        match fork_process().map_err(|e| cli::err(b"fork failed", e))? {
+        let sync = if persist { Some(pipe()) } else { None };
+        match fork() {
             Forked::Child => {
                 if o.forward {
                     let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
                     let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
                 }
-                sigprocmask(2, old).map_err(|e| cli::err(b"sigprocmask restore failed", e))?;
+                if let Err(e) = sigprocmask(2, old) {
+                    die1(b"sigprocmask restore failed", Some(e));
+                }
                 drop(binder.take());
                 if let Some((r, w)) = sync {
                     // Wait until the parent has persisted the namespaces.
                     drop(w);
                     let mut b = [0u8];
                     if rustix::io::read(&r, &mut b) != Ok(1) {
-                        return Err(Exit(1));
+                        cli::quit(Exit(1));
                     }
                 }
             }
@@ -918,225 +1020,247 @@ fn run(mut o: Opts) -> Res<i32> {
     if persist && (child.is_some() || !o.fork) {
         let r = match binder {
             Some(h) => h.go(),
-            None => bind_files(&o, me),
+            None => bind_files(o, me),
         };
         if let Err(e) = r {
             if let Some(pid) = child {
                 let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
                 let _ = waitpid(Some(pid), WaitOptions::empty());
             }
-            return Err(e);
+            cli::quit(e);
         }
         if let Some(w) = child_go {
             let _ = rustix::io::write(&w, b"\x06");
         }
     }
     if let Some(pid) = child {
-        return Err(exec::wait_and_mirror(pid, Mirror::Exit));
+        cli::quit(exec::wait_and_mirror(pid, Mirror::Exit));
     }
-    setup_and_exec(&o, parent_fd)
+    setup_and_exec(o, parent_fd)
+}
+
+/// Writes the offset of `clock`, if given, to /proc/self/timens_offsets.
+#[inline(never)]
+fn timens_offset(clock: u32, off: Option<i64>) {
+    if let Some(off) = off {
+        let path = b"/proc/self/timens_offsets";
+        let pre = ["failed to open ", "failed to write to "];
+        put(path, &ManuallyDrop::new(cat!(clock, " ", off, " 0")), pre);
+    }
 }
 
 /// setgroups(0) + setgid, then setuid, with util-linux's messages.
-fn set_ids(uid: Option<u32>, gid: Option<u32>) -> Res {
+#[inline(never)]
+fn set_ids(uid: Option<u32>, gid: Option<u32>) {
     if let Some(gid) = gid {
-        rustix::thread::set_thread_groups(&[]).map_err(|e| cli::err(b"setgroups failed", e))?;
-        rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid))
-            .map_err(|e| cli::err(b"setgid() failed", e))?;
+        check(rustix::thread::set_thread_groups(&[]), b"setgroups failed");
+        check(
+            rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid)),
+            b"setgid() failed",
+        );
     }
     if let Some(uid) = uid {
-        rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid))
-            .map_err(|e| cli::err(b"setuid() failed", e))?;
+        check(
+            rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid)),
+            b"setuid() failed",
+        );
     }
-    Ok(())
 }
 
 /// What the program's process does after unshare(2) (and the fork).
-fn setup_and_exec(o: &Opts, parent_fd: Option<OwnedFd>) -> Res<i32> {
+#[inline(never)]
+fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     if o.kill_sig != 0 {
-        su::set_pdeathsig(o.kill_sig).map_err(|e| cli::err(b"prctl failed", e))?;
+        check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
         if let Some(fd) = parent_fd {
             // Did the parent die before the prctl? Then nobody waits for us.
             if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
-                .map_err(|e| cli::err(b"poll parent pidfd failed", e))?
+                .unwrap_or_else(|e| die1(b"poll parent pidfd failed", Some(e)))
             {
-                return Err(Exit(1));
+                cli::quit(Exit(1));
             }
         }
     }
     if let Some(u) = o.map_user {
-        put(b"/proc/self/uid_map", &cat!(u, " ", o.euid, " 1"), CANNOT)?;
+        single_map(b"/proc/self/uid_map", u, o.euid);
     }
     if let Some(gid) = o.map_group {
-        setgroups_control(false)?;
-        put(b"/proc/self/gid_map", &cat!(gid, " ", o.egid, " 1"), CANNOT)?;
+        setgroups_control(false);
+        single_map(b"/proc/self/gid_map", gid, o.egid);
     }
     if let Some(allow) = o.setgroups {
-        setgroups_control(allow)?;
+        setgroups_control(allow);
     }
     if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
         mount(c"none", c"/", c"", o.propagation)
-            .map_err(|e| cli::err(b"cannot change root filesystem propagation", e))?;
+            .unwrap_or_else(|e| die1(b"cannot change root filesystem propagation", Some(e)));
     }
     let fixed = o.interp.as_ref().is_some_and(|i| {
-        let b = i.as_bytes();
+        let b = *i;
         b.iter()
             .rposition(|&c| c == b':')
-            .is_some_and(|p| b[p..].contains(&b'F'))
+            .is_some_and(|p| b.get(p..).unwrap_or_default().contains(&b'F'))
     });
     let early = fixed && o.root.is_some();
     if early {
-        binfmt(BINFMT.as_bytes(), o.interp.as_ref())?;
+        binfmt(BINFMT, o.interp);
     }
-    let mut wd = o.wd.as_deref();
-    if let Some(r) = &o.root {
-        rustix::process::chroot(cstring(r.as_bytes()).as_c_str()).map_err(|e| {
-            fail(
-                "cannot change root directory to '",
-                r.as_bytes(),
-                "'",
-                Some(e),
-            )
-        })?;
-        wd = Some(wd.unwrap_or(OsStr::new("/")));
+    let mut wd = o.wd;
+    if let Some(r) = o.root {
+        rustix::process::chroot(cstring(r))
+            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
+        wd = Some(wd.unwrap_or(b"/"));
     }
     if let Some(d) = wd {
-        rustix::process::chdir(cstring(d.as_bytes()).as_c_str())
-            .map_err(|e| fail("cannot change directory to ", d.as_bytes(), "", Some(e)))?;
+        rustix::process::chdir(cstring(d))
+            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
     }
-    if let Some(p) = &o.proc_dir {
-        let dir = cstring(p.as_bytes());
+    if let Some(p) = o.proc_dir {
+        let dir = cstring(p);
         if o.root.is_none() && o.propagation != PRIVATE {
-            match mount(c"none", &dir, c"", PRIVATE) {
+            match mount(c"none", dir, c"", PRIVATE) {
                 Ok(()) | Err(Errno::INVAL) => {}
                 Err(e) => {
-                    return Err(cli::err(
-                        &cat!("cannot change ", p, " filesystem propagation"),
-                        e,
-                    ));
+                    die("cannot change ", p, " filesystem propagation", Some(e));
                 }
             }
         }
-        let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-        mount(c"proc", &dir, c"proc", flags)
-            .map_err(|e| fail("mount ", p.as_bytes(), " failed", Some(e)))?;
+        mount_fs(c"proc", p);
     }
-    if let Some(b) = &o.binfmt {
-        binfmt(b.as_bytes(), o.interp.as_ref().filter(|_| !early))?;
+    if let Some(b) = o.binfmt {
+        binfmt(b, o.interp.filter(|_| !early));
     }
-    set_ids(o.setuid, o.setgid)?;
+    set_ids(o.setuid, o.setgid);
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
-        keep_caps()?;
+        keep_caps(false);
     }
     if o.clear_env || o.keep_env.is_some() {
-        let env = o.keep_env.iter().flatten();
-        let mut data = Vec::new();
-        for (k, v) in env {
-            data.extend_from_slice(&cat!(k, "=", v, "\0"));
-        }
-        crate::sys::proc::set_environ(data);
+        crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
     }
-    Err(exec::exec(&o.argv))
+    cli::quit(exec::exec(&o.argv))
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
-fn binfmt(dir: &[u8], interp: Option<&OsString>) -> Res {
-    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-    mount(c"binfmt_misc", &cstring(dir), c"binfmt_misc", flags)
-        .map_err(|e| fail("mount ", dir, " failed", Some(e)))?;
-    match interp {
-        Some(i) => put(&cat!(dir, "/register"), i.as_bytes(), CANNOT),
-        None => Ok(()),
+fn binfmt(dir: &[u8], interp: Option<S>) {
+    mount_fs(c"binfmt_misc", dir);
+    if let Some(i) = interp {
+        put(&ManuallyDrop::new(cat!(dir, "/register")), i, CANNOT)
     }
 }
 
-/// `--keep-caps`: inheritable = permitted, then every effective capability
-/// into the ambient set (so it survives exec as a non-root uid).
-fn keep_caps() -> Res {
+/// Mounts the pseudo file system `fs` on `dir` (nosuid, noexec, nodev).
+#[inline(never)]
+fn mount_fs(fs: &CStr, dir: &[u8]) {
+    let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
+    if let Err(e) = mount(fs, cstring(dir), fs, flags) {
+        die("mount ", dir, " failed", Some(e))
+    }
+}
+
+/// Writes `inner outer 1` to the id map file `path`.
+#[inline(never)]
+fn single_map(path: &[u8], inner: u32, outer: u32) {
+    put(
+        path,
+        &ManuallyDrop::new(cat!(inner, " ", outer, " 1")),
+        CANNOT,
+    );
+}
+
+/// `--keep-caps` (unshare and nsenter): inheritable = permitted, then every
+/// effective (with `permitted`: every permitted) capability into the
+/// ambient set, so it survives exec as a non-root uid.
+#[inline(never)]
+pub(crate) fn keep_caps(permitted: bool) {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).map_err(|e| cli::err(b"capget failed", e))?;
+    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
     c.inheritable = c.permitted;
-    set_capabilities(None, c).map_err(|e| cli::err(b"capset failed", e))?;
-    let eff = c.effective.bits();
+    check(set_capabilities(None, c), b"capset failed");
+    let eff = if permitted { c.permitted } else { c.effective }.bits();
     for cap in 0..64 {
         if eff & (1 << cap) != 0 {
             let one = CapabilitySet::from_bits_retain(1 << cap);
-            rustix::thread::configure_capability_in_ambient_set(one, true)
-                .map_err(|e| cli::err(b"prctl(PR_CAP_AMBIENT) failed", e))?;
+            check(
+                rustix::thread::configure_capability_in_ambient_set(one, true),
+                b"prctl(PR_CAP_AMBIENT) failed",
+            );
         }
     }
-    Ok(())
 }
 
 /// `unshare failed: strerror`, or better: which namespace failed and why,
 /// when that can be known (util-linux issue #3851). The process exits
 /// right after, so the flags can be tried one by one (user first: it is
 /// what grants the capabilities for the others).
+#[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
-    let order = ns::KINDS.iter().filter(|k| k.flag == g::CLONE_NEWUSER);
-    let order = order.chain(ns::KINDS.iter().filter(|k| k.flag != g::CLONE_NEWUSER));
-    for k in order.filter(|k| flags & k.flag != 0) {
-        let Err(e) = su::unshare(k.flag) else {
-            continue;
-        };
-        let Some(hint) = hint(k, e, flags) else {
-            break;
-        };
-        let upper = if k.name == "mnt" {
-            b"NS".to_vec()
-        } else {
-            k.name.to_ascii_uppercase().into_bytes()
-        };
-        return cli::errx(&cat!(
-            "unshare(CLONE_NEW",
-            upper,
-            ") failed: ",
-            e,
-            " (hint: ",
-            hint,
-            ")"
-        ));
+    // The user namespace first (pass 0), then the others in table order.
+    for pass in 0..2 {
+        for k in &ns::KINDS {
+            if flags & k.flag == 0 || (k.flag == g::CLONE_NEWUSER) != (pass == 0) {
+                continue;
+            }
+            let Err(ke) = su::unshare(k.flag) else {
+                continue;
+            };
+            let name = if k.name == "mnt" { "ns" } else { k.name };
+            let mut m = ManuallyDrop::new(cat!("unshare(CLONE_NEW", name));
+            if let Some(n) = m.get_mut(17..) {
+                n.make_ascii_uppercase();
+            }
+            put!(&mut m, ") failed: ", ke, " (hint: ");
+            if !hint(k, ke, flags, &mut m) {
+                return cli::err(b"unshare failed", e);
+            }
+            m.push(b')');
+            return cli::errx(&m);
+        }
     }
     cli::err(b"unshare failed", e)
 }
 
-fn hint(k: &NsKind, e: Errno, flags: u32) -> Option<Vec<u8>> {
-    let sysctl = cat!("/proc/sys/user/max_", k.name, "_namespaces");
-    let max = read_small(std::str::from_utf8(&sysctl).unwrap_or(""));
+/// Appends the hint for `e` from unshare(k) to `m`; false if there is none.
+#[inline(never)]
+fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
+    let sysctl = ManuallyDrop::new(cat!("/proc/sys/user/max_", k.name, "_namespaces"));
+    let max = read_small(&sysctl);
     let user = k.flag == g::CLONE_NEWUSER;
-    let admin = rustix::thread::capabilities(None).is_ok_and(|c| {
-        c.effective
-            .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
-    });
-    let restricted =
-        read_small("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1);
-    Some(match e {
-        _ if max == Some(0) => cat!(k.name, " namespaces are disabled: ", sysctl, " is 0"),
-        Errno::NOSPC => cat!(
-            "the limit in ",
-            sysctl,
-            " (",
-            max.unwrap_or(0),
-            ") or the nesting limit of 32 levels is reached"
-        ),
-        Errno::PERM
-            if user && read_small("/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
-        {
-            cat!("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0")
+    let admin = || {
+        rustix::thread::capabilities(None).is_ok_and(|c| {
+            c.effective
+                .contains(rustix::thread::CapabilitySet::SYS_ADMIN)
+        })
+    };
+    let text: &str = match e {
+        _ if max == Some(0) => {
+            put!(m, k.name, " namespaces are disabled: ", *sysctl);
+            " is 0"
         }
-        Errno::PERM if restricted && !admin => cat!(
+        Errno::NOSPC => {
+            put!(m, "the limit in ", *sysctl, " (", max.unwrap_or(0));
+            ") or the nesting limit of 32 levels is reached"
+        }
+        Errno::PERM
+            if user && read_small(b"/proc/sys/kernel/unprivileged_userns_clone") == Some(0) =>
+        {
+            "unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0"
+        }
+        Errno::PERM
+            if read_small(b"/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == Some(1)
+                && !admin() =>
+        {
             "AppArmor restricts unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1"
-        ),
-        Errno::PERM if !user && !admin && flags & g::CLONE_NEWUSER == 0 => {
-            cat!("run as root or add -r/--map-root-user")
+        }
+        Errno::PERM if !user && flags & g::CLONE_NEWUSER == 0 && !admin() => {
+            "run as root or add -r/--map-root-user"
         }
         Errno::INVAL if user && multithreaded() => {
-            cat!(
-                "a multithreaded process cannot create a user namespace (running under qemu-user?)"
-            )
+            "a multithreaded process cannot create a user namespace (running under qemu-user?)"
         }
-        _ => return None,
-    })
+        _ => return false,
+    };
+    m.extend_from_slice(text.as_bytes());
+    true
 }
 
 /// More than one thread? (procfs counts them in the link count of
