@@ -266,11 +266,6 @@ fn read_os(path: &OsStr) -> Result<Vec<u8>, Errno> {
     }
 }
 
-/// Converts a std I/O error to an `Errno` (EIO when it carries none).
-pub fn errno_of(e: &std::io::Error) -> Errno {
-    Errno::from_raw_os_error(e.raw_os_error().unwrap_or(5))
-}
-
 /// The `Try 'PROG --help' for more information.` line; exit status 1.
 pub fn try_help() -> Exit {
     let _ = write_fd(

@@ -28,7 +28,7 @@ fn exec_failed(prog: &OsStr, errno: Errno) -> Exit {
 /// The shell util-linux 2.42 picks: `$SHELL`, else the passwd shell of the
 /// real uid, else `/bin/sh`.
 pub fn default_shell() -> OsString {
-    if let Some(s) = crate::sys::proc::env(c"SHELL").filter(|s| !s.is_empty()) {
+    if let Some(s) = crate::sys::proc::env(b"SHELL").filter(|s| !s.is_empty()) {
         return s;
     }
     crate::passwd::shell_of(rustix::process::getuid().as_raw()).unwrap_or_else(|| "/bin/sh".into())

@@ -989,14 +989,14 @@ mod tz {
     #[inline(never)]
     pub fn load() -> Tz {
         // Not freed: the process ends soon after.
-        let env = ManuallyDrop::new(crate::sys::proc::env(c"TZ"));
+        let env = ManuallyDrop::new(crate::sys::proc::env(b"TZ"));
         let name = match &*env {
             None => &b"/etc/localtime"[..],
             Some(v) => v.as_bytes().strip_prefix(b":").unwrap_or(v.as_bytes()),
         };
         let mut path = ManuallyDrop::new(Vec::new());
         if !name.starts_with(b"/") {
-            let dir = ManuallyDrop::new(crate::sys::proc::env(c"TZDIR"));
+            let dir = ManuallyDrop::new(crate::sys::proc::env(b"TZDIR"));
             path.extend_from_slice(
                 dir.as_ref()
                     .map_or(b"/usr/share/zoneinfo", |d| d.as_bytes()),

@@ -321,7 +321,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
                 if name.is_empty() {
                     continue;
                 }
-                if let Some(val) = std::env::var_os(OsStr::from_bytes(name)) {
+                if let Some(val) = crate::sys::proc::env(name) {
                     put!(keep, name, "=", val, "\0");
                 }
             }
@@ -470,14 +470,7 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
 
 /// A whole file; util-linux's `could not open 'F'` on failure.
 fn read(path: &str) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| {
-        die(
-            "could not open '",
-            path.as_bytes(),
-            "'",
-            Some(cli::errno_of(&e)),
-        )
-    })
+    cli::read_file(path).unwrap_or_else(|e| die("could not open '", path.as_bytes(), "'", Some(e)))
 }
 
 /// The first range of `euid` (by name or number) in /etc/subuid or
@@ -686,7 +679,7 @@ fn setgroups_control(allow: bool) {
 
 /// A small number from a /proc/sys file.
 fn read_small(path: &[u8]) -> Option<u32> {
-    dec(ManuallyDrop::new(std::fs::read(OsStr::from_bytes(path)).ok()?).trim_ascii())
+    dec(ManuallyDrop::new(cli::read_file(OsStr::from_bytes(path)).ok()?).trim_ascii())
 }
 
 /// A close-on-exec pipe, or the end.
@@ -858,7 +851,7 @@ fn shared_mount(fd: &OwnedFd) -> Option<Vec<u8>> {
     // qemu-user does not pass on.
     // Kept (unshare ends in exec or exit): no drop code on every return.
     let fdinfo = cat!("/proc/self/fdinfo/", rustix::fd::AsRawFd::as_raw_fd(fd)).leak();
-    let fdinfo = std::fs::read(OsStr::from_bytes(fdinfo)).ok()?.leak();
+    let fdinfo = cli::read_file(OsStr::from_bytes(fdinfo)).ok()?.leak();
     let id = fdinfo
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"mnt_id:"))?

@@ -15,7 +15,6 @@ unsafe extern "C" {
     #[link_name = "execvp"]
     fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
-    fn getenv(name: *const c_char) -> *const c_char;
     fn getauxval(kind: core::ffi::c_ulong) -> core::ffi::c_ulong;
 }
 
@@ -30,21 +29,32 @@ pub fn page_size() -> u64 {
     }
 }
 
-/// musl's `getenv`: the value of `name`, if set. Much smaller than
-/// `std::env::var_os`. The value is copied, so a later [`set_environ`]
-/// cannot invalidate it.
-pub fn env(name: &CStr) -> Option<std::ffi::OsString> {
+/// `getenv(name)`: the value of `name`, if set (never for an empty name or
+/// one with `=`, as musl). Much smaller than `std::env::var_os`. The value is
+/// copied, so a later [`set_environ`] cannot invalidate it.
+pub fn env(name: &[u8]) -> Option<std::ffi::OsString> {
     use std::os::unix::ffi::OsStrExt;
-    // SAFETY: `name` is NUL-terminated; nsbox is single-threaded, so the
-    // environment does not change while musl scans it.
-    let p = unsafe { getenv(name.as_ptr()) };
-    if p.is_null() {
+    if name.is_empty() || name.contains(&b'=') {
         return None;
     }
-    // SAFETY: a non-null result of getenv is a NUL-terminated string in the
-    // environment, valid until the environment changes (not during this copy).
-    let v = unsafe { CStr::from_ptr(p) };
-    Some(std::ffi::OsStr::from_bytes(v.to_bytes()).to_owned())
+    // SAFETY: nsbox is single-threaded, so `environ` does not change while
+    // we read it; it is NULL or a NULL-terminated array of NUL-terminated
+    // strings.
+    let mut p = unsafe { environ };
+    while !p.is_null() {
+        // SAFETY: `p` points into that array, before or at its NULL end.
+        let e = unsafe { *p };
+        if e.is_null() {
+            break;
+        }
+        // SAFETY: a non-null entry is a NUL-terminated string.
+        let s = unsafe { CStr::from_ptr(e) }.to_bytes();
+        if let Some(v) = s.strip_prefix(name).and_then(|r| r.strip_prefix(b"=")) {
+            return Some(std::ffi::OsStr::from_bytes(v).to_owned());
+        }
+        p = p.wrapping_add(1);
+    }
+    None
 }
 
 fn errno() -> Errno {
