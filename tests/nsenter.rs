@@ -478,9 +478,13 @@ fn setuid_setgid_numbers_and_follow() {
         "ready $$; exec setpriv --reuid=1234 --regid=2345 --clear-groups sleep 60",
     );
     let p = t.pid.to_string();
+    // Wait until setpriv has exec'd sleep: between its setresuid and the
+    // exec the process is not dumpable, so /proc/PID is root's and
+    // "follow" would read 0.
     for _ in 0..500 {
         if std::fs::read_to_string(format!("/proc/{p}/status"))
             .is_ok_and(|s| s.contains("\nUid:\t1234"))
+            && std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c == "sleep\n")
         {
             break;
         }
