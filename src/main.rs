@@ -17,7 +17,7 @@ mod sys;
 
 use cli::{Exit, Out};
 use rustix::io::Errno;
-use std::ffi::OsStr;
+use std::ffi::{CString, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use sys::Argv;
 
@@ -86,10 +86,6 @@ fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
         }
     }
     None
-}
-
-fn os(b: &[u8]) -> &OsStr {
-    OsStr::from_bytes(b)
 }
 
 fn leak(b: &[u8]) -> &'static [u8] {
@@ -175,8 +171,11 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     let Some(dir) = dir else {
         return Err(cli::usage_err(b"--install needs a directory"));
     };
-    let exe = self_path(argv0)?;
-    let me = rustix::fs::stat(os(&exe)).map_err(|e| cli::err(&cat!("cannot stat ", exe), e))?;
+    // C strings once: rustix takes them without converting at each call.
+    // (argv and readlink results hold no NUL byte.)
+    let exe = CString::new(self_path(argv0)?).unwrap_or_default();
+    let me =
+        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_bytes()), e))?;
     let mut todo = Vec::new();
     let mut refused = false;
     for a in applets::APPLETS {
@@ -186,17 +185,18 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
             link.push(b'/');
         }
         link.extend_from_slice(a.name.as_bytes());
-        match rustix::fs::lstat(os(&link)) {
+        let link = CString::new(link).unwrap_or_default();
+        match rustix::fs::lstat(&link) {
             Err(Errno::NOENT) => todo.push((link, false)),
-            Err(e) => return Err(cli::err(&cat!("cannot stat ", link), e)),
+            Err(e) => return Err(cli::err(&cat!("cannot stat ", link.as_bytes()), e)),
             Ok(_) => {
-                let same = rustix::fs::stat(os(&link))
+                let same = rustix::fs::stat(&link)
                     .is_ok_and(|s| s.st_dev == me.st_dev && s.st_ino == me.st_ino);
                 if same || force {
                     todo.push((link, true));
                 } else {
                     cli::warnx(&cat!(
-                        link,
+                        link.as_bytes(),
                         ": exists and is not a link to nsbox (use --force to replace it)"
                     ));
                     refused = true;
@@ -209,15 +209,20 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     }
     for (link, exists) in todo {
         if exists {
-            rustix::fs::unlink(os(&link))
-                .map_err(|e| cli::err(&cat!("cannot remove ", link), e))?;
+            rustix::fs::unlink(&link)
+                .map_err(|e| cli::err(&cat!("cannot remove ", link.as_bytes()), e))?;
         }
         let r = if symbolic {
-            rustix::fs::symlink(os(&exe), os(&link))
+            rustix::fs::symlink(&exe, &link)
         } else {
-            rustix::fs::link(os(&exe), os(&link))
+            rustix::fs::link(&exe, &link)
         };
-        r.map_err(|e| cli::err(&cat!("cannot link ", link, " to ", exe), e))?;
+        r.map_err(|e| {
+            cli::err(
+                &cat!("cannot link ", link.as_bytes(), " to ", exe.as_bytes()),
+                e,
+            )
+        })?;
     }
     Ok(())
 }
@@ -225,7 +230,7 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
 /// This binary's absolute path: /proc/self/exe, or (before /proc is
 /// mounted, as in an init script) an absolute argv[0].
 fn self_path(argv0: &[u8]) -> cli::Res<Vec<u8>> {
-    if let Ok(p) = rustix::fs::readlink("/proc/self/exe", Vec::new()) {
+    if let Ok(p) = rustix::fs::readlink(c"/proc/self/exe", Vec::new()) {
         return Ok(p.into_bytes());
     }
     // Without /proc, an absolute argv[0] (`/bin/nsbox --install ...`, as an
