@@ -451,9 +451,13 @@ impl Args {
                 if w == *l {
                     return Ok(arg);
                 }
-                if w.starts_with(*l) && !all.ends_with(&cat!(" '--", w, "'")) {
-                    (found, n) = (w, n + 1);
-                    all.extend_from_slice(&cat!(" '--", w, "'"));
+                if w.starts_with(*l) {
+                    // Each possibility once, however often the help names it.
+                    let item = cat!(" '--", w, "'");
+                    if !all.windows(item.len()).any(|x| x == item.as_slice()) {
+                        (found, n) = (w, n + 1);
+                        all.extend_from_slice(&item);
+                    }
                 }
             }
             if n > 1 {
@@ -681,6 +685,11 @@ mod tests {
             c"y",
         ]);
         const P: &[u8] = crate::packed!(H);
+        const Q: &[u8] = crate::packed!(" --mount  --map-user --mount --map-user");
+        let twice = crate::sys::Argv::from_static(&[c"--mo", c"--m"]);
+        let mut a = Args::new(twice).abbrev(Q);
+        assert_eq!(a.next().unwrap(), Some(Arg::Long("mount")));
+        assert_eq!(a.next(), Err(Exit(1)));
         let mut a = Args::new(argv).abbrev(P);
         assert_eq!(a.next().unwrap(), Some(Arg::Long("fork")));
         assert_eq!(a.next().unwrap(), Some(Arg::Long("map-user")));
