@@ -221,7 +221,7 @@ const fn pack<const N: usize>(s: &[u8]) -> [u8; N] {
 }
 
 const SPECS: [u8; packed_len(SPECS_SRC.as_bytes())] = pack(SPECS_SRC.as_bytes());
-const HELP: [u8; packed_len(HELP_SRC.as_bytes())] = pack(HELP_SRC.as_bytes());
+const HELP: &[u8] = crate::packed!(HELP_SRC);
 
 /// Long options in getopt order (abbreviations resolve against them), and
 /// the short option each stands for (`H` is --human).
@@ -276,7 +276,7 @@ pub fn main(argv: Argv) -> Res<i32> {
                 'H' => c.unit = U_HUMAN,
                 'b' => c.unit = U_BYTES,
                 'h' => {
-                    pf(&mut c, &HELP, &[0; 15]);
+                    c.w.put(&cli::unpack(HELP));
                     return c.w.finish().map(|_| 0);
                 }
                 'V' => return Err(cli::version()),
