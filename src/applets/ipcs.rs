@@ -164,63 +164,15 @@ const S_NOT_CONF: usize = 14;
 const WIDTHS: [i8; 9] = [0, -10, -8, -12, -20, -26, 5, 6, -6];
 
 fn spec(kind: usize, n: usize) -> &'static [u8] {
-    SPECS
+    // Unpacked once (the texts are LZ-packed like the help texts).
+    static TEXT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| cli::unpack(SPECS))
         .split(|&b| b == b'|')
         .nth(kind * 15 + n)
         .unwrap_or_default()
 }
 
-/// The texts with each run of 2 to 16 spaces packed into one byte
-/// 0x11..=0x1f (the headers and the help are mostly spaces); [`pf`]
-/// unpacks them.
-const fn packed_len(s: &[u8]) -> usize {
-    let (mut i, mut n, mut run) = (0, 0, 0);
-    while i <= s.len() {
-        if i < s.len() && s[i] == b' ' && run < 16 {
-            run += 1;
-        } else {
-            n += if run > 0 { 1 } else { 0 };
-            run = 0;
-            if i < s.len() {
-                if s[i] == b' ' {
-                    run = 1;
-                } else {
-                    n += 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    n
-}
-
-const fn pack<const N: usize>(s: &[u8]) -> [u8; N] {
-    let mut out = [0u8; N];
-    let (mut i, mut n, mut run) = (0, 0, 0);
-    while i <= s.len() {
-        if i < s.len() && s[i] == b' ' && run < 16 {
-            run += 1;
-        } else {
-            if run > 0 {
-                out[n] = if run == 1 { b' ' } else { 0x0f + run as u8 };
-                n += 1;
-            }
-            run = 0;
-            if i < s.len() {
-                if s[i] == b' ' {
-                    run = 1;
-                } else {
-                    out[n] = s[i];
-                    n += 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-const SPECS: [u8; packed_len(SPECS_SRC.as_bytes())] = pack(SPECS_SRC.as_bytes());
+const SPECS: &[u8] = crate::packed!(SPECS_SRC);
 const HELP: &[u8] = crate::packed!(HELP_SRC);
 
 /// Long options in getopt order (abbreviations resolve against them), and
@@ -463,11 +415,10 @@ fn pf(c: &mut Ctx, spec: &[u8], o: &Obj) {
                 let digit = (d[2] - b'0') as usize % 9;
                 field(c, d[0], v, digit, o[MODE]);
             }
-            0x11..=0x1f => c.w.put(&SPACES[..(ch - 0x0f) as usize]),
             _ => {
                 let n = spec[i..]
                     .iter()
-                    .take_while(|&&b| !matches!(b, b'{' | b'}' | b'%' | 0x11..=0x1f))
+                    .take_while(|&&b| !matches!(b, b'{' | b'}' | b'%'))
                     .count();
                 c.w.put(&spec[i - 1..i + n]);
                 i += n;
