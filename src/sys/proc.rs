@@ -11,7 +11,7 @@ unsafe extern "C" {
     static mut environ: *const *const c_char;
     /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
     fn __restore_rt();
-    fn fork() -> i32;
+    fn _Fork() -> i32;
     #[link_name = "execvp"]
     fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
@@ -95,12 +95,16 @@ pub enum Forked {
     Parent(Pid),
 }
 
-/// musl's `fork()`, which (unlike a raw clone) keeps musl's cached thread id
-/// right, so a panic or `abort` in the child cannot signal the parent.
+/// musl's `_Fork()` (POSIX 2024), which (unlike a raw clone) keeps musl's
+/// cached thread id right, so a panic or `abort` in the child cannot signal
+/// the parent. Unlike `fork()` it runs no atfork handlers and takes none of
+/// stdio's, malloc's or the thread list's locks: nsbox is single-threaded
+/// and uses neither musl's stdio nor its malloc, and that machinery (with
+/// the rwlock, futex-wait and vDSO clock code it pulls in) stays out.
 pub fn fork_process() -> Result<Forked, Errno> {
-    // SAFETY: nsbox is single-threaded, so the child is a complete copy; musl's
-    // fork runs its atfork handlers and fixes up the thread descriptor.
-    let r = unsafe { fork() };
+    // SAFETY: nsbox is single-threaded, so the child is a complete copy;
+    // musl's _Fork fixes up the thread descriptor (tid, robust list).
+    let r = unsafe { _Fork() };
     match r {
         0 => Ok(Forked::Child),
         p if p > 0 => Ok(Forked::Parent(Pid::from_raw(p).expect("positive pid"))),
