@@ -175,6 +175,26 @@ struct Opts {
     types: u8,
 }
 
+/// The long options: their letter, then their name.
+const LONGS: [&[u8]; 16] = [
+    b"Jjson",
+    b"llist",
+    b"nnoheadings",
+    b"ooutput",
+    b"Aoutput-all",
+    b"Ppersistent",
+    b"ptask",
+    b"Qfilter",
+    b"rraw",
+    b"unotruncate",
+    b"Wnowrap",
+    b"ttype",
+    b"Ttree",
+    b"Hlist-columns",
+    b"hhelp",
+    b"Vversion",
+];
+
 /// `lsns`.
 pub fn lsns(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv).abbrev(HELP);
@@ -195,24 +215,9 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     while let Some(arg) = a.next()? {
         let c = match arg {
             Arg::Short(c) => c,
-            Arg::Long(l) => match l {
-                "json" => 'J',
-                "list" => 'l',
-                "noheadings" => 'n',
-                "output" => 'o',
-                "output-all" => 'A',
-                "persistent" => 'P',
-                "task" => 'p',
-                "filter" => 'Q',
-                "raw" => 'r',
-                "notruncate" => 'u',
-                "nowrap" => 'W',
-                "type" => 't',
-                "tree" => 'T',
-                "list-columns" => 'H',
-                "help" => 'h',
-                "version" => 'V',
-                _ => return Err(cli::unknown(Arg::Long(l))),
+            Arg::Long(l) => match LONGS.iter().find(|s| s.get(1..) == Some(l.as_bytes())) {
+                Some(s) => s[0] as char,
+                None => return Err(cli::unknown(Arg::Long(l))),
             },
             Arg::Value(v) => {
                 if nsid.is_none() {
@@ -226,20 +231,18 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                 if excl[i] == 0 {
                     excl[i] = c as u8;
                 } else if excl[i] != c as u8 {
-                    let long = |c: u8| match c {
-                        b'J' => "json",
-                        b'r' => "raw",
-                        b'P' => "persistent",
-                        b'p' => "task",
-                        b'l' => "list",
-                        _ => "tree",
+                    let long = |c: u8| {
+                        LONGS
+                            .iter()
+                            .find(|s| s[0] == c)
+                            .map_or(&b""[..], |s| &s[1..])
                     };
-                    return Err(cli::errx(&cat!(
-                        "mutually exclusive arguments: --",
+                    return Err(errs(&[
+                        b"mutually exclusive arguments: --",
                         long(pair[0]),
-                        " --",
-                        long(pair[1])
-                    )));
+                        b" --",
+                        long(pair[1]),
+                    ]));
                 }
             }
         }
@@ -259,7 +262,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                 let v = a.value()?;
                 match KINDS.iter().position(|k| k.name.as_bytes() == v.as_bytes()) {
                     Some(i) => o.types |= 1 << i,
-                    None => return Err(cli::errx(&cat!("unknown namespace type: ", v))),
+                    None => return Err(errs(&[b"unknown namespace type: ", v.as_bytes()])),
                 }
             }
             'T' => {
@@ -270,7 +273,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                     b"owner" => Tree::Owner,
                     b"parent" => Tree::Parent,
                     b"process" => Tree::Process,
-                    _ => return Err(cli::errx(&cat!("unknown tree type: ", v))),
+                    _ => return Err(errs(&[b"unknown tree type: ", v])),
                 };
             }
             'H' => listcols = true,
@@ -294,7 +297,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
         }
         target = Some(
             dec(v.as_bytes())
-                .ok_or_else(|| cli::errx(&cat!("invalid namespace argument: '", v, "'")))?,
+                .ok_or_else(|| errs(&[b"invalid namespace argument: '", v.as_bytes(), b"'"]))?,
         );
         if cols.is_empty() {
             cols = vec![PID, PPID, USER, COMMAND];
@@ -349,7 +352,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     };
     if let Some(ino) = target {
         let Some(n) = ls.find(ino) else {
-            return Err(cli::errx(&cat!("not found namespace: ", ino)));
+            let mut b = [0u8; 20];
+            return Err(errs(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)]));
         };
         let (kind, mut idx) = (ls.ns[n].kind as usize, Vec::new());
         for &(_, i) in &ls.pidx {
@@ -406,10 +410,27 @@ fn parse_pid(s: &OsStr) -> Res<i32> {
     i32::try_from(n).map_err(|_| fail(Some(Errno::RANGE)))
 }
 
+/// `errx` with a message in pieces (one copy of the code).
+#[inline(never)]
+fn errs(parts: &[&[u8]]) -> cli::Exit {
+    cli::errx(&parts.concat())
+}
+
+/// `/proc/PID/SUB NAME`, NUL-terminated when `nul`.
+#[inline(never)]
+fn proc_path(pid: u32, sub: &[u8], name: &[u8], nul: bool) -> Vec<u8> {
+    let mut b = [0u8; 20];
+    let mut v = [b"/proc/", cli::fmt_u64(pid as u64, &mut b), sub, name].concat();
+    if nul {
+        v.push(0);
+    }
+    v
+}
+
 fn column_id(name: &[u8]) -> Res<u8> {
     match col_by_name(name) {
         Some(i) => Ok(i),
-        None => Err(cli::errx(&cat!("unknown column: ", name))),
+        None => Err(errs(&[b"unknown column: ", name])),
     }
 }
 
@@ -715,7 +736,7 @@ impl Ls {
                             && types & 1 << kind != 0
                         {
                             let mut x = Ns::new(ino, kind, NONE);
-                            x.path = cat!("/proc/", name, "/fd/", fd.to_bytes_with_nul());
+                            x.path = proc_path(p.pid, b"/fd/", fd.to_bytes_with_nul(), false);
                             extra.push(x);
                         }
                         true
@@ -743,7 +764,7 @@ impl Ls {
             return Some(fd);
         }
         let path = match self.procs.get(ns.proc as usize) {
-            Some(p) => cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name, "\0"),
+            Some(p) => proc_path(p.pid, b"/ns/", KINDS[ns.kind as usize].name.as_bytes(), true),
             None => ns.path.clone(),
         };
         open(CWD, &path, OFlags::RDONLY)
@@ -950,7 +971,7 @@ impl Show<'_> {
                 (NS, _) => num(v, ns.ino),
                 (TYPE, _) => v.extend_from_slice(KINDS[ns.kind as usize].name.as_bytes()),
                 (PATH, Some(p)) => {
-                    v.extend(cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name))
+                    v.extend(proc_path(p.pid, b"/ns/", KINDS[ns.kind as usize].name.as_bytes(), false))
                 }
                 (NPROCS, _) => num(v, ns.nprocs as u64),
                 (PID, Some(p)) => num(v, p.pid as u64),
@@ -959,7 +980,7 @@ impl Show<'_> {
                     let p = &mut ls.procs[proc as usize];
                     let cmd = p.cmd.get_or_insert_with(|| {
                         let mut b = vec![0u8; 8192];
-                        let k = read_at(CWD, &cat!("/proc/", p.pid, "/cmdline\0"), &mut b);
+                        let k = read_at(CWD, &proc_path(p.pid, b"/cmdline", b"", true), &mut b);
                         b.truncate(k.saturating_sub(1));
                         for c in b.iter_mut() {
                             if *c == 0 {
@@ -1140,58 +1161,60 @@ impl Tab {
     }
 
     fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
-        out.put("{\n   \"").put(self.name).put("\": [\n");
+        put(out, b"{\n   \"");
+        put(out, self.name.as_bytes());
+        put(out, b"\": [\n");
         if !order.is_empty() {
-            out.put("      {\n");
+            put(out, b"      {\n");
         }
         for (k, &(l, d, _)) in order.iter().enumerate() {
             let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
             let ind = 6 + 6 * d;
             for (c, col) in self.cols[..self.nvis].iter().enumerate() {
                 if c > 0 {
-                    out.put(",\n");
+                    put(out, b",\n");
                 }
                 let v = self.cell(l, c);
                 pad(out, ind + 3);
-                out.put("\"");
+                put(out, b"\"");
                 for b in col.name.bytes() {
-                    out.put(&[b.to_ascii_lowercase()]);
+                    put(out, &[b.to_ascii_lowercase()]);
                 }
-                out.put("\": ");
+                put(out, b"\": ");
                 if v.is_empty() {
-                    out.put("null");
+                    put(out, b"null");
                 } else if col.flags & F_NUM != 0 {
-                    out.put(v);
+                    put(out, v);
                 } else {
-                    out.put(&json_str(v));
+                    json_str(out, v);
                 }
             }
             if nd > d as isize {
-                out.put(",\n");
+                put(out, b",\n");
                 pad(out, ind + 3);
-                out.put("\"children\": [\n");
+                put(out, b"\"children\": [\n");
                 pad(out, ind + 6);
-                out.put("{\n");
+                put(out, b"{\n");
                 continue;
             }
-            out.put("\n");
+            put(out, b"\n");
             pad(out, ind);
-            out.put("}");
+            put(out, b"}");
             let mut cur = d as isize;
             while cur > nd.max(0) {
                 let pi = (6 * cur) as usize;
-                out.put("\n");
+                put(out, b"\n");
                 pad(out, pi + 3);
-                out.put("]\n");
+                put(out, b"]\n");
                 pad(out, pi);
-                out.put("}");
+                put(out, b"}");
                 cur -= 1;
             }
             if nd >= 0 {
-                out.put(",{\n");
+                put(out, b",{\n");
             }
         }
-        out.put("\n   ]\n}\n");
+        put(out, b"\n   ]\n}\n");
     }
 
     fn table(&self, out: &mut Out, o: &Opts, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
@@ -1264,7 +1287,10 @@ impl Tab {
             let last = c + 1 == cells.len();
             let wc = w.get(c).copied().unwrap_or(0);
             if raw {
-                out.put(s).put(if last { "" } else { " " });
+                put(out, s);
+                if !last {
+                    put(out, b" ");
+                }
                 continue;
             }
             // Cut to the column width (truncated columns only exceed it).
@@ -1282,23 +1308,29 @@ impl Tab {
             if right {
                 pad(out, wc - seen);
             }
-            out.put(s);
+            put(out, s);
             if !last {
                 if !right {
                     pad(out, wc - seen);
                 }
-                out.put(" ");
+                put(out, b" ");
             }
         }
-        out.put("\n");
+        put(out, b"\n");
     }
+}
+
+/// Appends `s` to the output (one copy of the code).
+#[inline(never)]
+fn put(out: &mut Out, s: &[u8]) {
+    out.put(s);
 }
 
 /// Writes `n` spaces.
 fn pad(out: &mut Out, mut n: usize) {
     while n > 0 {
         let k = n.min(16);
-        out.put(&"                "[..k]);
+        put(out, &b"                "[..k]);
         n -= k;
     }
 }
@@ -1391,25 +1423,38 @@ fn encode(v: &mut Vec<u8>, s: &[u8], raw: bool, utf8: bool, wrap: bool) {
     }
 }
 
-/// A JSON string literal.
-fn json_str(s: &[u8]) -> Vec<u8> {
-    let mut v = vec![b'"'];
+/// Writes `s` as a JSON string literal.
+fn json_str(out: &mut Out, s: &[u8]) {
+    put(out, b"\"");
     for &b in s {
-        match b {
-            b'"' | b'\\' => v.extend_from_slice(&[b'\\', b]),
-            b'\n' => v.extend_from_slice(b"\\n"),
-            b'\t' => v.extend_from_slice(b"\\t"),
-            b'\r' => v.extend_from_slice(b"\\r"),
+        let mut e = [b'\\', b, 0, 0, 0, 0];
+        let n = match b {
+            b'"' | b'\\' => 2,
+            b'\n' => {
+                e[1] = b'n';
+                2
+            }
+            b'\t' => {
+                e[1] = b't';
+                2
+            }
+            b'\r' => {
+                e[1] = b'r';
+                2
+            }
             0..=0x1f | 0x7f => {
                 let h = b"0123456789abcdef";
-                v.extend_from_slice(b"\\u00");
-                v.extend_from_slice(&[h[(b >> 4) as usize], h[(b & 15) as usize]]);
+                e = [b'\\', b'u', b'0', b'0', h[(b >> 4) as usize], h[(b & 15) as usize]];
+                6
             }
-            _ => v.push(b),
-        }
+            _ => {
+                e[0] = b;
+                1
+            }
+        };
+        put(out, &e[..n]);
     }
-    v.push(b'"');
-    v
+    put(out, b"\"");
 }
 
 /// A `-Q` expression: libsmartcols' filter language without floats.
@@ -1426,13 +1471,14 @@ enum Val {
 }
 
 enum Node {
-    Or(usize, usize),
-    And(usize, usize),
+    /// `||` (true) or `&&` (false).
+    Bin(bool, usize, usize),
     Not(usize),
     Is(Val),
     Cmp(u8, Val, Val),
 }
 
+#[derive(Clone, Copy, PartialEq)]
 enum Tok {
     End,
     LPar,
@@ -1443,9 +1489,15 @@ enum Tok {
     Op(u8),
     Name,
     Num,
-    Str(Vec<u8>),
+    /// A string literal (its text in `Parser::lit`).
+    Str,
     Bool(bool),
 }
+
+/// The word operators, in the order `lex` maps them.
+const WORDS: [&[u8]; 11] = [
+    b"and", b"or", b"not", b"true", b"false", b"eq", b"ne", b"lt", b"le", b"gt", b"ge",
+];
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -1454,6 +1506,7 @@ struct Parser<'a> {
     at: usize,
     cols: &'a mut Vec<u8>,
     nodes: Vec<Node>,
+    lit: Vec<u8>,
 }
 
 impl Parser<'_> {
@@ -1486,51 +1539,52 @@ impl Parser<'_> {
                 _ => return Err(self.i),
             },
             b'"' | b'\'' => {
-                let mut v = Vec::new();
+                self.lit.clear();
                 let mut k = 1;
                 loop {
                     match rest.get(k) {
                         None => return Err(self.i),
                         Some(&q) if q == c => break,
                         Some(b'\\') if k + 1 < rest.len() => {
-                            v.push(rest[k + 1]);
+                            self.lit.push(rest[k + 1]);
                             k += 2;
                         }
                         Some(&x) => {
-                            v.push(x);
+                            self.lit.push(x);
                             k += 1;
                         }
                     }
                 }
-                (Tok::Str(v), k + 1)
+                (Tok::Str, k + 1)
             }
-            b'0'..=b'9' => (
-                Tok::Num,
-                rest.iter().take_while(|c| c.is_ascii_digit()).count(),
-            ),
-            _ if c.is_ascii_alphabetic() || c == b'_' => {
+            _ => {
+                let digits = c.is_ascii_digit();
+                if !digits && !c.is_ascii_alphabetic() && c != b'_' {
+                    return Err(self.i);
+                }
                 let n = rest
                     .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .take_while(|c| {
+                        if digits {
+                            c.is_ascii_digit()
+                        } else {
+                            c.is_ascii_alphanumeric() || **c == b'_'
+                        }
+                    })
                     .count();
-                let w = rest[..n].to_ascii_lowercase();
-                let t = match &w[..] {
-                    b"and" => Tok::And,
-                    b"or" => Tok::Or,
-                    b"not" => Tok::Not,
-                    b"true" => Tok::Bool(true),
-                    b"false" => Tok::Bool(false),
-                    b"eq" => Tok::Op(0),
-                    b"ne" => Tok::Op(1),
-                    b"lt" => Tok::Op(2),
-                    b"le" => Tok::Op(3),
-                    b"gt" => Tok::Op(4),
-                    b"ge" => Tok::Op(5),
-                    _ => Tok::Name,
+                let w = &rest[..n];
+                let t = match WORDS.iter().position(|k| k.eq_ignore_ascii_case(w)) {
+                    _ if digits => Tok::Num,
+                    Some(0) => Tok::And,
+                    Some(1) => Tok::Or,
+                    Some(2) => Tok::Not,
+                    Some(3) => Tok::Bool(true),
+                    Some(4) => Tok::Bool(false),
+                    Some(k) => Tok::Op(k as u8 - 5),
+                    None => Tok::Name,
                 };
                 (t, n)
             }
-            _ => return Err(self.i),
         };
         self.i += n;
         Ok(t)
@@ -1548,24 +1602,19 @@ impl Parser<'_> {
         Ok(self.nodes.len() - 1)
     }
 
-    fn or(&mut self) -> Result<usize, usize> {
-        let mut a = self.and()?;
-        while let Tok::Or = self.peek()? {
+    /// `a || b ...` when `or`, else `a && b ...`.
+    fn bin(&mut self, or: bool) -> Result<usize, usize> {
+        let mut a = self.side(or)?;
+        while self.peek()? == if or { Tok::Or } else { Tok::And } {
             self.lex()?;
-            let b = self.and()?;
-            a = self.push(Node::Or(a, b))?;
+            let b = self.side(or)?;
+            a = self.push(Node::Bin(or, a, b))?;
         }
         Ok(a)
     }
 
-    fn and(&mut self) -> Result<usize, usize> {
-        let mut a = self.unary()?;
-        while let Tok::And = self.peek()? {
-            self.lex()?;
-            let b = self.unary()?;
-            a = self.push(Node::And(a, b))?;
-        }
-        Ok(a)
+    fn side(&mut self, or: bool) -> Result<usize, usize> {
+        if or { self.bin(false) } else { self.unary() }
     }
 
     fn unary(&mut self) -> Result<usize, usize> {
@@ -1577,7 +1626,7 @@ impl Parser<'_> {
             }
             Tok::LPar => {
                 self.lex()?;
-                let a = self.or()?;
+                let a = self.bin(true)?;
                 match self.lex()? {
                     Tok::RPar => Ok(a),
                     _ => Err(self.at),
@@ -1599,11 +1648,11 @@ impl Parser<'_> {
 
     fn operand(&mut self) -> Result<Val, usize> {
         let t = self.lex()?;
-        let text = self.s[self.at..self.i].to_vec();
+        let text = &self.s[self.at..self.i];
         Ok(match t {
             Tok::Name => {
-                let Some(id) = col_by_name(&text) else {
-                    cli::warnx(&cat!("unknown column: ", text));
+                let Some(id) = col_by_name(text) else {
+                    cli::warnx(&[&b"unknown column: "[..], text].concat());
                     return Err(usize::MAX);
                 };
                 let pos = match self.cols.iter().position(|&c| c == id) {
@@ -1615,8 +1664,8 @@ impl Parser<'_> {
                 };
                 Val::Col(pos, NUMS & 1 << id != 0)
             }
-            Tok::Num => Val::Lit(text, true),
-            Tok::Str(v) => Val::Lit(v, false),
+            Tok::Num => Val::Lit(text.to_vec(), true),
+            Tok::Str => Val::Lit(std::mem::take(&mut self.lit), false),
             Tok::Bool(b) => Val::Lit(vec![b'0' + b as u8], true),
             _ => return Err(self.at),
         })
@@ -1631,14 +1680,13 @@ impl Filter {
             at: 0,
             cols,
             nodes: Vec::new(),
+            lit: Vec::new(),
         };
         // Parsing and evaluation recurse: bound the depth.
         if q.len() > 4096 {
-            return Err(cli::errx(&cat!(
-                "failed to parse filter: expression too long"
-            )));
+            return Err(cli::errx(b"failed to parse filter: expression too long"));
         }
-        let r = p.or().and_then(|root| match p.lex()? {
+        let r = p.bin(true).and_then(|root| match p.lex()? {
             Tok::End => Ok(root),
             _ => Err(p.at),
         });
@@ -1649,12 +1697,18 @@ impl Filter {
             }),
             Err(usize::MAX) => Err(cli::errx(b"failed to initialize filter")),
             Err(at) => {
-                let what = if at >= q.len() {
-                    cat!("unexpected end of expression")
-                } else {
-                    cat!("syntax error at position ", at + 1, " ('", &q[at..], "')")
+                let mut b = [0u8; 20];
+                let (x, pos, y, rest, z): (&[u8], &[u8], &[u8], &[u8], &[u8]) = match q.get(at..) {
+                    Some(r @ [_, ..]) => (
+                        b"syntax error at position ",
+                        cli::fmt_u64(at as u64 + 1, &mut b),
+                        b" ('",
+                        r,
+                        b"')",
+                    ),
+                    _ => (b"unexpected end of expression", b"", b"", b"", b""),
                 };
-                Err(cli::errx(&cat!("failed to parse \"", q, "\": ", what)))
+                Err(errs(&[b"failed to parse \"", q, b"\": ", x, pos, y, rest, z]))
             }
         }
     }
@@ -1668,8 +1722,10 @@ impl Filter {
 
     fn eval(&self, n: usize, t: &Tab, line: usize) -> bool {
         match &self.nodes[n] {
-            Node::Or(a, b) => self.eval(*a, t, line) || self.eval(*b, t, line),
-            Node::And(a, b) => self.eval(*a, t, line) && self.eval(*b, t, line),
+            Node::Bin(or, a, b) => {
+                let x = self.eval(*a, t, line);
+                if x == *or { x } else { self.eval(*b, t, line) }
+            }
             Node::Not(a) => !self.eval(*a, t, line),
             Node::Is(v) => {
                 let (s, _) = self.val(v, t, line);
