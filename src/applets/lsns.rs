@@ -212,12 +212,12 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     let (mut list, mut all, mut outarg, mut filter, mut nsid, mut listcols) =
         (false, false, None, None, None, false);
     let mut excl = [0u8; 3];
-    while let Some(arg) = a.next()? {
+    while let Some(arg) = ok(a.next()) {
         let c = match arg {
             Arg::Short(c) => c,
             Arg::Long(l) => match LONGS.iter().find(|s| s.get(1..) == Some(l.as_bytes())) {
                 Some(s) => s[0] as char,
-                None => return Err(cli::unknown(Arg::Long(l))),
+                None => cli::quit(cli::unknown(Arg::Long(l))),
             },
             Arg::Value(v) => {
                 if nsid.is_none() {
@@ -237,12 +237,12 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                             .find(|s| s[0] == c)
                             .map_or(&b""[..], |s| &s[1..])
                     };
-                    return Err(errs(&[
+                    die(&[
                         b"mutually exclusive arguments: --",
                         long(pair[0]),
                         b" --",
                         long(pair[1]),
-                    ]));
+                    ]);
                 }
             }
         }
@@ -250,19 +250,19 @@ pub fn lsns(argv: Argv) -> Res<i32> {
             'J' => o.json = true,
             'l' => list = true,
             'n' => o.noheadings = true,
-            'o' => outarg = Some(a.value()?),
+            'o' => outarg = Some(ok(a.value())),
             'A' => all = true,
             'P' => o.persist = true,
-            'p' => o.pid = Some(parse_pid(&a.value()?)?),
-            'Q' => filter = Some(a.value()?),
+            'p' => o.pid = Some(parse_pid(&ok(a.value()))),
+            'Q' => filter = Some(ok(a.value())),
             'r' => (o.raw, o.nowrap) = (true, true),
             'u' => o.notrunc = true,
             'W' => o.nowrap = true,
             't' => {
-                let v = a.value()?;
+                let v = ok(a.value());
                 match KINDS.iter().position(|k| k.name.as_bytes() == v.as_bytes()) {
                     Some(i) => o.types |= 1 << i,
-                    None => return Err(errs(&[b"unknown namespace type: ", v.as_bytes()])),
+                    None => die(&[b"unknown namespace type: ", v.as_bytes()]),
                 }
             }
             'T' => {
@@ -273,40 +273,43 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                     b"owner" => Tree::Owner,
                     b"parent" => Tree::Parent,
                     b"process" => Tree::Process,
-                    _ => return Err(errs(&[b"unknown tree type: ", v])),
+                    _ => die(&[b"unknown tree type: ", v]),
                 };
             }
             'H' => listcols = true,
-            'h' => return Err(cli::help(HELP)),
-            'V' => return Err(cli::version()),
-            c => return Err(cli::unknown(Arg::Short(c))),
+            'h' => cli::quit(cli::help(HELP)),
+            'V' => cli::quit(cli::version()),
+            c => cli::quit(cli::unknown(Arg::Short(c))),
         }
     }
     if listcols {
-        return list_columns(&o);
+        list_columns(&o);
     }
     let is_net = o.types & 1 << NET_KIND != 0;
     if o.types == 0 {
         o.types = 0xff;
     }
-    let mut cols: Vec<u8> = if all { (0..13).collect() } else { Vec::new() };
+    let mut cols: Vec<u8> = Vec::new();
+    if all {
+        cols.extend_from_slice(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    }
     let mut target = None;
     if let Some(v) = &nsid {
         if o.pid.is_some() {
-            return Err(cli::errx(b"--task is mutually exclusive with <namespace>"));
+            die(&[b"--task is mutually exclusive with <namespace>"]);
         }
-        target = Some(
-            dec(v.as_bytes())
-                .ok_or_else(|| errs(&[b"invalid namespace argument: '", v.as_bytes(), b"'"]))?,
-        );
+        target = Some(match dec(v.as_bytes()) {
+            Some(n) => n,
+            None => die(&[b"invalid namespace argument: '", v.as_bytes(), b"'"]),
+        });
         if cols.is_empty() {
-            cols = vec![PID, PPID, USER, COMMAND];
+            cols.extend_from_slice(&[PID, PPID, USER, COMMAND]);
         }
     }
     if cols.is_empty() {
-        cols = vec![NS, TYPE, NPROCS, PID, USER];
+        cols.extend_from_slice(&[NS, TYPE, NPROCS, PID, USER]);
         if is_net {
-            cols.extend([NETNSID, NSFS]);
+            cols.extend_from_slice(&[NETNSID, NSFS]);
         }
         cols.push(COMMAND);
     }
@@ -323,25 +326,20 @@ pub fn lsns(argv: Argv) -> Res<i32> {
             }
         };
         for name in rest.split(|&b| b == b',') {
-            cols.push(column_id(name)?);
+            cols.push(column_id(name));
         }
     }
     let nvis = cols.len();
-    let flt = match &filter {
-        Some(q) => Some(Filter::parse(q.as_bytes(), &mut cols)?),
-        None => None,
-    };
-    // Everything lives until exit: no drop code for it.
-    let mut ls = std::mem::ManuallyDrop::new(Ls::default());
+    let flt = filter.as_ref().map(|q| Filter::parse(q.as_bytes(), &mut cols));
+    let mut ls = Ls::default();
     ls.scan(&o);
-    let need_rel =
-        cols.contains(&PNS) || cols.contains(&ONS) || matches!(o.tree, Tree::Owner | Tree::Parent);
-    ls.relations(need_rel, matches!(o.tree, Tree::Owner | Tree::Parent));
+    let rel_tree = matches!(o.tree, Tree::Owner | Tree::Parent);
+    ls.relations(cols.contains(&PNS) || cols.contains(&ONS) || rel_tree, rel_tree);
     if cols.contains(&NETNSID) {
         ls.netnsids();
     }
-    let mut tab = std::mem::ManuallyDrop::new(Tab::new(&cols, nvis, &o));
-    let mut users = std::mem::ManuallyDrop::new(Users::default());
+    let mut tab = Tab::new(&cols, nvis, &o);
+    let mut users = Users::default();
     let mut sh = Show {
         cols: &cols,
         flt: flt.as_ref(),
@@ -353,16 +351,14 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     if let Some(ino) = target {
         let Some(n) = ls.find(ino) else {
             let mut b = [0u8; 20];
-            return Err(errs(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)]));
+            die(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)]);
         };
-        let (kind, mut idx) = (ls.ns[n].kind as usize, Vec::new());
-        for &(_, i) in &ls.pidx {
+        let kind = ls.ns[n].kind as usize;
+        for k in 0..ls.pidx.len() {
+            let i = ls.pidx[k].1;
             if ls.procs[i as usize].ns[kind] == ino {
-                idx.push(i);
+                sh.show_process(&mut ls, n, i);
             }
-        }
-        for i in idx {
-            sh.show_process(&mut ls, n, i);
         }
         tab.name = "namespaces";
     } else {
@@ -379,41 +375,48 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     }
     let mut out = Out::new();
     tab.print(&mut out, &o);
-    out.finish()?;
-    Ok(if ls.enotty { 2 } else { 0 })
+    ok(out.finish());
+    // Everything lives until exit: no drop code for it.
+    cli::quit(cli::Exit(if ls.enotty { 2 } else { 0 }))
 }
 
-fn parse_pid(s: &OsStr) -> Res<i32> {
+/// The value, or the end of the process with its already reported error.
+fn ok<T>(r: Res<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => cli::quit(e),
+    }
+}
+
+/// `errx(1, ...)` with a message in pieces (one copy of the code).
+#[inline(never)]
+fn die(parts: &[&[u8]]) -> ! {
+    cli::quit(cli::errx(&parts.concat()))
+}
+
+#[inline(never)]
+fn parse_pid(s: &OsStr) -> i32 {
     let b = s.as_bytes();
-    let fail = |e: Option<Errno>| {
-        let m = cat!("invalid PID argument: '", s, "'");
-        match e {
-            Some(e) => cli::err(&m, e),
-            None => cli::errx(&m),
-        }
-    };
     let (neg, d) = match b.strip_prefix(b"-") {
         Some(d) => (true, d),
         None => (false, b.strip_prefix(b"+").unwrap_or(b)),
     };
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(fail(None));
-    }
-    let mut n: i64 = 0;
-    for &c in d {
-        n = n * 10 + (c - b'0') as i64;
-        if n > i32::MAX as i64 + 1 {
-            return Err(fail(Some(Errno::RANGE)));
+    let mut e = None;
+    if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
+        let mut n: i64 = 0;
+        for &c in d {
+            n = n * 10 + (c - b'0') as i64;
+            if n > i32::MAX as i64 + 1 {
+                break;
+            }
+        }
+        let n = if neg { -n } else { n };
+        match i32::try_from(n) {
+            Ok(n) => return n,
+            Err(_) => e = Some(Errno::RANGE),
         }
     }
-    let n = if neg { -n } else { n };
-    i32::try_from(n).map_err(|_| fail(Some(Errno::RANGE)))
-}
-
-/// `errx` with a message in pieces (one copy of the code).
-#[inline(never)]
-fn errs(parts: &[&[u8]]) -> cli::Exit {
-    cli::errx(&parts.concat())
+    cli::quit(cli::fail(&[&b"invalid PID argument: '"[..], b, b"'"].concat(), e))
 }
 
 /// `/proc/PID/SUB NAME`, NUL-terminated when `nul`.
@@ -427,15 +430,16 @@ fn proc_path(pid: u32, sub: &[u8], name: &[u8], nul: bool) -> Vec<u8> {
     v
 }
 
-fn column_id(name: &[u8]) -> Res<u8> {
+fn column_id(name: &[u8]) -> u8 {
     match col_by_name(name) {
-        Some(i) => Ok(i),
-        None => Err(errs(&[b"unknown column: ", name])),
+        Some(i) => i,
+        None => die(&[b"unknown column: ", name]),
     }
 }
 
 /// `-H`: the columns as a table of their own.
-fn list_columns(o: &Opts) -> Res<i32> {
+#[inline(never)]
+fn list_columns(o: &Opts) -> ! {
     let cols = [
         Col {
             name: "HOLDER",
@@ -475,8 +479,8 @@ fn list_columns(o: &Opts) -> Res<i32> {
         ..*o
     };
     t.print(&mut out, &o);
-    out.finish()?;
-    Ok(0)
+    ok(out.finish());
+    cli::quit(cli::Exit(0))
 }
 
 /// Everything found on the system.
@@ -593,6 +597,7 @@ fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&CStr) -> bool) {
 impl Ls {
     /// Reads /proc and /proc/self/mountinfo: processes, their namespaces,
     /// namespaces held by open fds and by nsfs mounts.
+#[inline(never)]
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         self.types = o.types;
@@ -671,6 +676,7 @@ impl Ls {
         find(&self.nsx, ino).is_some() || self.ns[base..].iter().any(|x| x.ino == ino)
     }
 
+#[inline(never)]
     fn read_proc(&mut self, pfd: &OwnedFd, cname: &CStr, types: u8, extra: &mut Vec<Ns>) {
         let name = cname.to_bytes();
         // Paths relative to /proc: "PID/stat" ... (no fd for the PID dir).
@@ -791,6 +797,7 @@ impl Ls {
     /// when `all`, else only for those without processes. Related
     /// namespaces not seen yet are added (for namespaces without processes,
     /// or every one when `ghosts`), like util-linux.
+#[inline(never)]
     fn relations(&mut self, all: bool, ghosts: bool) {
         let sorted = self.ns.len();
         let mut n = 0;
@@ -830,6 +837,7 @@ impl Ls {
     }
 
     /// NETNSID of every net namespace, through RTM_GETNSID.
+#[inline(never)]
     fn netnsids(&mut self) {
         let Ok(mut nl) = netlink::Route::open() else {
             return;
@@ -868,6 +876,7 @@ struct Users {
 }
 
 impl Users {
+#[inline(never)]
     fn name(&mut self, uid: u32, v: &mut Vec<u8>) {
         if let Some(c) = self.cache.iter().find(|c| c.0 == uid) {
             v.extend_from_slice(&c.1);
@@ -1070,6 +1079,7 @@ impl Tab {
         }
     }
 
+#[inline(never)]
     fn new(ids: &[u8], nvis: usize, o: &Opts) -> Tab {
         let (tree, notrunc, nowrap) = (o.tree, o.notrunc, o.nowrap);
         let cols = ids
@@ -1122,6 +1132,7 @@ impl Tab {
     }
 
     /// The lines in tree order: (line, depth, tree art).
+#[inline(never)]
     fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
         let n = self.parent.len();
         // Children lists; n is the virtual root.
@@ -1160,6 +1171,7 @@ impl Tab {
         }
     }
 
+#[inline(never)]
     fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
         put(out, b"{\n   \"");
         put(out, self.name.as_bytes());
@@ -1217,6 +1229,7 @@ impl Tab {
         put(out, b"\n   ]\n}\n");
     }
 
+#[inline(never)]
     fn table(&self, out: &mut Out, o: &Opts, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
         let nv = self.nvis;
         let cols = &self.cols[..nv];
@@ -1673,7 +1686,8 @@ impl Parser<'_> {
 }
 
 impl Filter {
-    fn parse(q: &[u8], cols: &mut Vec<u8>) -> Res<Filter> {
+#[inline(never)]
+    fn parse(q: &[u8], cols: &mut Vec<u8>) -> Filter {
         let mut p = Parser {
             s: q,
             i: 0,
@@ -1684,18 +1698,18 @@ impl Filter {
         };
         // Parsing and evaluation recurse: bound the depth.
         if q.len() > 4096 {
-            return Err(cli::errx(b"failed to parse filter: expression too long"));
+            die(&[b"failed to parse filter: expression too long"]);
         }
         let r = p.bin(true).and_then(|root| match p.lex()? {
             Tok::End => Ok(root),
             _ => Err(p.at),
         });
         match r {
-            Ok(root) => Ok(Filter {
+            Ok(root) => Filter {
                 nodes: p.nodes,
                 root,
-            }),
-            Err(usize::MAX) => Err(cli::errx(b"failed to initialize filter")),
+            },
+            Err(usize::MAX) => die(&[b"failed to initialize filter"]),
             Err(at) => {
                 let mut b = [0u8; 20];
                 let (x, pos, y, rest, z): (&[u8], &[u8], &[u8], &[u8], &[u8]) = match q.get(at..) {
@@ -1708,7 +1722,7 @@ impl Filter {
                     ),
                     _ => (b"unexpected end of expression", b"", b"", b"", b""),
                 };
-                Err(errs(&[b"failed to parse \"", q, b"\": ", x, pos, y, rest, z]))
+                die(&[b"failed to parse \"", q, b"\": ", x, pos, y, rest, z])
             }
         }
     }
