@@ -73,17 +73,30 @@ nsfs mountpoint (usually used network subsystem)
 parent namespace identifier (inode number)
 owner namespace identifier (inode number)";
 
+/// Field `i` of `s` split at any byte of `seps` (`split(..).nth(i)`).
+#[inline(never)]
+fn field<'a>(s: &'a [u8], seps: &[u8], mut i: usize) -> Option<&'a [u8]> {
+    let mut start = 0;
+    for k in 0..=s.len() {
+        if s.get(k).is_none_or(|b| seps.contains(b)) {
+            if i == 0 {
+                return s.get(start..k);
+            }
+            i -= 1;
+            start = k + 1;
+        }
+    }
+    None
+}
+
 /// Word `i` of `s` split at `sep`.
-fn word(s: &'static str, sep: char, i: usize) -> &'static str {
-    s.split(sep).nth(i).unwrap_or("")
+fn word(s: &'static str, sep: &[u8], i: usize) -> &'static [u8] {
+    field(s.as_bytes(), sep, i).unwrap_or(b"")
 }
 
 /// The column called `name` (any case).
 fn col_by_name(name: &[u8]) -> Option<u8> {
-    NAMES
-        .split(' ')
-        .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
-        .map(|i| i as u8)
+    (0..13).find(|&i| word(NAMES, b" ", i as usize).eq_ignore_ascii_case(name))
 }
 
 /// libsmartcols width hints.
@@ -325,8 +338,10 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                 l
             }
         };
-        for name in rest.split(|&b| b == b',') {
+        let mut i = 0;
+        while let Some(name) = field(rest, b",", i) {
             cols.push(column_id(name));
+            i += 1;
         }
     }
     let nvis = cols.len();
@@ -442,17 +457,17 @@ fn column_id(name: &[u8]) -> u8 {
 fn list_columns(o: &Opts) -> ! {
     let cols = [
         Col {
-            name: "HOLDER",
+            name: b"HOLDER",
             whint: 0,
             flags: F_RIGHT,
         },
         Col {
-            name: "TYPE",
+            name: b"TYPE",
             whint: 0,
             flags: 0,
         },
         Col {
-            name: "DESCRIPTION",
+            name: b"DESCRIPTION",
             whint: 0,
             flags: 0,
         },
@@ -460,7 +475,7 @@ fn list_columns(o: &Opts) -> ! {
     let mut t = Tab::with(cols.to_vec(), 3);
     t.name = "lsns-columns";
     for i in 0..13 {
-        t.data.extend_from_slice(word(NAMES, ' ', i).as_bytes());
+        t.data.extend_from_slice(word(NAMES, b" ", i));
         t.end_cell();
         let ty: &str = if NUMS & 1 << i != 0 {
             "<integer>"
@@ -469,7 +484,7 @@ fn list_columns(o: &Opts) -> ! {
         };
         t.data.extend_from_slice(ty.as_bytes());
         t.end_cell();
-        t.data.extend_from_slice(word(DESC, '\n', i).as_bytes());
+        t.data.extend_from_slice(word(DESC, b"\n", i));
         t.end_cell();
         t.parent.push(NONE);
     }
@@ -703,11 +718,7 @@ impl Ls {
         if close < lp {
             return;
         }
-        let ppid = b[close + 1..]
-            .split(|&c| c == b' ')
-            .nth(2)
-            .and_then(dec)
-            .unwrap_or(0);
+        let ppid = field(&b[close + 1..], b" ", 2).and_then(dec).unwrap_or(0);
         let mut p = Proc {
             pid: dec(name).unwrap_or(0) as u32,
             ppid: ppid as u32,
@@ -1012,9 +1023,12 @@ impl Show<'_> {
                     let start = v.len();
                     for &(_, t) in ls.mounts[s..].iter().take_while(|m| m.0 == ns.ino) {
                         let t = &ls.targets[t as usize];
-                        let have = v[start..]
-                            .split(|&b| b == b'\n' || b == b',')
-                            .any(|x| x == &t[..]);
+                        let mut k = 0;
+                        let mut have = false;
+                        while let Some(x) = field(&v[start..], b"\n,", k) {
+                            have |= x == &t[..];
+                            k += 1;
+                        }
                         if !have {
                             if v.len() > start {
                                 v.push(if self.nowrap { b',' } else { b'\n' });
@@ -1050,7 +1064,7 @@ fn num(v: &mut Vec<u8>, n: u64) {
 
 #[derive(Clone, Copy)]
 struct Col {
-    name: &'static str,
+    name: &'static [u8],
     whint: u8,
     flags: u8,
 }
@@ -1108,7 +1122,7 @@ impl Tab {
                     flags = F_NUM | F_TREE;
                 }
                 Col {
-                    name: word(NAMES, ' ', c as usize),
+                    name: word(NAMES, b" ", c as usize),
                     whint: WHINT[c as usize],
                     flags,
                 }
@@ -1189,7 +1203,7 @@ impl Tab {
                 let v = self.cell(l, c);
                 pad(out, ind + 3);
                 put(out, b"\"");
-                for b in col.name.bytes() {
+                for &b in col.name {
                     put(out, &[b.to_ascii_lowercase()]);
                 }
                 put(out, b"\": ");
@@ -1249,8 +1263,10 @@ impl Tab {
         let get = |i: usize| enc.get(ends[i]..ends[i + 1]).unwrap_or(b"");
         let mut w = vec![0; nv];
         for i in 0..ends.len() - 1 {
-            for seg in get(i).split(|&b| b == b'\n') {
+            let mut r = 0;
+            while let Some(seg) = field(get(i), b"\n", r) {
                 w[i % nv] = w[i % nv].max(width(seg));
+                r += 1;
             }
         }
         // libsmartcols: at least the header; the width hint when the data
@@ -1274,7 +1290,7 @@ impl Tab {
                     .max(cols[c].name.len());
             }
         }
-        let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name.as_bytes()).collect();
+        let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name).collect();
         if !o.noheadings {
             self.row(out, o.raw, &w, &cells);
         }
@@ -1282,9 +1298,9 @@ impl Tab {
             for r in 0.. {
                 let mut more = false;
                 for (c, x) in cells.iter_mut().enumerate() {
-                    let mut segs = get(k * nv + c).split(|&b| b == b'\n');
-                    *x = segs.nth(r).unwrap_or(b"");
-                    more |= segs.next().is_some();
+                    let cell = get(k * nv + c);
+                    *x = field(cell, b"\n", r).unwrap_or(b"");
+                    more |= field(cell, b"\n", r + 1).is_some();
                 }
                 self.row(out, o.raw, &w, &cells);
                 if !more {
