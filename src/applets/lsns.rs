@@ -158,6 +158,7 @@ struct Ns {
 }
 
 impl Ns {
+    #[inline(never)]
     fn new(ino: u64, kind: u8, proc: u32) -> Ns {
         Ns {
             ino,
@@ -1187,22 +1188,18 @@ impl Tab {
 
 #[inline(never)]
     fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
-        put(out, b"{\n   \"");
+        line(out, b"{\n", 3, b"\"");
         put(out, self.name.as_bytes());
         put(out, b"\": [\n");
         if !order.is_empty() {
-            put(out, b"      {\n");
+            line(out, b"", 6, b"{\n");
         }
         for (k, &(l, d, _)) in order.iter().enumerate() {
             let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
             let ind = 6 + 6 * d;
-            for (c, col) in self.cols[..self.nvis].iter().enumerate() {
-                if c > 0 {
-                    put(out, b",\n");
-                }
+            for (c, col) in self.cols.iter().take(self.nvis).enumerate() {
+                line(out, &b",\n"[..if c > 0 { 2 } else { 0 }], ind + 3, b"\"");
                 let v = self.cell(l, c);
-                pad(out, ind + 3);
-                put(out, b"\"");
                 for &b in col.name {
                     put(out, &[b.to_ascii_lowercase()]);
                 }
@@ -1216,34 +1213,25 @@ impl Tab {
                 }
             }
             if nd > d as isize {
-                put(out, b",\n");
-                pad(out, ind + 3);
-                put(out, b"\"children\": [\n");
-                pad(out, ind + 6);
-                put(out, b"{\n");
+                line(out, b",\n", ind + 3, b"\"children\": [\n");
+                line(out, b"", ind + 6, b"{\n");
                 continue;
             }
-            put(out, b"\n");
-            pad(out, ind);
-            put(out, b"}");
+            line(out, b"\n", ind, b"}");
             let mut cur = d as isize;
             while cur > nd.max(0) {
                 let pi = (6 * cur) as usize;
-                put(out, b"\n");
-                pad(out, pi + 3);
-                put(out, b"]\n");
-                pad(out, pi);
-                put(out, b"}");
+                line(out, b"\n", pi + 3, b"]\n");
+                line(out, b"", pi, b"}");
                 cur -= 1;
             }
             if nd >= 0 {
                 put(out, b",{\n");
             }
         }
-        put(out, b"\n   ]\n}\n");
+        line(out, b"\n", 3, b"]\n}\n");
     }
 
-#[inline(never)]
     fn table(&self, out: &mut Out, o: &Opts, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
         let nv = self.nvis;
         let cols = &self.cols[..nv];
@@ -1353,6 +1341,14 @@ impl Tab {
 #[inline(never)]
 fn put(out: &mut Out, s: &[u8]) {
     out.put(s);
+}
+
+/// `pre`, `n` spaces, `s`.
+#[inline(never)]
+fn line(out: &mut Out, pre: &[u8], n: usize, s: &[u8]) {
+    put(out, pre);
+    pad(out, n);
+    put(out, s);
 }
 
 /// Writes `n` spaces.
