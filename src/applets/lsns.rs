@@ -579,6 +579,14 @@ fn dec(d: &[u8]) -> Option<u64> {
     Some(d.iter().fold(0, |n, c| n * 10 + (c - b'0') as u64))
 }
 
+/// The namespace a symlink names (`mnt:[4026531841]`), if it names one.
+#[inline(never)]
+fn ns_link(dir: BorrowedFd, name: &CStr) -> Result<Option<(u8, u64)>, Errno> {
+    let mut l = [0u8; 40];
+    let n = readlinkat_raw(dir, name, &mut l[..])?;
+    Ok(nsfs_name(&l[..n.min(40)]))
+}
+
 /// Opens `path` (NUL-terminated, or a plain name without NUL) under `dir`.
 fn open(dir: BorrowedFd, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
     let c = cstr(path)?;
@@ -737,20 +745,18 @@ impl Ls {
                 path.extend_from_slice(k.name.as_bytes());
                 path.push(0);
                 // readlink ("mnt:[4026531841]") is cheaper than stat.
-                let mut l = [0u8; 40];
                 let Some(c) = cstr(&path) else { continue };
-                if let Ok(n) = readlinkat_raw(pfd, c, &mut l[..]) {
-                    p.ns[i] = nsfs_name(&l[..n.min(40)]).map_or(0, |x| x.1);
+                if let Ok(l) = ns_link(pfd.as_fd(), c) {
+                    p.ns[i] = l.map_or(0, |x| x.1);
                 }
             }
         }
         at(&mut path, "fd");
         if let Some(fdd) = open(pfd.as_fd(), &path, OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&fdd, &mut |fd| {
-                let mut l = [0u8; 40];
-                match readlinkat_raw(&fdd, fd, &mut l[..]) {
-                    Ok(n) => {
-                        if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)])
+                match ns_link(fdd.as_fd(), fd) {
+                    Ok(l) => {
+                        if let Some((kind, ino)) = l
                             && types & 1 << kind != 0
                         {
                             let mut x = Ns::new(ino, kind, NONE);
@@ -1008,9 +1014,9 @@ impl Show<'_> {
                                 *c = b' ';
                             }
                         }
-                        if b.is_empty() { p.comm.clone() } else { b }
+                        b
                     });
-                    v.extend_from_slice(cmd);
+                    v.extend_from_slice(if cmd.is_empty() { &p.comm } else { cmd });
                 }
                 (UID, p) => num(v, p.map_or(ns.uid, |p| p.uid) as u64),
                 (USER, p) => self.users.name(p.map_or(ns.uid, |p| p.uid), v),
