@@ -190,24 +190,20 @@ struct Opts {
 }
 
 /// The long options: their letter, then their name.
-const LONGS: [&[u8]; 16] = [
-    b"Jjson",
-    b"llist",
-    b"nnoheadings",
-    b"ooutput",
-    b"Aoutput-all",
-    b"Ppersistent",
-    b"ptask",
-    b"Qfilter",
-    b"rraw",
-    b"unotruncate",
-    b"Wnowrap",
-    b"ttype",
-    b"Ttree",
-    b"Hlist-columns",
-    b"hhelp",
-    b"Vversion",
-];
+const LONGS: &str = "Jjson llist nnoheadings ooutput Aoutput-all Ppersistent ptask Qfilter rraw \
+unotruncate Wnowrap ttype Ttree Hlist-columns hhelp Vversion";
+
+/// The first word of the space-separated `list` that `f` accepts.
+fn find_word(list: &'static str, f: &mut dyn FnMut(&[u8]) -> bool) -> Option<&'static [u8]> {
+    let mut i = 0;
+    while let Some(w) = field(list.as_bytes(), b" ", i) {
+        if f(w) {
+            return Some(w);
+        }
+        i += 1;
+    }
+    None
+}
 
 /// `lsns`.
 pub fn lsns(argv: Argv) -> Res<i32> {
@@ -229,8 +225,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     while let Some(arg) = ok(a.next()) {
         let c = match arg {
             Arg::Short(c) => c,
-            Arg::Long(l) => match LONGS.iter().find(|s| s.get(1..) == Some(l.as_bytes())) {
-                Some(s) => s[0] as char,
+            Arg::Long(l) => match find_word(LONGS, &mut |s| s.get(1..) == Some(l.as_bytes())) {
+                Some(s) => s.first().map_or(' ', |&c| c as char),
                 None => cli::quit(cli::unknown(Arg::Long(l))),
             },
             Arg::Value(v) => {
@@ -246,9 +242,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                     excl[i] = c as u8;
                 } else if excl[i] != c as u8 {
                     let long = |c: u8| {
-                        LONGS
-                            .iter()
-                            .find(|s| s[0] == c)
+                        find_word(LONGS, &mut |s| s.first() == Some(&c))
                             .map_or(&b""[..], |s| &s[1..])
                     };
                     die(&[
@@ -1377,17 +1371,12 @@ struct Walk {
 impl Walk {
     /// Tree glyph `i`: branch, last branch, continuation, blank.
     fn glyph(&self, i: usize) -> &'static [u8] {
-        let (s, e) = if self.utf8 {
-            ([0, 6, 12, 16][i], [6, 12, 16, 18][i])
+        let g = if self.utf8 {
+            "\u{251c}\u{2500},\u{2514}\u{2500},\u{2502} ,  "
         } else {
-            (2 * i, 2 * i + 2)
+            "|-,`-,| ,  "
         };
-        let g: &'static [u8] = if self.utf8 {
-            "\u{251c}\u{2500}\u{2514}\u{2500}\u{2502}   ".as_bytes()
-        } else {
-            b"|-`-|   "
-        };
-        g.get(s..e).unwrap_or(b"")
+        word(g, b",", i)
     }
 
     fn walk(&mut self, mut c: u32, d: usize) {
@@ -1509,26 +1498,25 @@ enum Node {
     Cmp(u8, Val, Val),
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Tok {
-    End,
-    LPar,
-    RPar,
-    And,
-    Or,
-    Not,
-    Op(u8),
-    Name,
-    Num,
-    /// A string literal (its text in `Parser::lit`).
-    Str,
-    Bool(bool),
-}
+/// Tokens: 0..=7 the comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=~`,
+/// `!~`), then these.
+type Tok = u8;
+const T_LPAR: Tok = 8;
+const T_RPAR: Tok = 9;
+const T_AND: Tok = 10;
+const T_OR: Tok = 11;
+const T_NOT: Tok = 12;
+const T_END: Tok = 13;
+const T_NAME: Tok = 14;
+const T_NUM: Tok = 15;
+/// A string literal (its text in `Parser::lit`).
+const T_STR: Tok = 16;
+const T_FALSE: Tok = 17;
+const T_TRUE: Tok = 18;
 
-/// The word operators, in the order `lex` maps them.
-const WORDS: [&[u8]; 11] = [
-    b"and", b"or", b"not", b"true", b"false", b"eq", b"ne", b"lt", b"le", b"gt", b"ge",
-];
+/// The punctuation and word tokens: their code, then their text.
+const PUNCT: &str = "\x00== \x01!= \x02< \x03<= \x04> \x05>= \x06=~ \x07!~ \x08( \x09) \x0a&& \x0b|| \x0c!";
+const WORDS: &str = "\x0aand \x0bor \x0cnot \x12true \x11false \x00eq \x01ne \x02lt \x03le \x04gt \x05ge";
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -1548,75 +1536,57 @@ impl Parser<'_> {
         }
         self.at = self.i;
         let Some(&c) = s.get(self.i) else {
-            return Ok(Tok::End);
+            return Ok(T_END);
         };
         let rest = &s[self.i..];
-        let two = rest.get(..2).unwrap_or(b"");
-        let (t, n) = match c {
-            b'(' => (Tok::LPar, 1),
-            b')' => (Tok::RPar, 1),
-            _ if two == b"&&" => (Tok::And, 2),
-            _ if two == b"||" => (Tok::Or, 2),
-            b'=' | b'!' | b'<' | b'>' => match (c, rest.get(1).copied().unwrap_or(0)) {
-                (b'=', b'=') => (Tok::Op(0), 2),
-                (b'!', b'=') => (Tok::Op(1), 2),
-                (b'<', b'=') => (Tok::Op(3), 2),
-                (b'>', b'=') => (Tok::Op(5), 2),
-                (b'=', b'~') => (Tok::Op(6), 2),
-                (b'!', b'~') => (Tok::Op(7), 2),
-                (b'<', _) => (Tok::Op(2), 1),
-                (b'>', _) => (Tok::Op(4), 1),
-                (b'!', _) => (Tok::Not, 1),
-                _ => return Err(self.i),
-            },
-            b'"' | b'\'' => {
-                self.lit.clear();
-                let mut k = 1;
-                loop {
-                    match rest.get(k) {
-                        None => return Err(self.i),
-                        Some(&q) if q == c => break,
-                        Some(b'\\') if k + 1 < rest.len() => {
-                            self.lit.push(rest[k + 1]);
-                            k += 2;
-                        }
-                        Some(&x) => {
-                            self.lit.push(x);
-                            k += 1;
-                        }
+        let (mut t, mut n) = (T_END, 0);
+        find_word(PUNCT, &mut |p| {
+            if p.len() > n + 1 && rest.starts_with(&p[1..]) {
+                (t, n) = (p[0], p.len() - 1);
+            }
+            false
+        });
+        if n > 0 {
+        } else if c == b'"' || c == b'\'' {
+            self.lit.clear();
+            let mut k = 1;
+            loop {
+                match rest.get(k) {
+                    None => return Err(self.i),
+                    Some(&q) if q == c => break,
+                    Some(b'\\') if k + 1 < rest.len() => {
+                        self.lit.push(rest[k + 1]);
+                        k += 2;
+                    }
+                    Some(&x) => {
+                        self.lit.push(x);
+                        k += 1;
                     }
                 }
-                (Tok::Str, k + 1)
             }
-            _ => {
-                let digits = c.is_ascii_digit();
-                if !digits && !c.is_ascii_alphabetic() && c != b'_' {
-                    return Err(self.i);
-                }
-                let n = rest
-                    .iter()
-                    .take_while(|c| {
-                        if digits {
-                            c.is_ascii_digit()
-                        } else {
-                            c.is_ascii_alphanumeric() || **c == b'_'
-                        }
-                    })
-                    .count();
-                let w = &rest[..n];
-                let t = match WORDS.iter().position(|k| k.eq_ignore_ascii_case(w)) {
-                    _ if digits => Tok::Num,
-                    Some(0) => Tok::And,
-                    Some(1) => Tok::Or,
-                    Some(2) => Tok::Not,
-                    Some(3) => Tok::Bool(true),
-                    Some(4) => Tok::Bool(false),
-                    Some(k) => Tok::Op(k as u8 - 5),
-                    None => Tok::Name,
-                };
-                (t, n)
+            (t, n) = (T_STR, k + 1);
+        } else {
+            let digits = c.is_ascii_digit();
+            if !digits && !c.is_ascii_alphabetic() && c != b'_' {
+                return Err(self.i);
             }
-        };
+            n = rest
+                .iter()
+                .take_while(|c| {
+                    if digits {
+                        c.is_ascii_digit()
+                    } else {
+                        c.is_ascii_alphanumeric() || **c == b'_'
+                    }
+                })
+                .count();
+            let w = &rest[..n];
+            t = match find_word(WORDS, &mut |k| k[1..].eq_ignore_ascii_case(w)) {
+                _ if digits => T_NUM,
+                Some(k) => k[0],
+                None => T_NAME,
+            };
+        }
         self.i += n;
         Ok(t)
     }
@@ -1636,7 +1606,7 @@ impl Parser<'_> {
     /// `a || b ...` when `or`, else `a && b ...`.
     fn bin(&mut self, or: bool) -> Result<usize, usize> {
         let mut a = self.side(or)?;
-        while self.peek()? == if or { Tok::Or } else { Tok::And } {
+        while self.peek()? == if or { T_OR } else { T_AND } {
             self.lex()?;
             let b = self.side(or)?;
             a = self.push(Node::Bin(or, a, b))?;
@@ -1650,23 +1620,23 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<usize, usize> {
         match self.peek()? {
-            Tok::Not => {
+            T_NOT => {
                 self.lex()?;
                 let a = self.unary()?;
                 self.push(Node::Not(a))
             }
-            Tok::LPar => {
+            T_LPAR => {
                 self.lex()?;
                 let a = self.bin(true)?;
                 match self.lex()? {
-                    Tok::RPar => Ok(a),
+                    T_RPAR => Ok(a),
                     _ => Err(self.at),
                 }
             }
             _ => {
                 let a = self.operand()?;
                 match self.peek()? {
-                    Tok::Op(op) => {
+                    op @ 0..=7 => {
                         self.lex()?;
                         let b = self.operand()?;
                         self.push(Node::Cmp(op, a, b))
@@ -1681,7 +1651,7 @@ impl Parser<'_> {
         let t = self.lex()?;
         let text = &self.s[self.at..self.i];
         Ok(match t {
-            Tok::Name => {
+            T_NAME => {
                 let Some(id) = col_by_name(text) else {
                     cli::warnx(&[&b"unknown column: "[..], text].concat());
                     return Err(usize::MAX);
@@ -1695,9 +1665,9 @@ impl Parser<'_> {
                 };
                 Val::Col(pos, NUMS & 1 << id != 0)
             }
-            Tok::Num => Val::Lit(text.to_vec(), true),
-            Tok::Str => Val::Lit(std::mem::take(&mut self.lit), false),
-            Tok::Bool(b) => Val::Lit(vec![b'0' + b as u8], true),
+            T_NUM => Val::Lit(text.to_vec(), true),
+            T_STR => Val::Lit(std::mem::take(&mut self.lit), false),
+            T_FALSE | T_TRUE => Val::Lit(vec![b'0' + t - T_FALSE], true),
             _ => return Err(self.at),
         })
     }
@@ -1719,7 +1689,7 @@ impl Filter {
             die(&[b"failed to parse filter: expression too long"]);
         }
         let r = p.bin(true).and_then(|root| match p.lex()? {
-            Tok::End => Ok(root),
+            T_END => Ok(root),
             _ => Err(p.at),
         });
         match r {
