@@ -1172,12 +1172,24 @@ impl Tab {
     }
 
     fn print(&self, out: &mut Out, o: &Opts) {
-        let lang = ["LC_ALL", "LC_CTYPE", "LANG"]
-            .iter()
-            .find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()))
-            .unwrap_or_default();
-        let l = lang.as_bytes().to_ascii_lowercase();
-        let utf8 = l.windows(5).any(|w| w == b"utf-8") || l.windows(4).any(|w| w == b"utf8");
+        let mut utf8 = false;
+        for v in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            let Some(l) = std::env::var_os(v).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let l = l.as_bytes();
+            for i in 0..l.len() {
+                // "utf8" or "utf-8", any case.
+                let t = &l[i..];
+                let d = t.get(3) == Some(&b'-');
+                if t.get(..3).is_some_and(|u| u.eq_ignore_ascii_case(b"utf"))
+                    && t.get(3 + d as usize) == Some(&b'8')
+                {
+                    utf8 = true;
+                }
+            }
+            break;
+        }
         let order = self.order(utf8);
         if o.json {
             self.json(out, &order);
