@@ -340,11 +340,16 @@ pub fn lsns(argv: Argv) -> Res<i32> {
         }
     }
     let nvis = cols.len();
-    let flt = filter.as_ref().map(|q| Filter::parse(q.as_bytes(), &mut cols));
+    let flt = filter
+        .as_ref()
+        .map(|q| Filter::parse(q.as_bytes(), &mut cols));
     let mut ls = Ls::default();
     ls.scan(&o);
     let rel_tree = matches!(o.tree, Tree::Owner | Tree::Parent);
-    ls.relations(cols.contains(&PNS) || cols.contains(&ONS) || rel_tree, rel_tree);
+    ls.relations(
+        cols.contains(&PNS) || cols.contains(&ONS) || rel_tree,
+        rel_tree,
+    );
     if cols.contains(&NETNSID) {
         ls.netnsids();
     }
@@ -426,7 +431,10 @@ fn parse_pid(s: &OsStr) -> i32 {
             Err(_) => e = Some(Errno::RANGE),
         }
     }
-    cli::quit(cli::fail(&[&b"invalid PID argument: '"[..], b, b"'"].concat(), e))
+    cli::quit(cli::fail(
+        &[&b"invalid PID argument: '"[..], b, b"'"].concat(),
+        e,
+    ))
 }
 
 /// `/proc/PID/SUB NAME`, NUL-terminated when `nul`.
@@ -615,7 +623,7 @@ fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&CStr) -> bool) {
 impl Ls {
     /// Reads /proc and /proc/self/mountinfo: processes, their namespaces,
     /// namespaces held by open fds and by nsfs mounts.
-#[inline(never)]
+    #[inline(never)]
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         self.types = o.types;
@@ -694,7 +702,7 @@ impl Ls {
         find(&self.nsx, ino).is_some() || self.ns[base..].iter().any(|x| x.ino == ino)
     }
 
-#[inline(never)]
+    #[inline(never)]
     fn read_proc(&mut self, pfd: &OwnedFd, cname: &CStr, types: u8, extra: &mut Vec<Ns>) {
         let name = cname.to_bytes();
         // Paths relative to /proc: "PID/stat" ... (no fd for the PID dir).
@@ -782,7 +790,12 @@ impl Ls {
             return Some(fd);
         }
         let path = match self.procs.get(ns.proc as usize) {
-            Some(p) => proc_path(p.pid, b"/ns/", KINDS[ns.kind as usize].name.as_bytes(), true),
+            Some(p) => proc_path(
+                p.pid,
+                b"/ns/",
+                KINDS[ns.kind as usize].name.as_bytes(),
+                true,
+            ),
             None => ns.path.clone(),
         };
         open(CWD, &path, OFlags::RDONLY)
@@ -809,7 +822,7 @@ impl Ls {
     /// when `all`, else only for those without processes. Related
     /// namespaces not seen yet are added (for namespaces without processes,
     /// or every one when `ghosts`), like util-linux.
-#[inline(never)]
+    #[inline(never)]
     fn relations(&mut self, all: bool, ghosts: bool) {
         let sorted = self.ns.len();
         let mut n = 0;
@@ -849,7 +862,7 @@ impl Ls {
     }
 
     /// NETNSID of every net namespace, through RTM_GETNSID.
-#[inline(never)]
+    #[inline(never)]
     fn netnsids(&mut self) {
         let Ok(mut nl) = netlink::Route::open() else {
             return;
@@ -888,7 +901,7 @@ struct Users {
 }
 
 impl Users {
-#[inline(never)]
+    #[inline(never)]
     fn name(&mut self, uid: u32, v: &mut Vec<u8>) {
         if let Some(c) = self.cache.iter().find(|c| c.0 == uid) {
             v.extend_from_slice(&c.1);
@@ -991,9 +1004,12 @@ impl Show<'_> {
             match (c, p) {
                 (NS, _) => num(v, ns.ino),
                 (TYPE, _) => v.extend_from_slice(KINDS[ns.kind as usize].name.as_bytes()),
-                (PATH, Some(p)) => {
-                    v.extend(proc_path(p.pid, b"/ns/", KINDS[ns.kind as usize].name.as_bytes(), false))
-                }
+                (PATH, Some(p)) => v.extend(proc_path(
+                    p.pid,
+                    b"/ns/",
+                    KINDS[ns.kind as usize].name.as_bytes(),
+                    false,
+                )),
                 (NPROCS, _) => num(v, ns.nprocs as u64),
                 (PID, Some(p)) => num(v, p.pid as u64),
                 (PPID, Some(p)) => num(v, p.ppid as u64),
@@ -1094,7 +1110,7 @@ impl Tab {
         }
     }
 
-#[inline(never)]
+    #[inline(never)]
     fn new(ids: &[u8], nvis: usize, o: &Opts) -> Tab {
         let (tree, notrunc, nowrap) = (o.tree, o.notrunc, o.nowrap);
         let cols = ids
@@ -1147,7 +1163,7 @@ impl Tab {
     }
 
     /// The lines in tree order: (line, depth, tree art).
-#[inline(never)]
+    #[inline(never)]
     fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
         let n = self.parent.len();
         // Children lists; n is the virtual root.
@@ -1198,7 +1214,7 @@ impl Tab {
         }
     }
 
-#[inline(never)]
+    #[inline(never)]
     fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
         line(out, b"{\n", 3, b"\"");
         put(out, self.name.as_bytes());
@@ -1476,7 +1492,14 @@ fn json_str(out: &mut Out, s: &[u8]) {
             }
             0..=0x1f | 0x7f => {
                 let h = b"0123456789abcdef";
-                e = [b'\\', b'u', b'0', b'0', h[(b >> 4) as usize], h[(b & 15) as usize]];
+                e = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    h[(b >> 4) as usize],
+                    h[(b & 15) as usize],
+                ];
                 6
             }
             _ => {
@@ -1527,8 +1550,10 @@ const T_FALSE: Tok = 17;
 const T_TRUE: Tok = 18;
 
 /// The punctuation and word tokens: their code, then their text.
-const PUNCT: &str = "\x00== \x01!= \x02< \x03<= \x04> \x05>= \x06=~ \x07!~ \x08( \x09) \x0a&& \x0b|| \x0c!";
-const WORDS: &str = "\x0aand \x0bor \x0cnot \x12true \x11false \x00eq \x01ne \x02lt \x03le \x04gt \x05ge";
+const PUNCT: &str =
+    "\x00== \x01!= \x02< \x03<= \x04> \x05>= \x06=~ \x07!~ \x08( \x09) \x0a&& \x0b|| \x0c!";
+const WORDS: &str =
+    "\x0aand \x0bor \x0cnot \x12true \x11false \x00eq \x01ne \x02lt \x03le \x04gt \x05ge";
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -1686,7 +1711,7 @@ impl Parser<'_> {
 }
 
 impl Filter {
-#[inline(never)]
+    #[inline(never)]
     fn parse(q: &[u8], cols: &mut Vec<u8>) -> Filter {
         let mut p = Parser {
             s: q,
@@ -1712,17 +1737,26 @@ impl Filter {
             Err(usize::MAX) => die(&[b"failed to initialize filter"]),
             Err(at) => {
                 let mut b = [0u8; 20];
-                let (x, pos, y, rest, z): (&[u8], &[u8], &[u8], &[u8], &[u8]) = match q.get(at..) {
-                    Some(r @ [_, ..]) => (
+                let e: [&[u8]; 5] = match q.get(at..) {
+                    Some(r @ [_, ..]) => [
                         b"syntax error at position ",
                         cli::fmt_u64(at as u64 + 1, &mut b),
                         b" ('",
                         r,
                         b"')",
-                    ),
-                    _ => (b"unexpected end of expression", b"", b"", b"", b""),
+                    ],
+                    _ => [b"unexpected end of expression", b"", b"", b"", b""],
                 };
-                die(&[b"failed to parse \"", q, b"\": ", x, pos, y, rest, z])
+                die(&[
+                    b"failed to parse \"",
+                    q,
+                    b"\": ",
+                    e[0],
+                    e[1],
+                    e[2],
+                    e[3],
+                    e[4],
+                ])
             }
         }
     }
