@@ -1112,39 +1112,36 @@ impl Tab {
 
     #[inline(never)]
     fn new(ids: &[u8], nvis: usize, o: &Opts) -> Tab {
-        let (tree, notrunc, nowrap) = (o.tree, o.notrunc, o.nowrap);
-        let cols = ids
-            .iter()
-            .map(|&c| {
-                let mut flags = if NUMS & 1 << c != 0 {
-                    F_NUM | F_RIGHT
-                } else {
-                    0
-                };
-                if c == NETNSID {
-                    flags |= F_RIGHT;
+        let mut cols = Vec::new();
+        for &c in ids {
+            let mut flags = if NUMS & 1 << c != 0 {
+                F_NUM | F_RIGHT
+            } else {
+                0
+            };
+            if c == NETNSID {
+                flags |= F_RIGHT;
+            }
+            if c == NSFS && !o.nowrap {
+                flags |= F_WRAP;
+            }
+            if c == COMMAND {
+                if !o.notrunc {
+                    flags |= F_TRUNC;
                 }
-                if c == NSFS && !nowrap {
-                    flags |= F_WRAP;
+                if o.tree == Tree::Process {
+                    flags |= F_TREE;
                 }
-                if c == COMMAND {
-                    if !notrunc {
-                        flags |= F_TRUNC;
-                    }
-                    if tree == Tree::Process {
-                        flags |= F_TREE;
-                    }
-                }
-                if c == NS && matches!(tree, Tree::Owner | Tree::Parent) {
-                    flags = F_NUM | F_TREE;
-                }
-                Col {
-                    name: word(NAMES, b" ", c as usize),
-                    whint: WHINT[c as usize],
-                    flags,
-                }
-            })
-            .collect();
+            }
+            if c == NS && matches!(o.tree, Tree::Owner | Tree::Parent) {
+                flags = F_NUM | F_TREE;
+            }
+            cols.push(Col {
+                name: word(NAMES, b" ", c as usize),
+                whint: WHINT.get(c as usize).copied().unwrap_or(0),
+                flags,
+            });
+        }
         Tab::with(cols, nvis)
     }
 
