@@ -3,7 +3,6 @@
 //! NS_GET_* relations, RTM_GETNSID, and one small table/tree/raw/JSON
 //! renderer with a filter (`-Q`) on top.
 
-use crate::cat;
 use crate::cli::{self, Arg, Args, Out, Res};
 use crate::mountinfo;
 use crate::netlink;
@@ -673,7 +672,7 @@ impl Ls {
             let t = mountinfo::unescape(m.point);
             if o.types & 1 << kind != 0 {
                 let mut n = Ns::new(ino, kind, NONE);
-                n.path = cat!(t, "\0");
+                n.path = [&t[..], b"\0"].concat();
                 extra.push(n);
             }
             self.mounts.push((ino, self.targets.len() as u32));
@@ -706,7 +705,7 @@ impl Ls {
     fn read_proc(&mut self, pfd: &OwnedFd, cname: &CStr, types: u8, extra: &mut Vec<Ns>) {
         let name = cname.to_bytes();
         // Paths relative to /proc: "PID/stat" ... (no fd for the PID dir).
-        let mut path = cat!(name, "/");
+        let mut path = [name, b"/"].concat();
         let base = path.len();
         let at = |path: &mut Vec<u8>, sub: &str| {
             path.truncate(base);
@@ -810,7 +809,7 @@ impl Ls {
             Err(Errno::NOTTY | Errno::NOSYS) => {
                 if !self.enotty {
                     self.enotty = true;
-                    cli::warnx(&cat!("Unsupported ioctl ", name));
+                    cli::warnx(&[b"Unsupported ioctl ", name.as_bytes()].concat());
                 }
                 (UNKNOWN, None)
             }
@@ -910,7 +909,11 @@ impl Users {
         let db = self
             .db
             .get_or_insert_with(|| crate::passwd::Db::load("/etc/passwd"));
-        let n = db.name_of(uid).map_or_else(|| cat!(uid), <[u8]>::to_vec);
+        let mut b = [0u8; 20];
+        let n = db
+            .name_of(uid)
+            .unwrap_or(cli::fmt_u64(uid as u64, &mut b))
+            .to_vec();
         v.extend_from_slice(&n);
         self.cache.push((uid, n));
     }
@@ -1410,7 +1413,7 @@ impl Walk {
             let mut art = Vec::new();
             let len = self.pre.len();
             if d > 0 {
-                art = cat!(self.pre, self.glyph(last));
+                art = [&self.pre[..], self.glyph(last)].concat();
                 self.pre.extend_from_slice(self.glyph(2 + last));
             }
             self.out.push((c as usize, d, art));
