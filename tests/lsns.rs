@@ -122,10 +122,16 @@ fn process_tree_in_private_namespaces() {
     let o = lsns(&l, &[&uts]);
     assert_code(&o, 0);
     let g = p.grand.to_string();
-    // Columns are as wide as their widest cell, at least their width hint
-    // (5, as libsmartcols has it for PID and PPID).
-    let w1 = [&pid, &g].iter().map(|x| x.len()).max().unwrap().max(5);
-    let w2 = [&me, &pid].iter().map(|x| x.len()).max().unwrap().max(5);
+    // Columns are as wide as their widest cell, at least their header, and
+    // at least their width hint (5, as libsmartcols has it for PID and PPID)
+    // when the cells are as wide as the header (util-linux 2.38 prints a
+    // 4-wide PPID column for 3-digit PPIDs).
+    let wid = |hdr: usize, xs: [&String; 2]| {
+        let d = xs.iter().map(|x| x.len()).max().unwrap();
+        if d < hdr { hdr } else { d.max(5) }
+    };
+    let w1 = wid(3, [&pid, &g]);
+    let w2 = wid(4, [&me, &pid]);
     assert_eq!(
         stdout(&o),
         format!(

@@ -3,7 +3,6 @@
 //! NS_GET_* relations, RTM_GETNSID, and one small table/tree/raw/JSON
 //! renderer with a filter (`-Q`) on top.
 
-use crate::cat;
 use crate::cli::{self, Arg, Args, Out, Res};
 use crate::mountinfo;
 use crate::netlink;
@@ -75,17 +74,30 @@ nsfs mountpoint (usually used network subsystem)
 parent namespace identifier (inode number)
 owner namespace identifier (inode number)";
 
+/// Field `i` of `s` split at any byte of `seps` (`split(..).nth(i)`).
+#[inline(never)]
+fn field<'a>(s: &'a [u8], seps: &[u8], mut i: usize) -> Option<&'a [u8]> {
+    let mut start = 0;
+    for k in 0..=s.len() {
+        if s.get(k).is_none_or(|b| seps.contains(b)) {
+            if i == 0 {
+                return s.get(start..k);
+            }
+            i -= 1;
+            start = k + 1;
+        }
+    }
+    None
+}
+
 /// Word `i` of `s` split at `sep`.
-fn word(s: &'static str, sep: char, i: usize) -> &'static str {
-    s.split(sep).nth(i).unwrap_or("")
+fn word(s: &'static str, sep: &[u8], i: usize) -> &'static [u8] {
+    field(s.as_bytes(), sep, i).unwrap_or(b"")
 }
 
 /// The column called `name` (any case).
 fn col_by_name(name: &[u8]) -> Option<u8> {
-    NAMES
-        .split(' ')
-        .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
-        .map(|i| i as u8)
+    (0..13).find(|&i| word(NAMES, b" ", i as usize).eq_ignore_ascii_case(name))
 }
 
 /// libsmartcols width hints.
@@ -147,6 +159,7 @@ struct Ns {
 }
 
 impl Ns {
+    #[inline(never)]
     fn new(ino: u64, kind: u8, proc: u32) -> Ns {
         Ns {
             ino,
@@ -177,6 +190,22 @@ struct Opts {
     types: u8,
 }
 
+/// The long options: their letter, then their name.
+const LONGS: &str = "Jjson llist nnoheadings ooutput Aoutput-all Ppersistent ptask Qfilter rraw \
+unotruncate Wnowrap ttype Ttree Hlist-columns hhelp Vversion";
+
+/// The first word of the space-separated `list` that `f` accepts.
+fn find_word(list: &'static str, f: &mut dyn FnMut(&[u8]) -> bool) -> Option<&'static [u8]> {
+    let mut i = 0;
+    while let Some(w) = field(list.as_bytes(), b" ", i) {
+        if f(w) {
+            return Some(w);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// `lsns`.
 pub fn lsns(argv: Argv) -> Res<i32> {
     let mut a = Args::new(argv).abbrev(HELP);
@@ -194,27 +223,12 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     let (mut list, mut all, mut outarg, mut filter, mut nsid, mut listcols) =
         (false, false, None, None, None, false);
     let mut excl = [0u8; 3];
-    while let Some(arg) = a.next()? {
+    while let Some(arg) = ok(a.next()) {
         let c = match arg {
             Arg::Short(c) => c,
-            Arg::Long(l) => match l {
-                "json" => 'J',
-                "list" => 'l',
-                "noheadings" => 'n',
-                "output" => 'o',
-                "output-all" => 'A',
-                "persistent" => 'P',
-                "task" => 'p',
-                "filter" => 'Q',
-                "raw" => 'r',
-                "notruncate" => 'u',
-                "nowrap" => 'W',
-                "type" => 't',
-                "tree" => 'T',
-                "list-columns" => 'H',
-                "help" => 'h',
-                "version" => 'V',
-                _ => return Err(cli::unknown(Arg::Long(l))),
+            Arg::Long(l) => match find_word(LONGS, &mut |s| s.get(1..) == Some(l.as_bytes())) {
+                Some(s) => s.first().map_or(' ', |&c| c as char),
+                None => cli::quit(cli::unknown(Arg::Long(l))),
             },
             Arg::Value(v) => {
                 if nsid.is_none() {
@@ -228,20 +242,16 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                 if excl[i] == 0 {
                     excl[i] = c as u8;
                 } else if excl[i] != c as u8 {
-                    let long = |c: u8| match c {
-                        b'J' => "json",
-                        b'r' => "raw",
-                        b'P' => "persistent",
-                        b'p' => "task",
-                        b'l' => "list",
-                        _ => "tree",
+                    let long = |c: u8| {
+                        find_word(LONGS, &mut |s| s.first() == Some(&c))
+                            .map_or(&b""[..], |s| &s[1..])
                     };
-                    return Err(cli::errx(&cat!(
-                        "mutually exclusive arguments: --",
+                    die(&[
+                        b"mutually exclusive arguments: --",
                         long(pair[0]),
-                        " --",
-                        long(pair[1])
-                    )));
+                        b" --",
+                        long(pair[1]),
+                    ]);
                 }
             }
         }
@@ -249,19 +259,19 @@ pub fn lsns(argv: Argv) -> Res<i32> {
             'J' => o.json = true,
             'l' => list = true,
             'n' => o.noheadings = true,
-            'o' => outarg = Some(a.value()?),
+            'o' => outarg = Some(ok(a.value())),
             'A' => all = true,
             'P' => o.persist = true,
-            'p' => o.pid = Some(parse_pid(&a.value()?)?),
-            'Q' => filter = Some(a.value()?),
+            'p' => o.pid = Some(parse_pid(&ok(a.value()))),
+            'Q' => filter = Some(ok(a.value())),
             'r' => (o.raw, o.nowrap) = (true, true),
             'u' => o.notrunc = true,
             'W' => o.nowrap = true,
             't' => {
-                let v = a.value()?;
+                let v = ok(a.value());
                 match KINDS.iter().position(|k| k.name.as_bytes() == v.as_bytes()) {
                     Some(i) => o.types |= 1 << i,
-                    None => return Err(cli::errx(&cat!("unknown namespace type: ", v))),
+                    None => die(&[b"unknown namespace type: ", v.as_bytes()]),
                 }
             }
             'T' => {
@@ -272,40 +282,43 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                     b"owner" => Tree::Owner,
                     b"parent" => Tree::Parent,
                     b"process" => Tree::Process,
-                    _ => return Err(cli::errx(&cat!("unknown tree type: ", v))),
+                    _ => die(&[b"unknown tree type: ", v]),
                 };
             }
             'H' => listcols = true,
-            'h' => return Err(cli::help(HELP)),
-            'V' => return Err(cli::version()),
-            c => return Err(cli::unknown(Arg::Short(c))),
+            'h' => cli::quit(cli::help(HELP)),
+            'V' => cli::quit(cli::version()),
+            c => cli::quit(cli::unknown(Arg::Short(c))),
         }
     }
     if listcols {
-        return list_columns(&o);
+        list_columns(&o);
     }
     let is_net = o.types & 1 << NET_KIND != 0;
     if o.types == 0 {
         o.types = 0xff;
     }
-    let mut cols: Vec<u8> = if all { (0..13).collect() } else { Vec::new() };
+    let mut cols: Vec<u8> = Vec::new();
+    if all {
+        cols.extend_from_slice(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    }
     let mut target = None;
     if let Some(v) = &nsid {
         if o.pid.is_some() {
-            return Err(cli::errx(b"--task is mutually exclusive with <namespace>"));
+            die(&[b"--task is mutually exclusive with <namespace>"]);
         }
-        target = Some(
-            dec(v.as_bytes())
-                .ok_or_else(|| cli::errx(&cat!("invalid namespace argument: '", v, "'")))?,
-        );
+        target = Some(match dec(v.as_bytes()) {
+            Some(n) => n,
+            None => die(&[b"invalid namespace argument: '", v.as_bytes(), b"'"]),
+        });
         if cols.is_empty() {
-            cols = vec![PID, PPID, USER, COMMAND];
+            cols.extend_from_slice(&[PID, PPID, USER, COMMAND]);
         }
     }
     if cols.is_empty() {
-        cols = vec![NS, TYPE, NPROCS, PID, USER];
+        cols.extend_from_slice(&[NS, TYPE, NPROCS, PID, USER]);
         if is_net {
-            cols.extend([NETNSID, NSFS]);
+            cols.extend_from_slice(&[NETNSID, NSFS]);
         }
         cols.push(COMMAND);
     }
@@ -321,26 +334,28 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                 l
             }
         };
-        for name in rest.split(|&b| b == b',') {
-            cols.push(column_id(name)?);
+        let mut i = 0;
+        while let Some(name) = field(rest, b",", i) {
+            cols.push(column_id(name));
+            i += 1;
         }
     }
     let nvis = cols.len();
-    let flt = match &filter {
-        Some(q) => Some(Filter::parse(q.as_bytes(), &mut cols)?),
-        None => None,
-    };
-    // Everything lives until exit: no drop code for it.
-    let mut ls = std::mem::ManuallyDrop::new(Ls::default());
+    let flt = filter
+        .as_ref()
+        .map(|q| Filter::parse(q.as_bytes(), &mut cols));
+    let mut ls = Ls::default();
     ls.scan(&o);
-    let need_rel =
-        cols.contains(&PNS) || cols.contains(&ONS) || matches!(o.tree, Tree::Owner | Tree::Parent);
-    ls.relations(need_rel, matches!(o.tree, Tree::Owner | Tree::Parent));
+    let rel_tree = matches!(o.tree, Tree::Owner | Tree::Parent);
+    ls.relations(
+        cols.contains(&PNS) || cols.contains(&ONS) || rel_tree,
+        rel_tree,
+    );
     if cols.contains(&NETNSID) {
         ls.netnsids();
     }
-    let mut tab = std::mem::ManuallyDrop::new(Tab::new(&cols, nvis, &o));
-    let mut users = std::mem::ManuallyDrop::new(Users::default());
+    let mut tab = Tab::new(&cols, nvis, &o);
+    let mut users = Users::default();
     let mut sh = Show {
         cols: &cols,
         flt: flt.as_ref(),
@@ -351,16 +366,15 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     };
     if let Some(ino) = target {
         let Some(n) = ls.find(ino) else {
-            return Err(cli::errx(&cat!("not found namespace: ", ino)));
+            let mut b = [0u8; 20];
+            die(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)]);
         };
-        let (kind, mut idx) = (ls.ns[n].kind as usize, Vec::new());
-        for &(_, i) in &ls.pidx {
+        let kind = ls.ns[n].kind as usize;
+        for k in 0..ls.pidx.len() {
+            let i = ls.pidx[k].1;
             if ls.procs[i as usize].ns[kind] == ino {
-                idx.push(i);
+                sh.show_process(&mut ls, n, i);
             }
-        }
-        for i in idx {
-            sh.show_process(&mut ls, n, i);
         }
         tab.name = "namespaces";
     } else {
@@ -377,59 +391,87 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     }
     let mut out = Out::new();
     tab.print(&mut out, &o);
-    out.finish()?;
-    Ok(if ls.enotty { 2 } else { 0 })
+    ok(out.finish());
+    // Everything lives until exit: no drop code for it.
+    cli::quit(cli::Exit(if ls.enotty { 2 } else { 0 }))
 }
 
-fn parse_pid(s: &OsStr) -> Res<i32> {
+/// The value, or the end of the process with its already reported error.
+fn ok<T>(r: Res<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => cli::quit(e),
+    }
+}
+
+/// `errx(1, ...)` with a message in pieces (one copy of the code).
+#[inline(never)]
+fn die(parts: &[&[u8]]) -> ! {
+    cli::quit(cli::errx(&parts.concat()))
+}
+
+#[inline(never)]
+fn parse_pid(s: &OsStr) -> i32 {
     let b = s.as_bytes();
-    let fail = |e: Option<Errno>| {
-        let m = cat!("invalid PID argument: '", s, "'");
-        match e {
-            Some(e) => cli::err(&m, e),
-            None => cli::errx(&m),
-        }
-    };
     let (neg, d) = match b.strip_prefix(b"-") {
         Some(d) => (true, d),
         None => (false, b.strip_prefix(b"+").unwrap_or(b)),
     };
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return Err(fail(None));
-    }
-    let mut n: i64 = 0;
-    for &c in d {
-        n = n * 10 + (c - b'0') as i64;
-        if n > i32::MAX as i64 + 1 {
-            return Err(fail(Some(Errno::RANGE)));
+    let mut e = None;
+    if !d.is_empty() && d.iter().all(u8::is_ascii_digit) {
+        let mut n: i64 = 0;
+        for &c in d {
+            n = n * 10 + (c - b'0') as i64;
+            if n > i32::MAX as i64 + 1 {
+                break;
+            }
+        }
+        let n = if neg { -n } else { n };
+        match i32::try_from(n) {
+            Ok(n) => return n,
+            Err(_) => e = Some(Errno::RANGE),
         }
     }
-    let n = if neg { -n } else { n };
-    i32::try_from(n).map_err(|_| fail(Some(Errno::RANGE)))
+    cli::quit(cli::fail(
+        &[&b"invalid PID argument: '"[..], b, b"'"].concat(),
+        e,
+    ))
 }
 
-fn column_id(name: &[u8]) -> Res<u8> {
+/// `/proc/PID/SUB NAME`, NUL-terminated when `nul`.
+#[inline(never)]
+fn proc_path(pid: u32, sub: &[u8], name: &[u8], nul: bool) -> Vec<u8> {
+    let mut b = [0u8; 20];
+    let mut v = [b"/proc/", cli::fmt_u64(pid as u64, &mut b), sub, name].concat();
+    if nul {
+        v.push(0);
+    }
+    v
+}
+
+fn column_id(name: &[u8]) -> u8 {
     match col_by_name(name) {
-        Some(i) => Ok(i),
-        None => Err(cli::errx(&cat!("unknown column: ", name))),
+        Some(i) => i,
+        None => die(&[b"unknown column: ", name]),
     }
 }
 
 /// `-H`: the columns as a table of their own.
-fn list_columns(o: &Opts) -> Res<i32> {
+#[inline(never)]
+fn list_columns(o: &Opts) -> ! {
     let cols = [
         Col {
-            name: "HOLDER",
+            name: b"HOLDER",
             whint: 0,
             flags: F_RIGHT,
         },
         Col {
-            name: "TYPE",
+            name: b"TYPE",
             whint: 0,
             flags: 0,
         },
         Col {
-            name: "DESCRIPTION",
+            name: b"DESCRIPTION",
             whint: 0,
             flags: 0,
         },
@@ -437,7 +479,7 @@ fn list_columns(o: &Opts) -> Res<i32> {
     let mut t = Tab::with(cols.to_vec(), 3);
     t.name = "lsns-columns";
     for i in 0..13 {
-        t.data.extend_from_slice(word(NAMES, ' ', i).as_bytes());
+        t.data.extend_from_slice(word(NAMES, b" ", i));
         t.end_cell();
         let ty: &str = if NUMS & 1 << i != 0 {
             "<integer>"
@@ -446,7 +488,7 @@ fn list_columns(o: &Opts) -> Res<i32> {
         };
         t.data.extend_from_slice(ty.as_bytes());
         t.end_cell();
-        t.data.extend_from_slice(word(DESC, '\n', i).as_bytes());
+        t.data.extend_from_slice(word(DESC, b"\n", i));
         t.end_cell();
         t.parent.push(NONE);
     }
@@ -456,8 +498,8 @@ fn list_columns(o: &Opts) -> Res<i32> {
         ..*o
     };
     t.print(&mut out, &o);
-    out.finish()?;
-    Ok(0)
+    ok(out.finish());
+    cli::quit(cli::Exit(0))
 }
 
 /// Everything found on the system.
@@ -540,6 +582,14 @@ fn dec(d: &[u8]) -> Option<u64> {
     Some(d.iter().fold(0, |n, c| n * 10 + (c - b'0') as u64))
 }
 
+/// The namespace a symlink names (`mnt:[4026531841]`), if it names one.
+#[inline(never)]
+fn ns_link(dir: BorrowedFd, name: &CStr) -> Result<Option<(u8, u64)>, Errno> {
+    let mut l = [0u8; 40];
+    let n = readlinkat_raw(dir, name, &mut l[..])?;
+    Ok(nsfs_name(&l[..n.min(40)]))
+}
+
 /// Opens `path` (NUL-terminated, or a plain name without NUL) under `dir`.
 fn open(dir: BorrowedFd, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
     let c = cstr(path)?;
@@ -574,6 +624,7 @@ fn each_number(fd: &OwnedFd, f: &mut dyn FnMut(&CStr) -> bool) {
 impl Ls {
     /// Reads /proc and /proc/self/mountinfo: processes, their namespaces,
     /// namespaces held by open fds and by nsfs mounts.
+    #[inline(never)]
     fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         self.types = o.types;
@@ -623,7 +674,7 @@ impl Ls {
             let t = mountinfo::unescape(m.point);
             if o.types & 1 << kind != 0 {
                 let mut n = Ns::new(ino, kind, NONE);
-                n.path = cat!(t, "\0");
+                n.path = [&t[..], b"\0"].concat();
                 extra.push(n);
             }
             self.mounts.push((ino, self.targets.len() as u32));
@@ -652,10 +703,11 @@ impl Ls {
         find(&self.nsx, ino).is_some() || self.ns[base..].iter().any(|x| x.ino == ino)
     }
 
+    #[inline(never)]
     fn read_proc(&mut self, pfd: &OwnedFd, cname: &CStr, types: u8, extra: &mut Vec<Ns>) {
         let name = cname.to_bytes();
         // Paths relative to /proc: "PID/stat" ... (no fd for the PID dir).
-        let mut path = cat!(name, "/");
+        let mut path = [name, b"/"].concat();
         let base = path.len();
         let at = |path: &mut Vec<u8>, sub: &str| {
             path.truncate(base);
@@ -678,11 +730,7 @@ impl Ls {
         if close < lp {
             return;
         }
-        let ppid = b[close + 1..]
-            .split(|&c| c == b' ')
-            .nth(2)
-            .and_then(dec)
-            .unwrap_or(0);
+        let ppid = field(&b[close + 1..], b" ", 2).and_then(dec).unwrap_or(0);
         let mut p = Proc {
             pid: dec(name).unwrap_or(0) as u32,
             ppid: ppid as u32,
@@ -700,24 +748,22 @@ impl Ls {
                 path.extend_from_slice(k.name.as_bytes());
                 path.push(0);
                 // readlink ("mnt:[4026531841]") is cheaper than stat.
-                let mut l = [0u8; 40];
                 let Some(c) = cstr(&path) else { continue };
-                if let Ok(n) = readlinkat_raw(pfd, c, &mut l[..]) {
-                    p.ns[i] = nsfs_name(&l[..n.min(40)]).map_or(0, |x| x.1);
+                if let Ok(l) = ns_link(pfd.as_fd(), c) {
+                    p.ns[i] = l.map_or(0, |x| x.1);
                 }
             }
         }
         at(&mut path, "fd");
         if let Some(fdd) = open(pfd.as_fd(), &path, OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&fdd, &mut |fd| {
-                let mut l = [0u8; 40];
-                match readlinkat_raw(&fdd, fd, &mut l[..]) {
-                    Ok(n) => {
-                        if let Some((kind, ino)) = nsfs_name(&l[..n.min(40)])
+                match ns_link(fdd.as_fd(), fd) {
+                    Ok(l) => {
+                        if let Some((kind, ino)) = l
                             && types & 1 << kind != 0
                         {
                             let mut x = Ns::new(ino, kind, NONE);
-                            x.path = cat!("/proc/", name, "/fd/", fd.to_bytes_with_nul());
+                            x.path = proc_path(p.pid, b"/fd/", fd.to_bytes_with_nul(), false);
                             extra.push(x);
                         }
                         true
@@ -745,7 +791,12 @@ impl Ls {
             return Some(fd);
         }
         let path = match self.procs.get(ns.proc as usize) {
-            Some(p) => cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name, "\0"),
+            Some(p) => proc_path(
+                p.pid,
+                b"/ns/",
+                KINDS[ns.kind as usize].name.as_bytes(),
+                true,
+            ),
             None => ns.path.clone(),
         };
         open(CWD, &path, OFlags::RDONLY)
@@ -760,7 +811,7 @@ impl Ls {
             Err(Errno::NOTTY | Errno::NOSYS) => {
                 if !self.enotty {
                     self.enotty = true;
-                    cli::warnx(&cat!("Unsupported ioctl ", name));
+                    cli::warnx(&[b"Unsupported ioctl ", name.as_bytes()].concat());
                 }
                 (UNKNOWN, None)
             }
@@ -772,6 +823,7 @@ impl Ls {
     /// when `all`, else only for those without processes. Related
     /// namespaces not seen yet are added (for namespaces without processes,
     /// or every one when `ghosts`), like util-linux.
+    #[inline(never)]
     fn relations(&mut self, all: bool, ghosts: bool) {
         let sorted = self.ns.len();
         let mut n = 0;
@@ -811,6 +863,7 @@ impl Ls {
     }
 
     /// NETNSID of every net namespace, through RTM_GETNSID.
+    #[inline(never)]
     fn netnsids(&mut self) {
         let Ok(mut nl) = netlink::Route::open() else {
             return;
@@ -849,6 +902,7 @@ struct Users {
 }
 
 impl Users {
+    #[inline(never)]
     fn name(&mut self, uid: u32, v: &mut Vec<u8>) {
         if let Some(c) = self.cache.iter().find(|c| c.0 == uid) {
             v.extend_from_slice(&c.1);
@@ -857,7 +911,11 @@ impl Users {
         let db = self
             .db
             .get_or_insert_with(|| crate::passwd::Db::load("/etc/passwd"));
-        let n = db.name_of(uid).map_or_else(|| cat!(uid), <[u8]>::to_vec);
+        let mut b = [0u8; 20];
+        let n = db
+            .name_of(uid)
+            .unwrap_or(cli::fmt_u64(uid as u64, &mut b))
+            .to_vec();
         v.extend_from_slice(&n);
         self.cache.push((uid, n));
     }
@@ -951,9 +1009,12 @@ impl Show<'_> {
             match (c, p) {
                 (NS, _) => num(v, ns.ino),
                 (TYPE, _) => v.extend_from_slice(KINDS[ns.kind as usize].name.as_bytes()),
-                (PATH, Some(p)) => {
-                    v.extend(cat!("/proc/", p.pid, "/ns/", KINDS[ns.kind as usize].name))
-                }
+                (PATH, Some(p)) => v.extend(proc_path(
+                    p.pid,
+                    b"/ns/",
+                    KINDS[ns.kind as usize].name.as_bytes(),
+                    false,
+                )),
                 (NPROCS, _) => num(v, ns.nprocs as u64),
                 (PID, Some(p)) => num(v, p.pid as u64),
                 (PPID, Some(p)) => num(v, p.ppid as u64),
@@ -961,16 +1022,16 @@ impl Show<'_> {
                     let p = &mut ls.procs[proc as usize];
                     let cmd = p.cmd.get_or_insert_with(|| {
                         let mut b = vec![0u8; 8192];
-                        let k = read_at(CWD, &cat!("/proc/", p.pid, "/cmdline\0"), &mut b);
+                        let k = read_at(CWD, &proc_path(p.pid, b"/cmdline", b"", true), &mut b);
                         b.truncate(k.saturating_sub(1));
                         for c in b.iter_mut() {
                             if *c == 0 {
                                 *c = b' ';
                             }
                         }
-                        if b.is_empty() { p.comm.clone() } else { b }
+                        b
                     });
-                    v.extend_from_slice(cmd);
+                    v.extend_from_slice(if cmd.is_empty() { &p.comm } else { cmd });
                 }
                 (UID, p) => num(v, p.map_or(ns.uid, |p| p.uid) as u64),
                 (USER, p) => self.users.name(p.map_or(ns.uid, |p| p.uid), v),
@@ -984,9 +1045,12 @@ impl Show<'_> {
                     let start = v.len();
                     for &(_, t) in ls.mounts[s..].iter().take_while(|m| m.0 == ns.ino) {
                         let t = &ls.targets[t as usize];
-                        let have = v[start..]
-                            .split(|&b| b == b'\n' || b == b',')
-                            .any(|x| x == &t[..]);
+                        let mut k = 0;
+                        let mut have = false;
+                        while let Some(x) = field(&v[start..], b"\n,", k) {
+                            have |= x == &t[..];
+                            k += 1;
+                        }
                         if !have {
                             if v.len() > start {
                                 v.push(if self.nowrap { b',' } else { b'\n' });
@@ -1022,7 +1086,7 @@ fn num(v: &mut Vec<u8>, n: u64) {
 
 #[derive(Clone, Copy)]
 struct Col {
-    name: &'static str,
+    name: &'static [u8],
     whint: u8,
     flags: u8,
 }
@@ -1051,40 +1115,38 @@ impl Tab {
         }
     }
 
+    #[inline(never)]
     fn new(ids: &[u8], nvis: usize, o: &Opts) -> Tab {
-        let (tree, notrunc, nowrap) = (o.tree, o.notrunc, o.nowrap);
-        let cols = ids
-            .iter()
-            .map(|&c| {
-                let mut flags = if NUMS & 1 << c != 0 {
-                    F_NUM | F_RIGHT
-                } else {
-                    0
-                };
-                if c == NETNSID {
-                    flags |= F_RIGHT;
+        let mut cols = Vec::new();
+        for &c in ids {
+            let mut flags = if NUMS & 1 << c != 0 {
+                F_NUM | F_RIGHT
+            } else {
+                0
+            };
+            if c == NETNSID {
+                flags |= F_RIGHT;
+            }
+            if c == NSFS && !o.nowrap {
+                flags |= F_WRAP;
+            }
+            if c == COMMAND {
+                if !o.notrunc {
+                    flags |= F_TRUNC;
                 }
-                if c == NSFS && !nowrap {
-                    flags |= F_WRAP;
+                if o.tree == Tree::Process {
+                    flags |= F_TREE;
                 }
-                if c == COMMAND {
-                    if !notrunc {
-                        flags |= F_TRUNC;
-                    }
-                    if tree == Tree::Process {
-                        flags |= F_TREE;
-                    }
-                }
-                if c == NS && matches!(tree, Tree::Owner | Tree::Parent) {
-                    flags = F_NUM | F_TREE;
-                }
-                Col {
-                    name: word(NAMES, ' ', c as usize),
-                    whint: WHINT[c as usize],
-                    flags,
-                }
-            })
-            .collect();
+            }
+            if c == NS && matches!(o.tree, Tree::Owner | Tree::Parent) {
+                flags = F_NUM | F_TREE;
+            }
+            cols.push(Col {
+                name: word(NAMES, b" ", c as usize),
+                whint: WHINT.get(c as usize).copied().unwrap_or(0),
+                flags,
+            });
+        }
         Tab::with(cols, nvis)
     }
 
@@ -1103,6 +1165,7 @@ impl Tab {
     }
 
     /// The lines in tree order: (line, depth, tree art).
+    #[inline(never)]
     fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
         let n = self.parent.len();
         // Children lists; n is the virtual root.
@@ -1127,12 +1190,24 @@ impl Tab {
     }
 
     fn print(&self, out: &mut Out, o: &Opts) {
-        let lang = ["LC_ALL", "LC_CTYPE", "LANG"]
-            .iter()
-            .find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()))
-            .unwrap_or_default();
-        let l = lang.as_bytes().to_ascii_lowercase();
-        let utf8 = l.windows(5).any(|w| w == b"utf-8") || l.windows(4).any(|w| w == b"utf8");
+        let mut utf8 = false;
+        for v in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            let Some(l) = std::env::var_os(v).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let l = l.as_bytes();
+            for i in 0..l.len() {
+                // "utf8" or "utf-8", any case.
+                let t = &l[i..];
+                let d = t.get(3) == Some(&b'-');
+                if t.get(..3).is_some_and(|u| u.eq_ignore_ascii_case(b"utf"))
+                    && t.get(3 + d as usize) == Some(&b'8')
+                {
+                    utf8 = true;
+                }
+            }
+            break;
+        }
         let order = self.order(utf8);
         if o.json {
             self.json(out, &order);
@@ -1141,59 +1216,50 @@ impl Tab {
         }
     }
 
+    #[inline(never)]
     fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
-        out.put("{\n   \"").put(self.name).put("\": [\n");
+        line(out, b"{\n", 3, b"\"");
+        put(out, self.name.as_bytes());
+        put(out, b"\": [\n");
         if !order.is_empty() {
-            out.put("      {\n");
+            line(out, b"", 6, b"{\n");
         }
         for (k, &(l, d, _)) in order.iter().enumerate() {
             let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
             let ind = 6 + 6 * d;
-            for (c, col) in self.cols[..self.nvis].iter().enumerate() {
-                if c > 0 {
-                    out.put(",\n");
-                }
+            for (c, col) in self.cols.iter().take(self.nvis).enumerate() {
+                line(out, &b",\n"[..if c > 0 { 2 } else { 0 }], ind + 3, b"\"");
                 let v = self.cell(l, c);
-                pad(out, ind + 3);
-                out.put("\"");
-                for b in col.name.bytes() {
-                    out.put(&[b.to_ascii_lowercase()]);
+                for &b in col.name {
+                    put(out, &[b.to_ascii_lowercase()]);
                 }
-                out.put("\": ");
+                put(out, b"\": ");
                 if v.is_empty() {
-                    out.put("null");
+                    put(out, b"null");
                 } else if col.flags & F_NUM != 0 {
-                    out.put(v);
+                    put(out, v);
                 } else {
-                    out.put(&json_str(v));
+                    json_str(out, v);
                 }
             }
             if nd > d as isize {
-                out.put(",\n");
-                pad(out, ind + 3);
-                out.put("\"children\": [\n");
-                pad(out, ind + 6);
-                out.put("{\n");
+                line(out, b",\n", ind + 3, b"\"children\": [\n");
+                line(out, b"", ind + 6, b"{\n");
                 continue;
             }
-            out.put("\n");
-            pad(out, ind);
-            out.put("}");
+            line(out, b"\n", ind, b"}");
             let mut cur = d as isize;
             while cur > nd.max(0) {
                 let pi = (6 * cur) as usize;
-                out.put("\n");
-                pad(out, pi + 3);
-                out.put("]\n");
-                pad(out, pi);
-                out.put("}");
+                line(out, b"\n", pi + 3, b"]\n");
+                line(out, b"", pi, b"}");
                 cur -= 1;
             }
             if nd >= 0 {
-                out.put(",{\n");
+                put(out, b",{\n");
             }
         }
-        out.put("\n   ]\n}\n");
+        line(out, b"\n", 3, b"]\n}\n");
     }
 
     fn table(&self, out: &mut Out, o: &Opts, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
@@ -1215,8 +1281,10 @@ impl Tab {
         let get = |i: usize| enc.get(ends[i]..ends[i + 1]).unwrap_or(b"");
         let mut w = vec![0; nv];
         for i in 0..ends.len() - 1 {
-            for seg in get(i).split(|&b| b == b'\n') {
+            let mut r = 0;
+            while let Some(seg) = field(get(i), b"\n", r) {
                 w[i % nv] = w[i % nv].max(width(seg));
+                r += 1;
             }
         }
         // libsmartcols: at least the header; the width hint when the data
@@ -1240,7 +1308,7 @@ impl Tab {
                     .max(cols[c].name.len());
             }
         }
-        let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name.as_bytes()).collect();
+        let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name).collect();
         if !o.noheadings {
             self.row(out, o.raw, &w, &cells);
         }
@@ -1248,9 +1316,9 @@ impl Tab {
             for r in 0.. {
                 let mut more = false;
                 for (c, x) in cells.iter_mut().enumerate() {
-                    let mut segs = get(k * nv + c).split(|&b| b == b'\n');
-                    *x = segs.nth(r).unwrap_or(b"");
-                    more |= segs.next().is_some();
+                    let cell = get(k * nv + c);
+                    *x = field(cell, b"\n", r).unwrap_or(b"");
+                    more |= field(cell, b"\n", r + 1).is_some();
                 }
                 self.row(out, o.raw, &w, &cells);
                 if !more {
@@ -1266,7 +1334,10 @@ impl Tab {
             let last = c + 1 == cells.len();
             let wc = w.get(c).copied().unwrap_or(0);
             if raw {
-                out.put(s).put(if last { "" } else { " " });
+                put(out, s);
+                if !last {
+                    put(out, b" ");
+                }
                 continue;
             }
             // Cut to the column width (truncated columns only exceed it).
@@ -1284,23 +1355,37 @@ impl Tab {
             if right {
                 pad(out, wc - seen);
             }
-            out.put(s);
+            put(out, s);
             if !last {
                 if !right {
                     pad(out, wc - seen);
                 }
-                out.put(" ");
+                put(out, b" ");
             }
         }
-        out.put("\n");
+        put(out, b"\n");
     }
+}
+
+/// Appends `s` to the output (one copy of the code).
+#[inline(never)]
+fn put(out: &mut Out, s: &[u8]) {
+    out.put(s);
+}
+
+/// `pre`, `n` spaces, `s`.
+#[inline(never)]
+fn line(out: &mut Out, pre: &[u8], n: usize, s: &[u8]) {
+    put(out, pre);
+    pad(out, n);
+    put(out, s);
 }
 
 /// Writes `n` spaces.
 fn pad(out: &mut Out, mut n: usize) {
     while n > 0 {
         let k = n.min(16);
-        out.put(&"                "[..k]);
+        put(out, &b"                "[..k]);
         n -= k;
     }
 }
@@ -1316,17 +1401,12 @@ struct Walk {
 impl Walk {
     /// Tree glyph `i`: branch, last branch, continuation, blank.
     fn glyph(&self, i: usize) -> &'static [u8] {
-        let (s, e) = if self.utf8 {
-            ([0, 6, 12, 16][i], [6, 12, 16, 18][i])
+        let g = if self.utf8 {
+            "\u{251c}\u{2500},\u{2514}\u{2500},\u{2502} ,  "
         } else {
-            (2 * i, 2 * i + 2)
+            "|-,`-,| ,  "
         };
-        let g: &'static [u8] = if self.utf8 {
-            "\u{251c}\u{2500}\u{2514}\u{2500}\u{2502}   ".as_bytes()
-        } else {
-            b"|-`-|   "
-        };
-        g.get(s..e).unwrap_or(b"")
+        word(g, b",", i)
     }
 
     fn walk(&mut self, mut c: u32, d: usize) {
@@ -1335,7 +1415,7 @@ impl Walk {
             let mut art = Vec::new();
             let len = self.pre.len();
             if d > 0 {
-                art = cat!(self.pre, self.glyph(last));
+                art = [&self.pre[..], self.glyph(last)].concat();
                 self.pre.extend_from_slice(self.glyph(2 + last));
             }
             self.out.push((c as usize, d, art));
@@ -1393,25 +1473,45 @@ fn encode(v: &mut Vec<u8>, s: &[u8], raw: bool, utf8: bool, wrap: bool) {
     }
 }
 
-/// A JSON string literal.
-fn json_str(s: &[u8]) -> Vec<u8> {
-    let mut v = vec![b'"'];
+/// Writes `s` as a JSON string literal.
+fn json_str(out: &mut Out, s: &[u8]) {
+    put(out, b"\"");
     for &b in s {
-        match b {
-            b'"' | b'\\' => v.extend_from_slice(&[b'\\', b]),
-            b'\n' => v.extend_from_slice(b"\\n"),
-            b'\t' => v.extend_from_slice(b"\\t"),
-            b'\r' => v.extend_from_slice(b"\\r"),
+        let mut e = [b'\\', b, 0, 0, 0, 0];
+        let n = match b {
+            b'"' | b'\\' => 2,
+            b'\n' => {
+                e[1] = b'n';
+                2
+            }
+            b'\t' => {
+                e[1] = b't';
+                2
+            }
+            b'\r' => {
+                e[1] = b'r';
+                2
+            }
             0..=0x1f | 0x7f => {
                 let h = b"0123456789abcdef";
-                v.extend_from_slice(b"\\u00");
-                v.extend_from_slice(&[h[(b >> 4) as usize], h[(b & 15) as usize]]);
+                e = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    h[(b >> 4) as usize],
+                    h[(b & 15) as usize],
+                ];
+                6
             }
-            _ => v.push(b),
-        }
+            _ => {
+                e[0] = b;
+                1
+            }
+        };
+        put(out, &e[..n]);
     }
-    v.push(b'"');
-    v
+    put(out, b"\"");
 }
 
 /// A `-Q` expression: libsmartcols' filter language without floats.
@@ -1428,26 +1528,34 @@ enum Val {
 }
 
 enum Node {
-    Or(usize, usize),
-    And(usize, usize),
+    /// `||` (true) or `&&` (false).
+    Bin(bool, usize, usize),
     Not(usize),
     Is(Val),
     Cmp(u8, Val, Val),
 }
 
-enum Tok {
-    End,
-    LPar,
-    RPar,
-    And,
-    Or,
-    Not,
-    Op(u8),
-    Name,
-    Num,
-    Str(Vec<u8>),
-    Bool(bool),
-}
+/// Tokens: 0..=7 the comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=~`,
+/// `!~`), then these.
+type Tok = u8;
+const T_LPAR: Tok = 8;
+const T_RPAR: Tok = 9;
+const T_AND: Tok = 10;
+const T_OR: Tok = 11;
+const T_NOT: Tok = 12;
+const T_END: Tok = 13;
+const T_NAME: Tok = 14;
+const T_NUM: Tok = 15;
+/// A string literal (its text in `Parser::lit`).
+const T_STR: Tok = 16;
+const T_FALSE: Tok = 17;
+const T_TRUE: Tok = 18;
+
+/// The punctuation and word tokens: their code, then their text.
+const PUNCT: &str =
+    "\x00== \x01!= \x02< \x03<= \x04> \x05>= \x06=~ \x07!~ \x08( \x09) \x0a&& \x0b|| \x0c!";
+const WORDS: &str =
+    "\x0aand \x0bor \x0cnot \x12true \x11false \x00eq \x01ne \x02lt \x03le \x04gt \x05ge";
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -1456,6 +1564,7 @@ struct Parser<'a> {
     at: usize,
     cols: &'a mut Vec<u8>,
     nodes: Vec<Node>,
+    lit: Vec<u8>,
 }
 
 impl Parser<'_> {
@@ -1466,74 +1575,57 @@ impl Parser<'_> {
         }
         self.at = self.i;
         let Some(&c) = s.get(self.i) else {
-            return Ok(Tok::End);
+            return Ok(T_END);
         };
         let rest = &s[self.i..];
-        let two = rest.get(..2).unwrap_or(b"");
-        let (t, n) = match c {
-            b'(' => (Tok::LPar, 1),
-            b')' => (Tok::RPar, 1),
-            _ if two == b"&&" => (Tok::And, 2),
-            _ if two == b"||" => (Tok::Or, 2),
-            b'=' | b'!' | b'<' | b'>' => match (c, rest.get(1).copied().unwrap_or(0)) {
-                (b'=', b'=') => (Tok::Op(0), 2),
-                (b'!', b'=') => (Tok::Op(1), 2),
-                (b'<', b'=') => (Tok::Op(3), 2),
-                (b'>', b'=') => (Tok::Op(5), 2),
-                (b'=', b'~') => (Tok::Op(6), 2),
-                (b'!', b'~') => (Tok::Op(7), 2),
-                (b'<', _) => (Tok::Op(2), 1),
-                (b'>', _) => (Tok::Op(4), 1),
-                (b'!', _) => (Tok::Not, 1),
-                _ => return Err(self.i),
-            },
-            b'"' | b'\'' => {
-                let mut v = Vec::new();
-                let mut k = 1;
-                loop {
-                    match rest.get(k) {
-                        None => return Err(self.i),
-                        Some(&q) if q == c => break,
-                        Some(b'\\') if k + 1 < rest.len() => {
-                            v.push(rest[k + 1]);
-                            k += 2;
-                        }
-                        Some(&x) => {
-                            v.push(x);
-                            k += 1;
-                        }
+        let (mut t, mut n) = (T_END, 0);
+        find_word(PUNCT, &mut |p| {
+            if p.len() > n + 1 && rest.starts_with(&p[1..]) {
+                (t, n) = (p[0], p.len() - 1);
+            }
+            false
+        });
+        if n > 0 {
+        } else if c == b'"' || c == b'\'' {
+            self.lit.clear();
+            let mut k = 1;
+            loop {
+                match rest.get(k) {
+                    None => return Err(self.i),
+                    Some(&q) if q == c => break,
+                    Some(b'\\') if k + 1 < rest.len() => {
+                        self.lit.push(rest[k + 1]);
+                        k += 2;
+                    }
+                    Some(&x) => {
+                        self.lit.push(x);
+                        k += 1;
                     }
                 }
-                (Tok::Str(v), k + 1)
             }
-            b'0'..=b'9' => (
-                Tok::Num,
-                rest.iter().take_while(|c| c.is_ascii_digit()).count(),
-            ),
-            _ if c.is_ascii_alphabetic() || c == b'_' => {
-                let n = rest
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-                let w = rest[..n].to_ascii_lowercase();
-                let t = match &w[..] {
-                    b"and" => Tok::And,
-                    b"or" => Tok::Or,
-                    b"not" => Tok::Not,
-                    b"true" => Tok::Bool(true),
-                    b"false" => Tok::Bool(false),
-                    b"eq" => Tok::Op(0),
-                    b"ne" => Tok::Op(1),
-                    b"lt" => Tok::Op(2),
-                    b"le" => Tok::Op(3),
-                    b"gt" => Tok::Op(4),
-                    b"ge" => Tok::Op(5),
-                    _ => Tok::Name,
-                };
-                (t, n)
+            (t, n) = (T_STR, k + 1);
+        } else {
+            let digits = c.is_ascii_digit();
+            if !digits && !c.is_ascii_alphabetic() && c != b'_' {
+                return Err(self.i);
             }
-            _ => return Err(self.i),
-        };
+            n = rest
+                .iter()
+                .take_while(|c| {
+                    if digits {
+                        c.is_ascii_digit()
+                    } else {
+                        c.is_ascii_alphanumeric() || **c == b'_'
+                    }
+                })
+                .count();
+            let w = &rest[..n];
+            t = match find_word(WORDS, &mut |k| k[1..].eq_ignore_ascii_case(w)) {
+                _ if digits => T_NUM,
+                Some(k) => k[0],
+                None => T_NAME,
+            };
+        }
         self.i += n;
         Ok(t)
     }
@@ -1550,45 +1642,40 @@ impl Parser<'_> {
         Ok(self.nodes.len() - 1)
     }
 
-    fn or(&mut self) -> Result<usize, usize> {
-        let mut a = self.and()?;
-        while let Tok::Or = self.peek()? {
+    /// `a || b ...` when `or`, else `a && b ...`.
+    fn bin(&mut self, or: bool) -> Result<usize, usize> {
+        let mut a = self.side(or)?;
+        while self.peek()? == if or { T_OR } else { T_AND } {
             self.lex()?;
-            let b = self.and()?;
-            a = self.push(Node::Or(a, b))?;
+            let b = self.side(or)?;
+            a = self.push(Node::Bin(or, a, b))?;
         }
         Ok(a)
     }
 
-    fn and(&mut self) -> Result<usize, usize> {
-        let mut a = self.unary()?;
-        while let Tok::And = self.peek()? {
-            self.lex()?;
-            let b = self.unary()?;
-            a = self.push(Node::And(a, b))?;
-        }
-        Ok(a)
+    fn side(&mut self, or: bool) -> Result<usize, usize> {
+        if or { self.bin(false) } else { self.unary() }
     }
 
     fn unary(&mut self) -> Result<usize, usize> {
         match self.peek()? {
-            Tok::Not => {
+            T_NOT => {
                 self.lex()?;
                 let a = self.unary()?;
                 self.push(Node::Not(a))
             }
-            Tok::LPar => {
+            T_LPAR => {
                 self.lex()?;
-                let a = self.or()?;
+                let a = self.bin(true)?;
                 match self.lex()? {
-                    Tok::RPar => Ok(a),
+                    T_RPAR => Ok(a),
                     _ => Err(self.at),
                 }
             }
             _ => {
                 let a = self.operand()?;
                 match self.peek()? {
-                    Tok::Op(op) => {
+                    op @ 0..=7 => {
                         self.lex()?;
                         let b = self.operand()?;
                         self.push(Node::Cmp(op, a, b))
@@ -1601,11 +1688,11 @@ impl Parser<'_> {
 
     fn operand(&mut self) -> Result<Val, usize> {
         let t = self.lex()?;
-        let text = self.s[self.at..self.i].to_vec();
+        let text = &self.s[self.at..self.i];
         Ok(match t {
-            Tok::Name => {
-                let Some(id) = col_by_name(&text) else {
-                    cli::warnx(&cat!("unknown column: ", text));
+            T_NAME => {
+                let Some(id) = col_by_name(text) else {
+                    cli::warnx(&[&b"unknown column: "[..], text].concat());
                     return Err(usize::MAX);
                 };
                 let pos = match self.cols.iter().position(|&c| c == id) {
@@ -1617,46 +1704,61 @@ impl Parser<'_> {
                 };
                 Val::Col(pos, NUMS & 1 << id != 0)
             }
-            Tok::Num => Val::Lit(text, true),
-            Tok::Str(v) => Val::Lit(v, false),
-            Tok::Bool(b) => Val::Lit(vec![b'0' + b as u8], true),
+            T_NUM => Val::Lit(text.to_vec(), true),
+            T_STR => Val::Lit(std::mem::take(&mut self.lit), false),
+            T_FALSE | T_TRUE => Val::Lit(vec![b'0' + t - T_FALSE], true),
             _ => return Err(self.at),
         })
     }
 }
 
 impl Filter {
-    fn parse(q: &[u8], cols: &mut Vec<u8>) -> Res<Filter> {
+    #[inline(never)]
+    fn parse(q: &[u8], cols: &mut Vec<u8>) -> Filter {
         let mut p = Parser {
             s: q,
             i: 0,
             at: 0,
             cols,
             nodes: Vec::new(),
+            lit: Vec::new(),
         };
         // Parsing and evaluation recurse: bound the depth.
         if q.len() > 4096 {
-            return Err(cli::errx(&cat!(
-                "failed to parse filter: expression too long"
-            )));
+            die(&[b"failed to parse filter: expression too long"]);
         }
-        let r = p.or().and_then(|root| match p.lex()? {
-            Tok::End => Ok(root),
+        let r = p.bin(true).and_then(|root| match p.lex()? {
+            T_END => Ok(root),
             _ => Err(p.at),
         });
         match r {
-            Ok(root) => Ok(Filter {
+            Ok(root) => Filter {
                 nodes: p.nodes,
                 root,
-            }),
-            Err(usize::MAX) => Err(cli::errx(b"failed to initialize filter")),
+            },
+            Err(usize::MAX) => die(&[b"failed to initialize filter"]),
             Err(at) => {
-                let what = if at >= q.len() {
-                    cat!("unexpected end of expression")
-                } else {
-                    cat!("syntax error at position ", at + 1, " ('", &q[at..], "')")
+                let mut b = [0u8; 20];
+                let e: [&[u8]; 5] = match q.get(at..) {
+                    Some(r @ [_, ..]) => [
+                        b"syntax error at position ",
+                        cli::fmt_u64(at as u64 + 1, &mut b),
+                        b" ('",
+                        r,
+                        b"')",
+                    ],
+                    _ => [b"unexpected end of expression", b"", b"", b"", b""],
                 };
-                Err(cli::errx(&cat!("failed to parse \"", q, "\": ", what)))
+                die(&[
+                    b"failed to parse \"",
+                    q,
+                    b"\": ",
+                    e[0],
+                    e[1],
+                    e[2],
+                    e[3],
+                    e[4],
+                ])
             }
         }
     }
@@ -1670,8 +1772,10 @@ impl Filter {
 
     fn eval(&self, n: usize, t: &Tab, line: usize) -> bool {
         match &self.nodes[n] {
-            Node::Or(a, b) => self.eval(*a, t, line) || self.eval(*b, t, line),
-            Node::And(a, b) => self.eval(*a, t, line) && self.eval(*b, t, line),
+            Node::Bin(or, a, b) => {
+                let x = self.eval(*a, t, line);
+                if x == *or { x } else { self.eval(*b, t, line) }
+            }
             Node::Not(a) => !self.eval(*a, t, line),
             Node::Is(v) => {
                 let (s, _) = self.val(v, t, line);
