@@ -1191,8 +1191,8 @@ impl Tab {
 
     fn print(&self, out: &mut Out, o: &Opts) {
         let mut utf8 = false;
-        for v in ["LC_ALL", "LC_CTYPE", "LANG"] {
-            let Some(l) = std::env::var_os(v).filter(|s| !s.is_empty()) else {
+        for v in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
+            let Some(l) = crate::sys::proc::env(v).filter(|s| !s.is_empty()) else {
                 continue;
             };
             let l = l.as_bytes();
