@@ -110,14 +110,16 @@ fn size_within_budget() {
         (false, Arch::X86_64) => 430_000,
         (false, Arch::Aarch64) => 390_000,
     };
-    // Where the budget is not met yet, no further growth is allowed either:
-    // the size the complete applet set reached when it was first measured
-    // (2026-11-22). The budget itself stays exact and is reported below.
+    // Where the budget is met (tiny aarch64) the ceiling is the budget
+    // itself. Where it is not met yet, no growth is allowed either: a
+    // ceiling just above the size last reached (2026-11-22, after the size
+    // work: tiny x86_64 123,992; stable 528,696 / 473,128). The budget
+    // itself stays exact and is reported below.
     let ceiling = match (tiny, arch) {
-        (true, Arch::X86_64) => 167_000,
-        (true, Arch::Aarch64) => 160_000,
-        (false, Arch::X86_64) => 562_000,
-        (false, Arch::Aarch64) => 499_000,
+        (true, Arch::X86_64) => 125_000,
+        (true, Arch::Aarch64) => 132_000,
+        (false, Arch::X86_64) => 532_000,
+        (false, Arch::Aarch64) => 476_000,
     };
     let build = if tiny { "tiny" } else { "stable" };
     eprintln!(
