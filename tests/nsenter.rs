@@ -394,7 +394,7 @@ fn root_and_working_directories() {
 
     // -r/DIR: a root holding only a static nsbox named hostname.
     let root = TempDir::new("nse-root");
-    std::fs::copy(nsbox(), root.join("hostname")).unwrap();
+    copy_exe(&nsbox(), &root.join("hostname"));
     let r = format!("--root={}", root.path().display());
     let o = nsenter(&l, &["-t", &p, "-u", &r, "/hostname"]);
     assert_code(&o, 0);

@@ -441,7 +441,7 @@ fn propagation_modes() {
 /// A directory to chroot into, holding a copy of nsbox as `/hostname`.
 fn chroot_dir(tag: &str) -> TempDir {
     let d = TempDir::new(tag);
-    std::fs::copy(nsbox(), d.join("hostname")).unwrap();
+    copy_exe(&nsbox(), &d.join("hostname"));
     d
 }
 

@@ -186,6 +186,20 @@ pub fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
+/// Copies an executable without ever holding it open for writing in this
+/// process: test threads fork concurrently, a sibling's child keeps such an
+/// fd until its exec, and executing the copy meanwhile fails with ETXTBSY
+/// ("Text file busy"). `cp` holds the fd in its own process instead.
+#[allow(dead_code)]
+pub fn copy_exe(src: &Path, dst: &Path) {
+    let st = Command::new("cp")
+        .arg(src)
+        .arg(dst)
+        .status()
+        .expect("run cp");
+    assert!(st.success(), "cp {} {}", src.display(), dst.display());
+}
+
 /// Records and prints a skip. Skips are listed (with their reasons) and
 /// counted by scripts/test, from `$NSBOX_SKIP_LOG`.
 pub fn skip(test: &str, reason: &str) {
