@@ -129,6 +129,16 @@ macro_rules! cat {
     }};
 }
 
+/// Appends message pieces to an existing `Vec<u8>` (like [`cat!`], without
+/// a new vector).
+#[macro_export]
+macro_rules! put {
+    ($v:expr, $($p:expr),* $(,)?) => {{
+        let v: &mut Vec<u8> = $v;
+        $($crate::cli::Part::put(&$p, v);)*
+    }};
+}
+
 /// Writes a decimal number into `buf` and returns the digits.
 pub fn fmt_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
@@ -237,6 +247,23 @@ pub fn fail(msg: &[u8], e: Option<Errno>) -> Exit {
         Some(e) => err(msg, e),
         None => errx(msg),
     }
+}
+
+/// `err`/`errx` and the end of the process, for code with nothing left to
+/// undo (an applet that would only unwind to its exit).
+#[inline(never)]
+pub fn die(msg: &[u8], e: Option<Errno>) -> ! {
+    quit(fail(msg, e))
+}
+
+/// [`die`] with a message in pieces.
+pub fn die_parts(parts: &[&[u8]], e: Option<Errno>) -> ! {
+    die(&parts.concat(), e)
+}
+
+/// The value of `r`, or the end of the process (the error is reported).
+pub fn ok<T>(r: Res<T>) -> T {
+    r.unwrap_or_else(|e| quit(e))
 }
 
 /// Ends the process now with the status of an already reported error, as

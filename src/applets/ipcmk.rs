@@ -317,7 +317,7 @@ pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
 /// util-linux's `WHAT: 'S'` (with `: strerror` for an errno) and exit 1.
 pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
     let m = cat!(what, ": '", s, "'");
-    cli::quit(cli::fail(&m, e))
+    cli::die(&m, e)
 }
 
 /// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages

@@ -223,7 +223,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     let (mut list, mut all, mut outarg, mut filter, mut nsid, mut listcols) =
         (false, false, None, None, None, false);
     let mut excl = [0u8; 3];
-    while let Some(arg) = ok(a.next()) {
+    while let Some(arg) = cli::ok(a.next()) {
         let c = match arg {
             Arg::Short(c) => c,
             Arg::Long(l) => match find_word(LONGS, &mut |s| s.get(1..) == Some(l.as_bytes())) {
@@ -246,12 +246,15 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                         find_word(LONGS, &mut |s| s.first() == Some(&c))
                             .map_or(&b""[..], |s| &s[1..])
                     };
-                    die(&[
-                        b"mutually exclusive arguments: --",
-                        long(pair[0]),
-                        b" --",
-                        long(pair[1]),
-                    ]);
+                    cli::die_parts(
+                        &[
+                            b"mutually exclusive arguments: --",
+                            long(pair[0]),
+                            b" --",
+                            long(pair[1]),
+                        ],
+                        None,
+                    );
                 }
             }
         }
@@ -259,19 +262,19 @@ pub fn lsns(argv: Argv) -> Res<i32> {
             'J' => o.json = true,
             'l' => list = true,
             'n' => o.noheadings = true,
-            'o' => outarg = Some(ok(a.value())),
+            'o' => outarg = Some(cli::ok(a.value())),
             'A' => all = true,
             'P' => o.persist = true,
-            'p' => o.pid = Some(parse_pid(&ok(a.value()))),
-            'Q' => filter = Some(ok(a.value())),
+            'p' => o.pid = Some(parse_pid(&cli::ok(a.value()))),
+            'Q' => filter = Some(cli::ok(a.value())),
             'r' => (o.raw, o.nowrap) = (true, true),
             'u' => o.notrunc = true,
             'W' => o.nowrap = true,
             't' => {
-                let v = ok(a.value());
+                let v = cli::ok(a.value());
                 match KINDS.iter().position(|k| k.name.as_bytes() == v.as_bytes()) {
                     Some(i) => o.types |= 1 << i,
-                    None => die(&[b"unknown namespace type: ", v.as_bytes()]),
+                    None => cli::die_parts(&[b"unknown namespace type: ", v.as_bytes()], None),
                 }
             }
             'T' => {
@@ -282,7 +285,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
                     b"owner" => Tree::Owner,
                     b"parent" => Tree::Parent,
                     b"process" => Tree::Process,
-                    _ => die(&[b"unknown tree type: ", v]),
+                    _ => cli::die_parts(&[b"unknown tree type: ", v], None),
                 };
             }
             'H' => listcols = true,
@@ -305,11 +308,14 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     let mut target = None;
     if let Some(v) = &nsid {
         if o.pid.is_some() {
-            die(&[b"--task is mutually exclusive with <namespace>"]);
+            cli::die_parts(&[b"--task is mutually exclusive with <namespace>"], None);
         }
         target = Some(match dec(v.as_bytes()) {
             Some(n) => n,
-            None => die(&[b"invalid namespace argument: '", v.as_bytes(), b"'"]),
+            None => cli::die_parts(
+                &[b"invalid namespace argument: '", v.as_bytes(), b"'"],
+                None,
+            ),
         });
         if cols.is_empty() {
             cols.extend_from_slice(&[PID, PPID, USER, COMMAND]);
@@ -367,7 +373,7 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     if let Some(ino) = target {
         let Some(n) = ls.find(ino) else {
             let mut b = [0u8; 20];
-            die(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)]);
+            cli::die_parts(&[b"not found namespace: ", cli::fmt_u64(ino, &mut b)], None);
         };
         let kind = ls.ns[n].kind as usize;
         for k in 0..ls.pidx.len() {
@@ -391,23 +397,9 @@ pub fn lsns(argv: Argv) -> Res<i32> {
     }
     let mut out = Out::new();
     tab.print(&mut out, &o);
-    ok(out.finish());
+    cli::ok(out.finish());
     // Everything lives until exit: no drop code for it.
     cli::quit(cli::Exit(if ls.enotty { 2 } else { 0 }))
-}
-
-/// The value, or the end of the process with its already reported error.
-fn ok<T>(r: Res<T>) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => cli::quit(e),
-    }
-}
-
-/// `errx(1, ...)` with a message in pieces (one copy of the code).
-#[inline(never)]
-fn die(parts: &[&[u8]]) -> ! {
-    cli::quit(cli::errx(&parts.concat()))
 }
 
 #[inline(never)]
@@ -432,10 +424,7 @@ fn parse_pid(s: &OsStr) -> i32 {
             Err(_) => e = Some(Errno::RANGE),
         }
     }
-    cli::quit(cli::fail(
-        &[&b"invalid PID argument: '"[..], b, b"'"].concat(),
-        e,
-    ))
+    cli::die_parts(&[b"invalid PID argument: '", b, b"'"], e)
 }
 
 /// `/proc/PID/SUB NAME`, NUL-terminated when `nul`.
@@ -452,7 +441,7 @@ fn proc_path(pid: u32, sub: &[u8], name: &[u8], nul: bool) -> Vec<u8> {
 fn column_id(name: &[u8]) -> u8 {
     match col_by_name(name) {
         Some(i) => i,
-        None => die(&[b"unknown column: ", name]),
+        None => cli::die_parts(&[b"unknown column: ", name], None),
     }
 }
 
@@ -498,7 +487,7 @@ fn list_columns(o: &Opts) -> ! {
         ..*o
     };
     t.print(&mut out, &o);
-    ok(out.finish());
+    cli::ok(out.finish());
     cli::quit(cli::Exit(0))
 }
 
@@ -1725,7 +1714,7 @@ impl Filter {
         };
         // Parsing and evaluation recurse: bound the depth.
         if q.len() > 4096 {
-            die(&[b"failed to parse filter: expression too long"]);
+            cli::die_parts(&[b"failed to parse filter: expression too long"], None);
         }
         let r = p.bin(true).and_then(|root| match p.lex()? {
             T_END => Ok(root),
@@ -1736,7 +1725,7 @@ impl Filter {
                 nodes: p.nodes,
                 root,
             },
-            Err(usize::MAX) => die(&[b"failed to initialize filter"]),
+            Err(usize::MAX) => cli::die_parts(&[b"failed to initialize filter"], None),
             Err(at) => {
                 let mut b = [0u8; 20];
                 let e: [&[u8]; 5] = match q.get(at..) {
@@ -1749,16 +1738,19 @@ impl Filter {
                     ],
                     _ => [b"unexpected end of expression", b"", b"", b"", b""],
                 };
-                die(&[
-                    b"failed to parse \"",
-                    q,
-                    b"\": ",
-                    e[0],
-                    e[1],
-                    e[2],
-                    e[3],
-                    e[4],
-                ])
+                cli::die_parts(
+                    &[
+                        b"failed to parse \"",
+                        q,
+                        b"\": ",
+                        e[0],
+                        e[1],
+                        e[2],
+                        e[3],
+                        e[4],
+                    ],
+                    None,
+                )
             }
         }
     }

@@ -122,25 +122,6 @@ impl Target {
     }
 }
 
-/// `PROG: PARTS...[: strerror]`, then exit status 1 at once: errors end
-/// nsenter, and the kernel closes its descriptors (this keeps the error
-/// paths free of drop code).
-#[inline(never)]
-fn die(parts: &[&[u8]], e: Option<Errno>) -> ! {
-    cli::quit(cli::fail(&parts.concat(), e))
-}
-
-/// [`die`] with one piece (no table of pieces in the binary).
-#[inline(never)]
-fn die1(msg: &[u8], e: Option<Errno>) -> ! {
-    die(&[msg], e)
-}
-
-/// The value of `r`, or the end of nsenter.
-fn ok<T>(r: Res<T>) -> T {
-    r.unwrap_or_else(|e| cli::quit(e))
-}
-
 /// `openat(dir or the cwd, path)`, close-on-exec.
 #[inline(never)]
 fn open_at(dir: Option<&Fd>, path: &CStr, flags: OFlags) -> Result<Fd, Errno> {
@@ -152,7 +133,7 @@ fn open_at(dir: Option<&Fd>, path: &CStr, flags: OFlags) -> Result<Fd, Errno> {
 #[inline(never)]
 fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &CStr, flags: OFlags) -> Fd {
     open_at(dir, path, flags)
-        .unwrap_or_else(|e| die(&[b"cannot open ", shown, path.to_bytes()], Some(e)))
+        .unwrap_or_else(|e| cli::die_parts(&[b"cannot open ", shown, path.to_bytes()], Some(e)))
 }
 
 /// `b` as a C string, kept for the process's lifetime (paths from argv
@@ -166,7 +147,7 @@ fn cstr(b: &[u8]) -> &'static CStr {
 /// lifetime).
 #[inline(never)]
 fn value(a: &mut Args) -> &'static OsStr {
-    OsStr::from_bytes(ok(a.value()).into_vec().leak())
+    OsStr::from_bytes(cli::ok(a.value()).into_vec().leak())
 }
 
 /// The optional attached value of the option just parsed.
@@ -189,9 +170,11 @@ fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
 fn need<'a>(t: &'a Option<Target>, what: &[u8]) -> &'a Target {
     match t {
         Some(t) => t,
-        None if what.is_empty() => die1(b"no target PID specified", None),
-        None if what.starts_with(b"-") => die(&[b"no target PID specified for ", what], None),
-        None => die(
+        None if what.is_empty() => cli::die(b"no target PID specified", None),
+        None if what.starts_with(b"-") => {
+            cli::die_parts(&[b"no target PID specified for ", what], None)
+        }
+        None => cli::die_parts(
             &[b"neither filename nor target pid supplied for ", what],
             None,
         ),
@@ -227,7 +210,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             seen & (1 << ($c - b'A')) != 0
         };
     }
-    while let Some(arg) = ok(a.next()) {
+    while let Some(arg) = cli::ok(a.next()) {
         let c = match arg {
             Arg::Short(c) if c.is_ascii_alphabetic() => c,
             Arg::Long(l) => match LONGS.split(' ').find(|s| s.get(1..) == Some(l)) {
@@ -248,12 +231,12 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
             't' => {
                 if tgt.is_some() {
-                    die1(b"option --target may be given only once", None);
+                    cli::die(b"option --target may be given only once", None);
                 }
                 tgt = Some(open_target(value(&mut a)));
             }
             'N' => {
-                sock = Some(ok(cli::parse_u64(
+                sock = Some(cli::ok(cli::parse_u64(
                     value(&mut a),
                     "file descriptor",
                     i32::MAX as u64,
@@ -268,7 +251,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
             'r' => root = open_arg(&mut a).1,
             'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
-                die1(b"mutually exclusive arguments: --wdns --wd", None);
+                cli::die(b"mutually exclusive arguments: --wdns --wd", None);
             }
             'w' => wd = open_arg(&mut a).1,
             'W' => wdns = optional(&mut a),
@@ -306,7 +289,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             None => need(&tgt, b"").open(c"ns/user"),
         };
         let parent = nsioctl::userns(base.as_fd())
-            .unwrap_or_else(|e| die1(b"cannot open the parent user namespace", Some(e)));
+            .unwrap_or_else(|e| cli::die(b"cannot open the parent user namespace", Some(e)));
         (files[ui], fds[ui]) = (b"", Some(keep(parent)));
         want |= CLONE_NEWUSER;
         given |= CLONE_NEWUSER;
@@ -348,13 +331,13 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if has!(b'W') && wdns.is_none() {
         let t = need(&tgt, b"cwd");
         let p = rfs::readlinkat(t.proc, c"cwd", Vec::new())
-            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
         wdns = Some(p.into_bytes().leak());
     }
     let environ = has!(b'e').then(|| {
         let t = need(&tgt, b"environ");
         read_all(t.open(c"environ"))
-            .unwrap_or_else(|e| die(&[b"cannot read ", t.dir, b"environ"], Some(e)))
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
     let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
     let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
@@ -363,7 +346,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
 
     if want == 0 && (tgt.is_none() || seen & OTHERS == 0) {
-        die1(b"no namespace specified", None);
+        cli::die(b"no namespace specified", None);
     }
 
     // Entering a user namespace makes us root there, unless told otherwise.
@@ -389,7 +372,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             if f != 0 {
                 match nsfd::setns(p, f) {
                     Ok(()) => done |= f,
-                    Err(e) if pass == 1 => die1(b"reassociate to namespaces failed", Some(e)),
+                    Err(e) if pass == 1 => cli::die(b"reassociate to namespaces failed", Some(e)),
                     Err(_) => {}
                 }
             }
@@ -412,10 +395,10 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
 
     if let Some(r) = root {
         if wd.is_none() && wdns.is_none() {
-            wd = Some(
-                open_at(None, c".", OFlags::RDONLY)
-                    .unwrap_or_else(|e| die1(b"cannot open current working directory", Some(e))),
-            );
+            wd =
+                Some(open_at(None, c".", OFlags::RDONLY).unwrap_or_else(|e| {
+                    cli::die(b"cannot open current working directory", Some(e))
+                }));
         }
         check(
             rustix::process::fchdir(r),
@@ -452,7 +435,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     }
     if let (true, Some(t)) = (follow, &tgt) {
         // After setns: the owner as the entered user namespace maps it.
-        let st = rfs::fstat(t.proc).unwrap_or_else(|e| die(&[b"cannot stat ", t.dir], Some(e)));
+        let st = rfs::fstat(t.proc)
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot stat ", t.dir], Some(e)));
         if uid == Some(FOLLOW) {
             uid = Some(st.st_uid);
         }
@@ -465,7 +449,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if want & CLONE_NEWPID != 0 && !has!(b'F') {
         let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
         match fork_process() {
-            Err(e) => die1(b"fork failed", Some(e)),
+            Err(e) => cli::die(b"fork failed", Some(e)),
             Ok(Forked::Parent(pid)) => {
                 cli::quit(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
             }
@@ -485,7 +469,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 } else {
                     b""
                 };
-                die(&[&crate::cat!("setgroups failed: ", e), hint], None);
+                cli::die_parts(&[&crate::cat!("setgroups failed: ", e), hint], None);
             }
         }
         check(
@@ -520,8 +504,9 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = stat_at(t.proc, c"ns/user")
-                .unwrap_or_else(|e| die(&[b"stat of ", t.dir, b"ns/user failed"], Some(e)));
+            let theirs = stat_at(t.proc, c"ns/user").unwrap_or_else(|e| {
+                cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
+            });
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
             }
@@ -541,7 +526,7 @@ fn socket_netns(t: &Target, s: u64) -> Fd {
         None => Err(Errno::NOSYS),
     }
     .unwrap_or_else(|e| {
-        die(
+        cli::die_parts(
             &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
             Some(e),
         )
@@ -549,7 +534,7 @@ fn socket_netns(t: &Target, s: u64) -> Fd {
     let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
         let mut b = [0; 20];
         let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
-        die(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
+        cli::die_parts(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
     });
     keep(n)
 }
@@ -570,7 +555,7 @@ const OTHERS: u64 = {
 #[inline(never)]
 fn check(r: Result<(), Errno>, msg: &[u8]) {
     if let Err(e) = r {
-        die(&[msg], Some(e))
+        cli::die_parts(&[msg], Some(e))
     }
 }
 
@@ -580,21 +565,21 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
     if f.is_empty() || e != Errno::INVAL {
-        die1(&m, None)
+        cli::die(&m, None)
     }
     if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
-        die(&[&m, b" (", f, b" is not a namespace file)"], None)
+        cli::die_parts(&[&m, b" (", f, b" is not a namespace file)"], None)
     }
     // NS_GET_NSTYPE (not under qemu-user: ENOSYS there).
     if let Ok(Some(o)) = nsioctl::nstype(fd).map(ns::by_flag)
         && o.flag != flag
     {
-        die(
+        cli::die_parts(
             &[&m, b" (", f, b": ", o.name.as_bytes(), b" namespace)"],
             None,
         )
     }
-    die1(&m, None)
+    cli::die(&m, None)
 }
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
@@ -614,10 +599,10 @@ fn open_target(s: &OsStr) -> Target {
             _ => Err(Errno::RANGE),
         }
     });
-    let (pid, ino) =
-        parsed.unwrap_or_else(|e| die(&[b"failed to parse PID argument '", b, b"'"], Some(e)));
+    let (pid, ino) = parsed
+        .unwrap_or_else(|e| cli::die_parts(&[b"failed to parse PID argument '", b, b"'"], Some(e)));
     let bad = |e| -> Option<OwnedFd> {
-        die(
+        cli::die_parts(
             &[b"failed to obtain a valid file descriptor for PID ", p],
             Some(e),
         )
@@ -632,7 +617,7 @@ fn open_target(s: &OsStr) -> Target {
     if let (Some(ino), Some(fd)) = (ino, &pidfd)
         && rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino
     {
-        die(
+        cli::die_parts(
             &[
                 b"pidfd inode ",
                 i.unwrap_or_default(),
@@ -673,7 +658,7 @@ fn parse_id(s: &OsStr, what: &str) -> u32 {
     if s.as_bytes() == b"follow" {
         return FOLLOW;
     }
-    ok(cli::parse_u64(s, what, FOLLOW as u64 - 1)) as u32
+    cli::ok(cli::parse_u64(s, what, FOLLOW as u64 - 1)) as u32
 }
 
 /// setns on a pidfd arrived in Linux 5.8.
@@ -713,16 +698,16 @@ fn open_cgroup_procs(t: &Target) -> Fd {
     const CG: &[u8] = b"/sys/fs/cgroup";
     let fs = open_at(None, c"/sys/fs/cgroup", OFlags::PATH)
         .and_then(rfs::fstatfs)
-        .unwrap_or_else(|e| die1(b"statfs /sys/fs/cgroup failed", Some(e)));
+        .unwrap_or_else(|e| cli::die(b"statfs /sys/fs/cgroup failed", Some(e)));
     if fs.f_type as u64 != CGROUP2_SUPER_MAGIC as u64 {
-        die1(b"--join-cgroup is only supported in cgroup v2", None);
+        cli::die(b"--join-cgroup is only supported in cgroup v2", None);
     }
     let data = ManuallyDrop::new(read_all(t.open(c"cgroup")).unwrap_or_default());
     let Some(path) = data
         .split(|&b| b == b'\n')
         .find_map(|l| l.strip_prefix(b"0::"))
     else {
-        die1(b"failed to get cgroup path", None);
+        cli::die(b"failed to get cgroup path", None);
     };
     let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
     open_or_die(None, b"", cstr(&procs), OFlags::WRONLY | OFlags::APPEND)

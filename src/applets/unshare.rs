@@ -90,14 +90,6 @@ const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
 /// An id range's inner start meaning "0, but shift past the single map".
 const AUTO: u32 = u32::MAX;
 
-/// Appends message pieces to a `Vec<u8>` (like `cat!`, without a new one).
-macro_rules! put {
-    ($v:expr, $($p:expr),*) => {{
-        let v: &mut Vec<u8> = $v;
-        $(cli::Part::put(&$p, v);)*
-    }};
-}
-
 /// An option value, kept for the process's lifetime (unshare ends in exec
 /// or exit: freeing it would only cost code).
 type S = &'static [u8];
@@ -193,7 +185,7 @@ fn parse(o: &mut Opts, argv: Argv) {
     o.euid = rustix::process::geteuid().as_raw();
     o.egid = rustix::process::getegid().as_raw();
     let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
-    while let Some(arg) = ok(a.next()) {
+    while let Some(arg) = cli::ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
                 kind_index(c)
@@ -220,7 +212,7 @@ fn parse(o: &mut Opts, argv: Argv) {
         };
         let bit = 1u64 << code;
         let val = if REQ & bit != 0 {
-            Some(ok(a.value()))
+            Some(cli::ok(a.value()))
         } else if OPT & bit != 0 && long {
             a.optional_value()
         } else {
@@ -283,7 +275,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
         }
         14 => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
             Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
-            _ => die1(b"failed to parse owner", None),
+            _ => cli::die(b"failed to parse owner", None),
         },
         15 => match pick(vb, "deny allow") {
             Some(i) => o.setgroups = Some(i == 1),
@@ -322,7 +314,7 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
                     continue;
                 }
                 if let Some(val) = crate::sys::proc::env(name) {
-                    put!(keep, name, "=", val, "\0");
+                    crate::put!(keep, name, "=", val, "\0");
                 }
             }
         }
@@ -351,32 +343,21 @@ fn pick(s: &[u8], table: &str) -> Option<usize> {
 /// paths free of drop code).
 #[inline(never)]
 fn die(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> ! {
-    die1(&cat!(a, b, c), e)
-}
-
-/// `PROG: MSG[: strerror]`, then the end.
-#[inline(never)]
-fn die1(msg: &[u8], e: Option<Errno>) -> ! {
-    cli::quit(cli::fail(msg, e))
+    cli::die(&cat!(a, b, c), e)
 }
 
 /// The end with `msg: strerror`, unless `r` is Ok.
 #[inline(never)]
 fn check(r: Result<(), Errno>, msg: &[u8]) {
     if let Err(e) = r {
-        die1(msg, Some(e))
+        cli::die(msg, Some(e))
     }
-}
-
-/// The value of `r`, or the end of unshare.
-fn ok<T>(r: Res<T>) -> T {
-    r.unwrap_or_else(|e| cli::quit(e))
 }
 
 /// `failed to parse WHAT: 'S'` unless `s` is a u32.
 #[inline(never)]
 fn parse_u32(s: &[u8], what: &str) -> u32 {
-    ok(cli::parse_u32(OsStr::from_bytes(s), what))
+    cli::ok(cli::parse_u32(OsStr::from_bytes(s), what))
 }
 
 /// The index in `ns::KINDS` of the kind with option letter `c`.
@@ -478,7 +459,7 @@ fn read(path: &str) -> Vec<u8> {
 fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
     let pw = ManuallyDrop::new(crate::passwd::Db::load("/etc/passwd"));
     let Some(name) = pw.name_of(euid) else {
-        die1(&cat!("you (user ", euid, ") don't exist."), None);
+        cli::die(&cat!("you (user ", euid, ") don't exist."), None);
     };
     let data = ManuallyDrop::new(read(file));
     for line in data.split(|&b| b == b'\n') {
@@ -498,7 +479,7 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
             count: parse_u32(count, "subid map"),
         };
     }
-    die1(
+    cli::die(
         &cat!("no line matching user \"", name, "\" in ", file),
         None,
     )
@@ -624,7 +605,7 @@ fn parse_i64(s: &[u8], what: &str) -> i64 {
         false if neg => return (n as i64).wrapping_neg(),
         false => return n as i64,
     };
-    die1(&cat!("failed to parse ", what, ": '", s, "'"), e)
+    cli::die(&cat!("failed to parse ", what, ": '", s, "'"), e)
 }
 
 /// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
@@ -686,13 +667,13 @@ fn read_small(path: &[u8]) -> Option<u32> {
 #[inline(never)]
 fn pipe() -> (OwnedFd, OwnedFd) {
     rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-        .unwrap_or_else(|e| die1(b"pipe failed", Some(e)))
+        .unwrap_or_else(|e| cli::die(b"pipe failed", Some(e)))
 }
 
 /// fork(2), or the end.
 #[inline(never)]
 fn fork() -> Forked {
-    fork_process().unwrap_or_else(|e| die1(b"fork failed", Some(e)))
+    fork_process().unwrap_or_else(|e| cli::die(b"fork failed", Some(e)))
 }
 
 /// A process forked before unshare(2) that waits for the go-ahead on a
@@ -732,7 +713,7 @@ fn wait_ok(pid: Pid) -> Res {
     loop {
         match waitpid(Some(pid), WaitOptions::empty()) {
             Err(Errno::INTR) => continue,
-            Err(e) => die1(b"waitpid failed", Some(e)),
+            Err(e) => cli::die(b"waitpid failed", Some(e)),
             Ok(st) => {
                 return match st.and_then(|(_, s)| s.exit_status()) {
                     Some(c) if c != 0 => Err(Exit(c)),
@@ -824,7 +805,7 @@ fn check_targets(o: &Opts, me: Pid) -> bool {
                 Some(i) => &b[..i],
                 None => b".",
             };
-            die1(
+            cli::die(
                 &cat!(
                     "cannot bind a mount namespace on ",
                     file,
@@ -874,7 +855,7 @@ fn write_maps(o: &Opts, ppid: Pid) -> Res {
         match fork() {
             Forked::Child => {}
             Forked::Parent(p) => {
-                ok(wait_ok(p));
+                cli::ok(wait_ok(p));
                 pid = Some(p);
             }
         }
@@ -898,7 +879,7 @@ fn write_map(ppid: Pid, name: &str, map: &[Range]) {
     let path: S = cat!("/proc/", ppid.as_raw_nonzero().get(), "/", name).leak();
     let text: &mut Vec<u8> = Box::leak(Box::default());
     for r in map {
-        put!(text, r.inner, " ", r.outer, " ", r.count, "\n");
+        crate::put!(text, r.inner, " ", r.outer, " ", r.count, "\n");
     }
     if text.len() > 4096 {
         die("", path, " too large for kernel 4k limit", None);
@@ -921,7 +902,7 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
 #[inline(never)]
 fn run(o: &'static mut Opts) -> ! {
     if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
-        die1(
+        cli::die(
             b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
             None,
         );
@@ -932,7 +913,7 @@ fn run(o: &'static mut Opts) -> ! {
     fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
     // util-linux finds this after unshare(2); nothing is done yet here.
     if o.setgroups == Some(true) && o.map_group.is_some() {
-        die1(
+        cli::die(
             b"options --setgroups=allow and --map-group are mutually exclusive",
             None,
         );
@@ -956,7 +937,7 @@ fn run(o: &'static mut Opts) -> ! {
         cli::quit(unshare_failed(e, o.flags));
     }
     if let Some(h) = mapper {
-        ok(h.go());
+        cli::ok(h.go());
     }
     // CLOCK_BOOTTIME, then CLOCK_MONOTONIC.
     timens_offset(7, o.boottime);
@@ -968,16 +949,16 @@ fn run(o: &'static mut Opts) -> ! {
     if o.fork {
         let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
         let old =
-            sigprocmask(0, both).unwrap_or_else(|e| die1(b"sigprocmask block failed", Some(e)));
+            sigprocmask(0, both).unwrap_or_else(|e| cli::die(b"sigprocmask block failed", Some(e)));
         if o.forward
             && let Err(s) = su::install_forwarder()
         {
             let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-            die1(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
+            cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
         }
         if o.kill_sig != 0 {
             let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
-                .unwrap_or_else(|e| die1(b"pidfd_open failed", Some(e)));
+                .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
             parent_fd = Some(fd);
         }
         let sync = if persist { Some(pipe()) } else { None };
@@ -988,7 +969,7 @@ fn run(o: &'static mut Opts) -> ! {
                     let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
                 }
                 if let Err(e) = sigprocmask(2, old) {
-                    die1(b"sigprocmask restore failed", Some(e));
+                    cli::die(b"sigprocmask restore failed", Some(e));
                 }
                 drop(binder.take());
                 if let Some((r, w)) = sync {
@@ -1068,7 +1049,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
         if let Some(fd) = parent_fd {
             // Did the parent die before the prctl? Then nobody waits for us.
             if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
-                .unwrap_or_else(|e| die1(b"poll parent pidfd failed", Some(e)))
+                .unwrap_or_else(|e| cli::die(b"poll parent pidfd failed", Some(e)))
             {
                 cli::quit(Exit(1));
             }
@@ -1086,7 +1067,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     }
     if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
         mount(c"none", c"/", c"", o.propagation)
-            .unwrap_or_else(|e| die1(b"cannot change root filesystem propagation", Some(e)));
+            .unwrap_or_else(|e| cli::die(b"cannot change root filesystem propagation", Some(e)));
     }
     let fixed = o.interp.as_ref().is_some_and(|i| {
         let b = *i;
@@ -1166,7 +1147,7 @@ fn single_map(path: &[u8], inner: u32, outer: u32) {
 #[inline(never)]
 pub(crate) fn keep_caps(permitted: bool) {
     use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| die1(b"capget failed", Some(e)));
+    let mut c = capabilities(None).unwrap_or_else(|e| cli::die(b"capget failed", Some(e)));
     c.inheritable = c.permitted;
     check(set_capabilities(None, c), b"capset failed");
     let eff = if permitted { c.permitted } else { c.effective }.bits();
@@ -1201,7 +1182,7 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
             if let Some(n) = m.get_mut(17..) {
                 n.make_ascii_uppercase();
             }
-            put!(&mut m, ") failed: ", ke, " (hint: ");
+            crate::put!(&mut m, ") failed: ", ke, " (hint: ");
             if !hint(k, ke, flags, &mut m) {
                 return cli::err(b"unshare failed", e);
             }
@@ -1226,11 +1207,11 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
     };
     let text: &str = match e {
         _ if max == Some(0) => {
-            put!(m, k.name, " namespaces are disabled: ", *sysctl);
+            crate::put!(m, k.name, " namespaces are disabled: ", *sysctl);
             " is 0"
         }
         Errno::NOSPC => {
-            put!(m, "the limit in ", *sysctl, " (", max.unwrap_or(0));
+            crate::put!(m, "the limit in ", *sysctl, " (", max.unwrap_or(0));
             ") or the nesting limit of 32 levels is reached"
         }
         Errno::PERM
