@@ -461,18 +461,16 @@ impl Args {
     /// [`Args::abbrev`] with the `--name` words given as plain text.
     pub fn abbrev_words(mut self, words: &'static str) -> Args {
         self.text = Some(words);
-        self.help = Some(b"");
         self
     }
 
     /// The next option or operand; parse errors become getopt's messages.
     pub fn next(&mut self) -> Res<Option<Arg<'_>>> {
         let arg = self.p.next().map_err(lex_err)?;
-        if let (Some(Arg::Long(l)), Some(p)) = (&arg, self.help) {
-            let h = *self.text.get_or_insert_with(|| {
-                let t: &'static [u8] = Box::leak(unpack(p).into_boxed_slice());
-                std::str::from_utf8(t).unwrap_or("")
-            });
+        // Only a long option unpacks the help (short ones never pay for it).
+        if let Some(Arg::Long(l)) = &arg
+            && let Some(h) = words(&mut self.text, self.help)
+        {
             let (mut found, mut n, mut all) = ("", 0, Vec::new());
             for w in long_words(h) {
                 if w == *l {
@@ -518,6 +516,16 @@ impl Args {
     pub fn rest(&mut self) -> Vec<OsString> {
         self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
     }
+}
+
+/// The `--name` words abbreviations resolve against, if any: `text`, or
+/// the packed help unpacked into it the first time a long option needs it.
+fn words(text: &mut Option<&'static str>, help: Option<&'static [u8]>) -> Option<&'static str> {
+    if text.is_none() {
+        let t: &'static [u8] = Box::leak(unpack(help?).into_boxed_slice());
+        *text = Some(std::str::from_utf8(t).unwrap_or(""));
+    }
+    *text
 }
 
 /// The `--name` words of a help text.
