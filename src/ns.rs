@@ -36,6 +36,23 @@ pub const KINDS: [NsKind; 8] = [
     k("time", g::CLONE_NEWTIME, 'T', "time"),
 ];
 
+/// Each kind's position in [`KINDS`], by name: code says `KINDS[USER]`,
+/// never `KINDS[5]` (the test below keeps names and positions together).
+pub const MNT: usize = 0;
+pub const NET: usize = 1;
+pub const PID: usize = 2;
+pub const UTS: usize = 3;
+pub const IPC: usize = 4;
+pub const USER: usize = 5;
+pub const CGROUP: usize = 6;
+pub const TIME: usize = 7;
+
+/// The order in which nsenter enters (setns) and unshare persists (bind
+/// mounts) namespaces, as util-linux does: the user namespace first (it
+/// grants the rights for the others), cgroup, ipc, uts, net, pid, then
+/// mnt (entering it changes how later `/proc` paths resolve), time last.
+pub const ENTER_ORDER: [usize; 8] = [USER, CGROUP, IPC, UTS, NET, PID, MNT, TIME];
+
 /// The kind whose short option letter is `c`.
 pub fn by_short(c: char) -> Option<&'static NsKind> {
     KINDS.iter().find(|k| k.short == c)
@@ -73,6 +90,21 @@ mod tests {
                 assert!(a.flag != b.flag && a.short != b.short && a.name != b.name);
             }
         }
+        let named = [(MNT, "mnt"), (NET, "net"), (PID, "pid"), (UTS, "uts")];
+        let named2 = [
+            (IPC, "ipc"),
+            (USER, "user"),
+            (CGROUP, "cgroup"),
+            (TIME, "time"),
+        ];
+        for (i, n) in named.into_iter().chain(named2) {
+            assert_eq!(KINDS[i].name, n);
+        }
+        let mut order = ENTER_ORDER;
+        order.sort();
+        assert_eq!(order, [0, 1, 2, 3, 4, 5, 6, 7]);
+        let letters: String = ENTER_ORDER.iter().map(|&i| KINDS[i].short).collect();
+        assert_eq!(letters, "UCiunpmT");
         assert!(std::path::Path::new("/proc/self/ns/mnt").exists());
         for k in &KINDS {
             let p = format!("/proc/self/ns/{}", k.name);
