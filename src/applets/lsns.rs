@@ -115,9 +115,9 @@ const F_WRAP: u8 = 16;
 const NONE: u32 = u32::MAX;
 /// A related namespace the kernel would not tell (ENOTTY).
 const UNKNOWN: u64 = u64::MAX;
-const USER_KIND: u8 = 5;
-const PID_KIND: u8 = 2;
-const NET_KIND: u8 = 1;
+const USER_KIND: u8 = crate::ns::USER as u8;
+const PID_KIND: u8 = crate::ns::PID as u8;
+const NET_KIND: u8 = crate::ns::NET as u8;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tree {

@@ -79,9 +79,6 @@ Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
 const LONGS: &str = "aall ttarget Nnet-socket [user-parent Ssetuid Gsetgid \\preserve-credentials \
 ]keep-caps rroot wwd Wwdns eenv Fno-fork cjoin-cgroup hhelp Vversion Zfollow-context";
 
-/// util-linux's setns order: user first (in the second pass), pid before mnt.
-const ORDER: &[u8; 8] = b"UCiunpmT";
-
 /// `-S`/`-G` value meaning `follow` (the owner of `/proc/PID`). -1 is no
 /// valid id anyway: setuid(-1) is EINVAL.
 const FOLLOW: u32 = u32::MAX;
@@ -377,8 +374,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
                 }
             }
         }
-        for &c in ORDER {
-            let i = kind_index(c);
+        for &i in &ns::ENTER_ORDER {
             let (k, Some(fd)) = (&KINDS[i], &fds[i]) else {
                 continue;
             };

@@ -81,10 +81,6 @@ itself dies (e.g. of SIGKILL).
 "
 );
 
-/// util-linux's bind order for persistent namespace files, as option
-/// letters (user, cgroup, ipc, uts, net, pid, mnt, time).
-const BIND_ORDER: &[u8; 8] = b"UCiunpmT";
-
 const BINFMT: &[u8] = b"/proc/sys/fs/binfmt_misc";
 const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
 /// An id range's inner start meaning "0, but shift past the single map".
@@ -739,21 +735,20 @@ fn ns_path(pid: Pid, k: &NsKind) -> S {
 
 /// The persistence target for the kind with option letter `c`, if any.
 #[inline(never)]
-fn target(o: &Opts, c: u8) -> Option<(&'static NsKind, S)> {
-    let i = kind_index(c as char)?;
+fn target(o: &Opts, i: usize) -> Option<(&'static NsKind, S)> {
     Some((ns::KINDS.get(i)?, (*o.files.get(i)?)?))
 }
 
 /// Binds `/proc/PID/ns/*` on the targets; on a failure, undoes the binds
 /// already made.
 fn bind_files(o: &Opts, pid: Pid) -> Res {
-    for (n, &c) in BIND_ORDER.iter().enumerate() {
-        let Some((k, file)) = target(o, c) else {
+    for (n, &i) in ns::ENTER_ORDER.iter().enumerate() {
+        let Some((k, file)) = target(o, i) else {
             continue;
         };
         if let Err(e) = mount(cstring(ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
             // Undo the binds made before this one.
-            for &d in BIND_ORDER.get(..n).unwrap_or_default() {
+            for &d in ns::ENTER_ORDER.get(..n).unwrap_or_default() {
                 if let Some((_, f)) = target(o, d) {
                     let _ = rustix::mount::unmount(cstring(f), UnmountFlags::DETACH);
                 }
@@ -785,8 +780,8 @@ fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit
 #[inline(never)]
 fn check_targets(o: &Opts, me: Pid) -> bool {
     let mut any = false;
-    for &c in BIND_ORDER {
-        let Some((k, file)) = target(o, c) else {
+    for &i in &ns::ENTER_ORDER {
+        let Some((k, file)) = target(o, i) else {
             continue;
         };
         any = true;
