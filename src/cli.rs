@@ -424,13 +424,94 @@ pub fn version() -> Exit {
     Exit(0)
 }
 
-/// Command-line arguments of an applet: lexopt with getopt's messages.
+/// How an option takes its value (getopt_long's `has_arg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val {
+    /// A flag: `-f`, `--fork` (`--fork=x` is an error).
+    None,
+    /// `-F FILE`, `-FFILE`, `--file FILE`, `--file=FILE`.
+    Required,
+    /// Only attached: `--mount=FILE`, `-oVAL`; never the next argument.
+    #[allow(dead_code)] // until the applets with such options use the tables
+    Optional,
+}
+
+/// One row of an applet's option table: its short letter and/or long
+/// name, how it takes a value, and the name the applet `match`es on.
+///
+/// ```ignore
+/// #[derive(Clone, Copy, PartialEq)]
+/// enum Id { Fork, File, Help }
+/// const OPTS: &[Opt<Id>] = &[
+///     Opt::new('f', "fork", Val::None, Id::Fork),
+///     Opt::long("file", Val::Required, Id::File),
+///     Opt::new('h', "help", Val::None, Id::Help),
+/// ];
+/// ```
+///
+/// Several rows may share an id (`-f`, `--fqdn`, `--long`). The order of
+/// the rows is the order getopt_long lists ambiguous abbreviations in.
+#[derive(Debug, Clone, Copy)]
+pub struct Opt<T> {
+    pub short: Option<char>,
+    pub long: Option<&'static str>,
+    pub val: Val,
+    pub id: T,
+}
+
+impl<T> Opt<T> {
+    /// `-c` and `--long`.
+    pub const fn new(short: char, long: &'static str, val: Val, id: T) -> Self {
+        Opt {
+            short: Some(short),
+            long: Some(long),
+            val,
+            id,
+        }
+    }
+
+    /// `-c` only.
+    #[allow(dead_code)] // until the applets with such options use the tables
+    pub const fn short(short: char, val: Val, id: T) -> Self {
+        Opt {
+            short: Some(short),
+            long: None,
+            val,
+            id,
+        }
+    }
+
+    /// `--long` only.
+    pub const fn long(long: &'static str, val: Val, id: T) -> Self {
+        Opt {
+            short: None,
+            long: Some(long),
+            val,
+            id,
+        }
+    }
+}
+
+/// What [`Args::next_opt`] found: an option of the table with its value
+/// (always `Some` for [`Val::Required`]), or an operand.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Item<T> {
+    Opt(T, Option<OsString>),
+    Operand(OsString),
+}
+
+/// The table as the parser sees it, without the applet's id type (one
+/// parser for every applet instead of one copy per id type).
+struct Table<'a> {
+    len: usize,
+    row: &'a dyn Fn(usize) -> (Option<char>, Option<&'static str>, Val),
+    same: &'a dyn Fn(usize, usize) -> bool,
+}
+
+/// Command-line arguments of an applet: lexopt with getopt_long's rules
+/// and messages, driven by the applet's option table.
 pub struct Args {
     p: lexopt::Parser,
-    /// The applet's packed help text, then (once a long option is seen)
-    /// the unpacked one.
-    help: Option<&'static [u8]>,
-    text: Option<&'static str>,
 }
 
 pub use lexopt::Arg;
@@ -443,23 +524,194 @@ impl Args {
     {
         let mut p = lexopt::Parser::from_args(args.into_iter().map(OsString::from));
         p.set_short_equals(false);
-        Args {
-            p,
+        Args { p }
+    }
+
+    /// The next option of `opts` (with its value) or operand, as
+    /// getopt_long would parse it: short clusters, `--long=VALUE`,
+    /// unambiguous abbreviations of long names, `--` ends the options.
+    /// Anything else is getopt's complaint and the try-help line.
+    pub fn next_opt<T: Copy + PartialEq>(&mut self, opts: &[Opt<T>]) -> Res<Option<Item<T>>> {
+        let table = Table {
+            len: opts.len(),
+            row: &|i| (opts[i].short, opts[i].long, opts[i].val),
+            same: &|i, j| opts[i].id == opts[j].id,
+        };
+        Ok(match self.next_in(&table)? {
+            Found::End => None,
+            Found::Operand(v) => Some(Item::Operand(v)),
+            Found::Opt(i, v) => Some(Item::Opt(opts[i].id, v)),
+        })
+    }
+
+    fn next_in(&mut self, t: &Table) -> Res<Found> {
+        let (i, long) = match self.p.next().map_err(lex_err)? {
+            None => return Ok(Found::End),
+            Some(Arg::Value(v)) => return Ok(Found::Operand(v)),
+            Some(Arg::Short(c)) => match (0..t.len).find(|&i| (t.row)(i).0 == Some(c)) {
+                Some(i) => (i, None),
+                None => return Err(getopt_err(&cat!("invalid option -- '", c, "'"))),
+            },
+            Some(Arg::Long(l)) => {
+                let l = l.to_owned();
+                let i = self.resolve(t, &l)?;
+                (i, (t.row)(i).1)
+            }
+        };
+        let (short, _, val) = (t.row)(i);
+        let value = match val {
+            Val::None => {
+                if let Some(name) = long
+                    && self.p.optional_value().is_some()
+                {
+                    let msg = cat!("option '--", name, "' doesn't allow an argument");
+                    return Err(getopt_err(&msg));
+                }
+                None
+            }
+            Val::Optional => self.p.optional_value(),
+            Val::Required => Some(self.p.value().map_err(|_| {
+                getopt_err(&match long {
+                    Some(name) => cat!("option '--", name, "' requires an argument"),
+                    None => cat!(
+                        "option requires an argument -- '",
+                        short.unwrap_or('?'),
+                        "'"
+                    ),
+                })
+            })?),
+        };
+        Ok(Found::Opt(i, value))
+    }
+
+    /// The row `--l` names: exactly, or as the unambiguous abbreviation of
+    /// one option (several names of one option are not ambiguous).
+    fn resolve(&mut self, t: &Table, l: &str) -> Res<usize> {
+        let name = |i| (t.row)(i).1.unwrap_or("");
+        if let Some(i) = (0..t.len).find(|&i| (t.row)(i).1 == Some(l)) {
+            return Ok(i);
+        }
+        let mut hits = (0..t.len).filter(|&i| (t.row)(i).1.is_some_and(|n| n.starts_with(l)));
+        let Some(first) = hits.next() else {
+            let mut msg = cat!("unrecognized option '--", l);
+            if let Some(v) = self.p.optional_value() {
+                put!(&mut msg, "=", v);
+            }
+            msg.push(b'\'');
+            return Err(getopt_err(&msg));
+        };
+        let others: Vec<usize> = hits.filter(|&j| !(t.same)(first, j)).collect();
+        if others.is_empty() {
+            return Ok(first);
+        }
+        let mut msg = cat!("option '--", l, "' is ambiguous; possibilities:");
+        for i in std::iter::once(first).chain(others) {
+            put!(&mut msg, " '--", name(i), "'");
+        }
+        Err(getopt_err(&msg))
+    }
+
+    /// Everything not parsed yet, verbatim (getopt's `+`: options after the
+    /// first operand belong to the program).
+    #[allow(dead_code)] // until unshare and nsenter use the tables
+    pub fn rest(&mut self) -> Vec<OsString> {
+        self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
+    }
+}
+
+enum Found {
+    End,
+    Operand(OsString),
+    Opt(usize, Option<OsString>),
+}
+
+/// Checks that an option table and its help text agree: every row's
+/// `-c` and `--long` appears in the help, and every `-c`/`--long` that
+/// starts an option line of the help (`  -c, --long ...`) is in the table.
+#[cfg(test)]
+pub fn check_help<T>(opts: &[Opt<T>], help: &str) {
+    for o in opts {
+        if let Some(l) = o.long {
+            let w = format!("--{l}");
+            let found = help.match_indices(&w).any(|(i, _)| {
+                let next = help.as_bytes().get(i + w.len()).copied().unwrap_or(b' ');
+                !(next.is_ascii_alphanumeric() || next == b'-')
+            });
+            assert!(found, "{w} is in the table but not in the help");
+        }
+        if let Some(c) = o.short {
+            assert!(
+                help.contains(&format!("-{c}")),
+                "-{c} is in the table but not in the help"
+            );
+        }
+    }
+    for line in help.lines() {
+        let t = line.trim_start();
+        if !t.starts_with('-')
+            || line.len() == t.len() && !t.starts_with("--") && !t.starts_with('-')
+        {
+            continue;
+        }
+        // The option column: up to the first run of two spaces.
+        let col = t.split("  ").next().unwrap_or("");
+        for word in col.split([',', ' ', '[', '=', '<']) {
+            if let Some(l) = word.strip_prefix("--") {
+                if l.is_empty() {
+                    continue;
+                }
+                assert!(
+                    opts.iter().any(|o| o.long == Some(l)),
+                    "--{l} is in the help but not in the table"
+                );
+            } else if let Some(c) = word.strip_prefix('-')
+                && c.chars().count() == 1
+            {
+                let c = c.chars().next().unwrap();
+                assert!(
+                    opts.iter().any(|o| o.short == Some(c)),
+                    "-{c} is in the help but not in the table"
+                );
+            }
+        }
+    }
+}
+
+/// The usage error for an operand the applet does not take.
+pub fn unexpected(v: &OsStr) -> Exit {
+    usage_err(&cat!("unexpected argument: ", v))
+}
+
+/// The parsing interface from before the option tables. Applets move to
+/// [`Args::next_opt`] one by one; this goes when the last one has.
+pub struct LegacyArgs {
+    p: lexopt::Parser,
+    help: Option<&'static [u8]>,
+    text: Option<&'static str>,
+}
+
+impl Args {
+    /// The old interface (see [`LegacyArgs`]).
+    pub fn legacy(self) -> LegacyArgs {
+        LegacyArgs {
+            p: self.p,
             help: None,
             text: None,
         }
     }
+}
 
+impl LegacyArgs {
     /// Accepts unambiguous abbreviations of long options, like getopt_long
     /// (`--map-root` for `--map-root-user`). The long options are the
     /// `--name` words of the applet's help text.
-    pub fn abbrev(mut self, help: &'static [u8]) -> Args {
+    pub fn abbrev(mut self, help: &'static [u8]) -> LegacyArgs {
         self.help = Some(help);
         self
     }
 
     /// [`Args::abbrev`] with the `--name` words given as plain text.
-    pub fn abbrev_words(mut self, words: &'static str) -> Args {
+    pub fn abbrev_words(mut self, words: &'static str) -> LegacyArgs {
         self.text = Some(words);
         self
     }
@@ -500,19 +752,14 @@ impl Args {
         Ok(arg)
     }
 
-    /// The required value of the option just returned.
     pub fn value(&mut self) -> Res<OsString> {
         self.p.value().map_err(lex_err)
     }
 
-    /// The optional value of the option just returned: only when attached
-    /// (`--opt=VAL`, `-oVAL`), never the next argument.
     pub fn optional_value(&mut self) -> Option<OsString> {
         self.p.optional_value()
     }
 
-    /// Everything not parsed yet, verbatim (getopt's `+`: options after the
-    /// first operand belong to the program).
     pub fn rest(&mut self) -> Vec<OsString> {
         self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
     }
@@ -705,35 +952,112 @@ mod tests {
         assert_eq!(cat!(Errno::from_raw_os_error(200)), b"Unknown error 200");
     }
 
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Id {
+        Fork,
+        MapUser,
+        MapUsers,
+        Mount,
+        Fqdn,
+        File,
+    }
+    const OPTS: &[Opt<Id>] = &[
+        Opt::new('f', "fork", Val::None, Id::Fork),
+        Opt::long("map-user", Val::Required, Id::MapUser),
+        Opt::long("map-users", Val::Required, Id::MapUsers),
+        Opt::new('m', "mount", Val::Optional, Id::Mount),
+        Opt::long("fqdn", Val::None, Id::Fqdn),
+        Opt::long("full-name", Val::None, Id::Fqdn),
+        Opt::new('F', "file", Val::Required, Id::File),
+    ];
+
+    fn parse(args: &'static [&'static std::ffi::CStr]) -> Vec<Res<Item<Id>>> {
+        let mut a = Args::new(crate::sys::Argv::from_static(args));
+        let mut v = Vec::new();
+        loop {
+            match a.next_opt(OPTS) {
+                Ok(Some(i)) => v.push(Ok(i)),
+                Ok(None) => return v,
+                Err(e) => {
+                    return {
+                        v.push(Err(e));
+                        v
+                    };
+                }
+            }
+        }
+    }
+
+    fn opt(id: Id, v: Option<&str>) -> Res<Item<Id>> {
+        Ok(Item::Opt(id, v.map(OsString::from)))
+    }
+
     #[test]
-    fn long_option_abbreviations() {
-        const H: &str =
-            "Usage:\n -f, --fork  x\n --map-user=<u>\n --map-users <spec>\n --mount[=<file>]\n";
-        let words = long_words(H);
-        assert_eq!(long_words("x ---- -a--b --c-- ---d"), ["b", "c", "-d"]);
-        assert_eq!(words, ["fork", "map-user", "map-users", "mount"]);
-        let argv = crate::sys::Argv::from_static(&[
-            c"--fo",
-            c"--map-user=1",
-            c"--mou=x",
-            c"--map-users",
-            c"y",
-        ]);
-        const P: &[u8] = crate::packed!(H);
-        const Q: &[u8] = crate::packed!(" --mount  --map-user --mount --map-user");
-        let twice = crate::sys::Argv::from_static(&[c"--mo", c"--m"]);
-        let mut a = Args::new(twice).abbrev(Q);
-        assert_eq!(a.next().unwrap(), Some(Arg::Long("mount")));
-        assert_eq!(a.next(), Err(Exit(1)));
-        let mut a = Args::new(argv).abbrev(P);
-        assert_eq!(a.next().unwrap(), Some(Arg::Long("fork")));
-        assert_eq!(a.next().unwrap(), Some(Arg::Long("map-user")));
-        assert_eq!(a.value().unwrap(), "1");
-        assert_eq!(a.next().unwrap(), Some(Arg::Long("mount")));
-        assert_eq!(a.optional_value().unwrap(), "x");
-        assert_eq!(a.next().unwrap(), Some(Arg::Long("map-users")));
-        let argv = crate::sys::Argv::from_static(&[c"--map"]);
-        assert_eq!(Args::new(argv).abbrev(P).next(), Err(Exit(1)));
+    fn option_tables_parse_like_getopt_long() {
+        assert_eq!(
+            parse(&[
+                c"--fo",
+                c"--map-user=1",
+                c"--mou=x",
+                c"--map-users",
+                c"y",
+                c"op"
+            ]),
+            [
+                opt(Id::Fork, None),
+                opt(Id::MapUser, Some("1")),
+                opt(Id::Mount, Some("x")),
+                opt(Id::MapUsers, Some("y")),
+                Ok(Item::Operand("op".into())),
+            ]
+        );
+        // Short clusters, attached and separate values, optional values
+        // only when attached.
+        assert_eq!(
+            parse(&[c"-fFx", c"-F", c"y", c"-m", c"-mz", c"--mount", c"w"]),
+            [
+                opt(Id::Fork, None),
+                opt(Id::File, Some("x")),
+                opt(Id::File, Some("y")),
+                opt(Id::Mount, None),
+                opt(Id::Mount, Some("z")),
+                opt(Id::Mount, None),
+                Ok(Item::Operand("w".into())),
+            ]
+        );
+        // An exact name wins over longer ones; names of one option are
+        // not ambiguous; `--` ends the options.
+        assert_eq!(
+            parse(&[c"--map-user", c"1", c"--f", c"--", c"-f"]),
+            [
+                opt(Id::MapUser, Some("1")),
+                Err(Exit(1)), // --f: fork, fqdn, full-name
+            ]
+        );
+        assert_eq!(
+            parse(&[c"--fq", c"--fu"]),
+            [opt(Id::Fqdn, None), opt(Id::Fqdn, None)]
+        );
+        assert_eq!(parse(&[c"--", c"-f"]), [Ok(Item::Operand("-f".into()))]);
+        for bad in [
+            &[c"--map"][..],
+            &[c"--fork=1"],
+            &[c"-F"],
+            &[c"--file"],
+            &[c"-x"],
+            &[c"--xyz"],
+        ] {
+            assert_eq!(parse(bad).pop(), Some(Err(Exit(1))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn option_table_and_help_agree() {
+        check_help(
+            OPTS,
+            " -f, --fork\n --map-user <u>\n --map-users=<s>\n -m, --mount[=<f>]\n\
+             --fqdn, --full-name\n -F, --file FILE  see --fork\n",
+        );
     }
 
     #[test]

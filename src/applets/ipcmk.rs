@@ -43,7 +43,7 @@ const LONGS: &[u8] = b"Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposi
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
     // The process ends after this: nothing here needs freeing.
-    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
+    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
     let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
     let mut name = ManuallyDrop::new(OsString::new());
     while let Some(arg) = a.next()? {

@@ -103,7 +103,7 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
 #[inline(never)]
 fn modern(argv: Argv) -> Res<i32> {
     // The process ends after this: nothing here needs freeing.
-    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
+    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
     let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
     while let Some(arg) = a.next()? {
         let arg = match arg {

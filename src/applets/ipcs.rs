@@ -202,7 +202,7 @@ pub fn main(argv: Argv) -> Res<i32> {
 
     if argv.remaining() > 0 {
         // Args resolves abbreviations against LONGS (in getopt's order).
-        let mut a = Args::new(argv).abbrev_words(LONGS);
+        let mut a = Args::new(argv).legacy().abbrev_words(LONGS);
         while let Some(arg) = a.next()? {
             let ch = match arg {
                 // `H` is only --human's code: util-linux has no -H.

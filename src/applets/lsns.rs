@@ -208,7 +208,7 @@ fn find_word(list: &'static str, f: &mut dyn FnMut(&[u8]) -> bool) -> Option<&'s
 
 /// `lsns`.
 pub fn lsns(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    let mut a = Args::new(argv).legacy().abbrev(HELP);
     let mut o = Opts {
         json: false,
         raw: false,

@@ -143,19 +143,19 @@ fn cstr(b: &[u8]) -> &'static CStr {
 /// The required value of the option just parsed (kept for the process's
 /// lifetime).
 #[inline(never)]
-fn value(a: &mut Args) -> &'static OsStr {
+fn value(a: &mut cli::LegacyArgs) -> &'static OsStr {
     OsStr::from_bytes(cli::ok(a.value()).into_vec().leak())
 }
 
 /// The optional attached value of the option just parsed.
 #[inline(never)]
-fn optional(a: &mut Args) -> Option<&'static [u8]> {
+fn optional(a: &mut cli::LegacyArgs) -> Option<&'static [u8]> {
     a.optional_value().map(|v| &*v.into_vec().leak())
 }
 
 /// An optional attached path, opened now (before any setns).
 #[inline(never)]
-fn open_arg(a: &mut Args) -> (&'static [u8], Option<Fd>) {
+fn open_arg(a: &mut cli::LegacyArgs) -> (&'static [u8], Option<Fd>) {
     match optional(a) {
         Some(p) => (p, Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY))),
         None => (b"", None),
@@ -189,7 +189,7 @@ fn kind_index(c: u8) -> usize {
 
 /// `nsenter`.
 pub fn nsenter(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(HELP);
+    let mut a = Args::new(argv).legacy().abbrev(HELP);
     let mut fds: [Option<Fd>; 8] = Default::default();
     let mut files: [&[u8]; 8] = [b""; 8];
     let mut want = 0u32;

@@ -180,7 +180,7 @@ fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
     o.euid = rustix::process::geteuid().as_raw();
     o.egid = rustix::process::getegid().as_raw();
-    let mut a = ManuallyDrop::new(Args::new(argv).abbrev(HELP));
+    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
     while let Some(arg) = cli::ok(a.next()) {
         let (code, long) = match arg {
             Arg::Short(c) => (
