@@ -4,15 +4,14 @@
 //! /etc/hosts only.
 
 use crate::cat;
-use crate::cli::{self, Arg, Args, Out, Res};
+use crate::cli::{self, Args, Item, Opt, Out, Res, Val};
 use crate::netlink;
 use crate::sys::Argv;
 use rustix::io::Errno;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &[u8] = crate::packed!(
-    "\
+const HOSTNAME_HELP: &str = "\
 Usage:
  hostname [options] [NAME]
 
@@ -23,6 +22,7 @@ Options:
  -f, --fqdn, --long      fully qualified name, from /etc/hosts
  -d, --domain            DNS domain: the FQDN after its first dot
  -a, --alias             alias names of the host, from /etc/hosts
+ -A, --all-fqdns         names of all addresses of -I, from /etc/hosts
  -i, --ip-address        addresses of the host name, from /etc/hosts
  -I, --all-ip-addresses  addresses of all interfaces that are up, except
                            loopback and IPv6 link-local (from the kernel)
@@ -36,11 +36,10 @@ Options:
 
 Names are resolved from /etc/hosts only: nsbox has no DNS or NSS resolver.
 Any name the kernel accepts (1 to 64 bytes) can be set.
-"
-);
+";
+const HELP: &[u8] = crate::packed!(HOSTNAME_HELP);
 
-const DOMAIN_HELP: &[u8] = crate::packed!(
-    "\
+const DOMAIN_HELP_TEXT: &str = "\
 Usage:
  domainname [options] [NAME]
 
@@ -50,11 +49,10 @@ Options:
  -F, --file FILE   set the name from the first non-comment line of FILE
  -h, --help        display this help
  -V, --version     display version
-"
-);
+";
+const DOMAIN_HELP: &[u8] = crate::packed!(DOMAIN_HELP_TEXT);
 
-const DNS_HELP: &[u8] = crate::packed!(
-    "\
+const DNS_HELP_TEXT: &str = "\
 Usage:
  dnsdomainname
 
@@ -64,8 +62,8 @@ from /etc/hosts (nsbox has no DNS resolver).
 Options:
  -h, --help        display this help
  -V, --version     display version
-"
-);
+";
+const DNS_HELP: &[u8] = crate::packed!(DNS_HELP_TEXT);
 
 /// The kernel's `__NEW_UTS_LEN`.
 const UTS_LEN: usize = 64;
@@ -75,6 +73,7 @@ enum Show {
     Name,
     Short,
     Fqdn,
+    AllFqdns,
     Domain,
     Alias,
     Ip,
@@ -88,72 +87,84 @@ enum Which {
     Nis,
 }
 
+/// What an option of hostname, domainname or dnsdomainname means.
+#[derive(Clone, Copy, PartialEq)]
+enum Id {
+    Show(Show),
+    File,
+    Boot,
+    Help,
+    Version,
+}
+
+const HOSTNAME_OPTS: &[Opt<Id>] = &[
+    Opt::new('a', "alias", Val::None, Id::Show(Show::Alias)),
+    Opt::new('A', "all-fqdns", Val::None, Id::Show(Show::AllFqdns)),
+    Opt::new('b', "boot", Val::None, Id::Boot),
+    Opt::new('d', "domain", Val::None, Id::Show(Show::Domain)),
+    Opt::new('f', "fqdn", Val::None, Id::Show(Show::Fqdn)),
+    Opt::long("long", Val::None, Id::Show(Show::Fqdn)),
+    Opt::new('F', "file", Val::Required, Id::File),
+    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('i', "ip-address", Val::None, Id::Show(Show::Ip)),
+    Opt::new('I', "all-ip-addresses", Val::None, Id::Show(Show::AllIp)),
+    Opt::new('s', "short", Val::None, Id::Show(Show::Short)),
+    Opt::new('V', "version", Val::None, Id::Version),
+    Opt::new('y', "yp", Val::None, Id::Show(Show::Nis)),
+    Opt::long("nis", Val::None, Id::Show(Show::Nis)),
+];
+
+const DOMAINNAME_OPTS: &[Opt<Id>] = &[
+    Opt::new('F', "file", Val::Required, Id::File),
+    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('V', "version", Val::None, Id::Version),
+];
+
+const DNSDOMAINNAME_OPTS: &[Opt<Id>] = &[
+    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('V', "version", Val::None, Id::Version),
+];
+
 /// `hostname`.
 pub fn hostname(argv: Argv) -> Res<i32> {
     // Fast path: printing the name costs one uname and one write.
     if argv.remaining() == 0 {
         return print_uts(Which::Host);
     }
-    run(argv, Which::Host, Show::Name, HELP)
+    run(argv, Which::Host, Show::Name, HOSTNAME_OPTS, HELP)
 }
 
 /// `domainname`, `nisdomainname`, `ypdomainname`.
 pub fn domainname(argv: Argv) -> Res<i32> {
-    run(argv, Which::Nis, Show::Nis, DOMAIN_HELP)
+    run(argv, Which::Nis, Show::Nis, DOMAINNAME_OPTS, DOMAIN_HELP)
 }
 
 /// `dnsdomainname`.
 pub fn dnsdomainname(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(DNS_HELP);
-    if let Some(arg) = a.next()? {
-        return Err(match arg {
-            Arg::Short('h') | Arg::Long("help") => cli::help(DNS_HELP),
-            Arg::Short('V') | Arg::Long("version") => cli::version(),
-            other => cli::unknown(other),
-        });
+    let mut a = Args::new(argv);
+    match a.next_opt(DNSDOMAINNAME_OPTS)? {
+        None => show(Show::Domain),
+        Some(Item::Opt(Id::Help, _)) => Err(cli::help(DNS_HELP)),
+        Some(Item::Opt(_, _)) => Err(cli::version()),
+        Some(Item::Operand(v)) => Err(cli::unexpected(&v)),
     }
-    show(Show::Domain)
 }
 
-fn run(argv: Argv, which: Which, default: Show, help: &'static [u8]) -> Res<i32> {
-    let mut a = Args::new(argv).abbrev(help);
+fn run(argv: Argv, which: Which, default: Show, opts: &[Opt<Id>], help: &'static [u8]) -> Res<i32> {
+    let mut a = Args::new(argv);
     let mut show_what = default;
     let mut file: Option<OsString> = None;
     let mut name: Option<OsString> = None;
     let mut boot = false;
-    let (shorts, longs): (&[u8], &[u8]) = match which {
-        Which::Host => (
-            b"hVFsfdaiIyb",
-            b"hhelp Vversion Ffile sshort ffqdn flong ddomain aalias iip-address \
-              Iall-ip-addresses yyp ynis bboot",
-        ),
-        Which::Nis => (b"hVF", b"hhelp Vversion Ffile"),
-    };
-    while let Some(arg) = a.next()? {
-        if let Arg::Value(v) = &arg
-            && name.is_none()
-        {
-            name = Some(v.clone());
-            continue;
-        }
-        show_what = match cli::letter(arg, shorts, longs)? {
-            b'h' => return Err(cli::help(help)),
-            b'V' => return Err(cli::version()),
-            b'F' => {
-                file = Some(a.value()?);
-                continue;
-            }
-            b'b' => {
-                boot = true;
-                continue;
-            }
-            b's' => Show::Short,
-            b'f' => Show::Fqdn,
-            b'd' => Show::Domain,
-            b'a' => Show::Alias,
-            b'i' => Show::Ip,
-            b'I' => Show::AllIp,
-            _ => Show::Nis,
+    while let Some(item) = a.next_opt(opts)? {
+        match item {
+            Item::Operand(v) if name.is_none() => name = Some(v),
+            Item::Operand(v) => return Err(cli::unexpected(&v)),
+            Item::Opt(Id::Help, _) => return Err(cli::help(help)),
+            Item::Opt(Id::Version, _) => return Err(cli::version()),
+            Item::Opt(Id::File, f) => file = f,
+            Item::Opt(Id::Boot, _) => boot = true,
+            Item::Opt(Id::Show(s), _) => show_what = s,
         }
     }
     if let Some(f) = file {
@@ -334,10 +345,35 @@ fn show(what: Show) -> Res<i32> {
         Show::AllIp => {
             out.put(&interface_addresses().map_err(|e| cli::err(b"cannot list addresses", e))?);
         }
+        Show::AllFqdns => {
+            // net-tools translates each address of -I to its name and skips
+            // those without one; nsbox's translation is /etc/hosts.
+            let addrs = interface_addresses().map_err(|e| cli::err(b"cannot list addresses", e))?;
+            let hosts = cli::read_file("/etc/hosts").unwrap_or_default();
+            for addr in addrs.split(|&b| b == b' ').filter(|a| !a.is_empty()) {
+                if let Some(name) = hosts_name_of(&hosts, addr) {
+                    out.put(name).put(" ");
+                }
+            }
+        }
     }
     out.put("\n");
     out.finish()?;
     Ok(0)
+}
+
+/// The canonical name (first name) of the first /etc/hosts line for `addr`.
+fn hosts_name_of<'a>(hosts: &'a [u8], addr: &[u8]) -> Option<&'a [u8]> {
+    hosts.split(|&b| b == b'\n').find_map(|line| {
+        let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
+        let mut p = 0;
+        let a = field(line, &mut p)?;
+        if a.eq_ignore_ascii_case(addr) {
+            field(line, &mut p)
+        } else {
+            None
+        }
+    })
 }
 
 /// Addresses of interfaces that are up and not loopback, without IPv6
@@ -435,6 +471,13 @@ fn fmt_ipv6(a: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn option_tables_match_the_help() {
+        crate::cli::check_help(super::HOSTNAME_OPTS, super::HOSTNAME_HELP);
+        crate::cli::check_help(super::DOMAINNAME_OPTS, super::DOMAIN_HELP_TEXT);
+        crate::cli::check_help(super::DNSDOMAINNAME_OPTS, super::DNS_HELP_TEXT);
+    }
+
     use super::fmt_ipv6;
 
     fn v6(s: [u16; 8]) -> Vec<u8> {
