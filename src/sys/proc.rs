@@ -1,4 +1,4 @@
-//! Process-level calls rustix does not offer safely: musl's `fork`, signal
+//! Process-level calls rustix does not offer safely: the C library's `fork`, signal
 //! dispositions (`SIG_DFL`/`SIG_IGN` only), signal masks, `personality`.
 
 use super::raw::{check, nr, scalar, syscall6};
@@ -9,9 +9,10 @@ use std::ffi::{CStr, c_char, c_int};
 unsafe extern "C" {
     /// musl's environment, read by `getenv` and `execvp`.
     static mut environ: *const *const c_char;
-    /// musl's signal-return trampoline (`rt_sigreturn`), for SA_RESTORER.
-    fn __restore_rt();
-    fn _Fork() -> i32;
+    /// musl's `_Fork`; glibc's `fork` (see [`fork_process`]).
+    #[cfg_attr(target_env = "musl", link_name = "_Fork")]
+    #[cfg_attr(not(target_env = "musl"), link_name = "fork")]
+    fn c_fork() -> i32;
     #[link_name = "execvp"]
     fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
@@ -95,16 +96,21 @@ pub enum Forked {
     Parent(Pid),
 }
 
-/// musl's `_Fork()` (POSIX 2024), which (unlike a raw clone) keeps musl's
-/// cached thread id right, so a panic or `abort` in the child cannot signal
-/// the parent. Unlike `fork()` it runs no atfork handlers and takes none of
-/// stdio's, malloc's or the thread list's locks: nsbox is single-threaded
-/// and uses neither musl's stdio nor its malloc, and that machinery (with
-/// the rwlock, futex-wait and vDSO clock code it pulls in) stays out.
+/// Forks through the C library, which (unlike a raw clone) keeps its cached
+/// thread id right, so a panic or `abort` in the child cannot signal the
+/// parent.
+///
+/// With musl (the product) this is `_Fork()` (POSIX 2024): unlike `fork()`
+/// it runs no atfork handlers and takes none of stdio's, malloc's or the
+/// thread list's locks; nsbox is single-threaded and uses neither musl's
+/// stdio nor its malloc, and that machinery (with the rwlock, futex-wait
+/// and vDSO clock code it pulls in) stays out. With glibc (a developer's
+/// host build) it is plain `fork()`, which every glibc has (`_Fork` needs
+/// 2.34); its cost there does not matter.
 pub fn fork_process() -> Result<Forked, Errno> {
     // SAFETY: nsbox is single-threaded, so the child is a complete copy;
-    // musl's _Fork fixes up the thread descriptor (tid, robust list).
-    let r = unsafe { _Fork() };
+    // the C library's fork fixes up the thread descriptor (tid, robust list).
+    let r = unsafe { c_fork() };
     match r {
         0 => Ok(Forked::Child),
         p if p > 0 => Ok(Forked::Parent(Pid::from_raw(p).expect("positive pid"))),
@@ -173,15 +179,36 @@ pub fn set_handler(sig: i32, handler: extern "C" fn(c_int)) -> Result<(), Errno>
     let act = KSigaction {
         handler: handler as usize,
         flags: 0x1000_0000 | 0x0400_0000, // SA_RESTART | SA_RESTORER
-        restorer: __restore_rt as unsafe extern "C" fn() as usize,
+        restorer: restore_rt as *const () as usize,
         mask: 0,
     };
     sigaction(sig, &act)
 }
 
+/// The signal-return trampoline a handler returns into (SA_RESTORER): it
+/// calls `rt_sigreturn`, which restores the interrupted context the kernel
+/// saved on the stack. nsbox has its own because the C libraries' are
+/// private (`__restore_rt` is global in musl only, hidden in glibc).
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+extern "C" fn restore_rt() {
+    // SAFETY: entered only by the kernel's return from a signal handler, with
+    // the signal frame on the stack; rt_sigreturn (15) never returns here.
+    core::arch::naked_asm!("mov eax, 15", "syscall", "ud2")
+}
+
+/// See the x86_64 version; aarch64's kernel needs SA_RESTORER too when it
+/// is set, and `rt_sigreturn` is 139 there.
+#[cfg(target_arch = "aarch64")]
+#[unsafe(naked)]
+extern "C" fn restore_rt() {
+    // SAFETY: as on x86_64: only the kernel enters here, on the signal frame.
+    core::arch::naked_asm!("mov x8, #139", "svc #0", "brk #0")
+}
+
 fn sigaction(sig: i32, act: &KSigaction) -> Result<(), Errno> {
     // SAFETY: `act` is a valid kernel sigaction: SIG_DFL/SIG_IGN, or a
-    // handler with musl's rt_sigreturn trampoline as restorer; no old action
+    // handler with nsbox's rt_sigreturn trampoline as restorer; no old action
     // is requested.
     check(unsafe {
         syscall6(
