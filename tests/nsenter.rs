@@ -392,9 +392,10 @@ fn root_and_working_directories() {
         "mutually exclusive arguments: --wdns --wd",
     );
 
-    // -r/DIR: a root holding only a static nsbox named hostname.
+    // -r/DIR: a root holding only nsbox named hostname (and, for the glibc
+    // host build, its libraries).
     let root = TempDir::new("nse-root");
-    copy_exe(&nsbox(), &root.join("hostname"));
+    install_exe(&nsbox(), root.path(), "hostname");
     let r = format!("--root={}", root.path().display());
     let o = nsenter(&l, &["-t", &p, "-u", &r, "/hostname"]);
     assert_code(&o, 0);

@@ -441,7 +441,7 @@ fn propagation_modes() {
 /// A directory to chroot into, holding a copy of nsbox as `/hostname`.
 fn chroot_dir(tag: &str) -> TempDir {
     let d = TempDir::new(tag);
-    copy_exe(&nsbox(), &d.join("hostname"));
+    install_exe(&nsbox(), d.path(), "hostname");
     d
 }
 

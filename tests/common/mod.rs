@@ -192,6 +192,31 @@ pub fn ci() -> bool {
 /// ("Text file busy"). `cp` holds the fd in its own process instead.
 #[allow(dead_code)]
 pub fn copy_exe(src: &Path, dst: &Path) {
+    copy_file(src, dst);
+}
+
+/// Makes `root` a root that can run `exe` as `/name`: the copy, and for a
+/// dynamically linked build (cargo's glibc host build) the program
+/// interpreter and libraries `ldd` names, at their own paths under `root`.
+#[allow(dead_code)]
+pub fn install_exe(exe: &Path, root: &Path, name: &str) {
+    copy_file(exe, &root.join(name));
+    let Ok(o) = Command::new("ldd").arg(exe).output() else {
+        return;
+    };
+    // "linux-vdso.so.1 (0x...)", "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)",
+    // "/lib64/ld-linux-x86-64.so.2 (0x...)"; a static binary: "not a dynamic executable".
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let Some(lib) = line.split_whitespace().find(|w| w.starts_with('/')) else {
+            continue;
+        };
+        let dst = root.join(lib.trim_start_matches('/'));
+        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+        copy_file(Path::new(lib), &dst);
+    }
+}
+
+fn copy_file(src: &Path, dst: &Path) {
     let st = Command::new("cp")
         .arg(src)
         .arg(dst)
