@@ -206,11 +206,14 @@ fn seed_demo_queue_is_invisible_in_a_new_ipc_namespace() {
     assert!(!host_has_key("msg", &key));
     assert_eq!(ns.sysvipc("msg").len(), 1);
     // The seed's shell form, with nsbox's own unshare.
-    let script = "ipcmk -Q >/dev/null && unshare -i cat /proc/sysvipc/msg | wc -l && \
-                  wc -l < /proc/sysvipc/msg";
+    let script = "ipcmk -Q >/dev/null && unshare -i cat /proc/sysvipc/msg && echo -- && \
+                  cat /proc/sysvipc/msg";
     let o = run(ns.enter(&mut l.sh(script)));
     assert_code(&o, 0);
-    assert_eq!(stdout(&o), "1\n3\n");
+    let t = stdout(&o);
+    let (inside, outside) = t.split_once("--\n").expect("two tables");
+    assert_eq!(rows(inside).len(), 0, "{t}");
+    assert_eq!(rows(outside).len(), 2, "{t}");
 }
 
 #[test]
