@@ -18,7 +18,7 @@ mod sys;
 use cli::{Exit, Out};
 use rustix::io::Errno;
 use std::ffi::{CString, OsStr};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use sys::Argv;
 
 const USAGE: &[u8] = packed!(
@@ -28,8 +28,9 @@ Usage: nsbox APPLET [ARGUMENTS...]
    or: nsbox --list                one applet per line
    or: nsbox --install [-s] [--force] DIR
                                    link every applet into DIR (hard links,
-                                   symbolic with -s; --force replaces files
-                                   that are not already links to nsbox)
+                                   relative symbolic links with -s; --force
+                                   replaces files that are not already links
+                                   to nsbox)
    or: nsbox --help | --version
 
 nsbox: namespace and IPC tools for minimal Linux images, in one static
@@ -153,19 +154,31 @@ fn usage(_to: i32) -> i32 {
     out.finish().map_or_else(|Exit(c)| c, |_| 0)
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum InstallOpt {
+    Symlink,
+    Force,
+}
+
+const INSTALL_OPTS: &[cli::Opt<InstallOpt>] = &[
+    cli::Opt::new('s', "symlink", cli::Val::None, InstallOpt::Symlink),
+    cli::Opt::new('f', "force", cli::Val::None, InstallOpt::Force),
+];
+
 /// `nsbox --install [-s] [--force] DIR`. Checks every name first, so a
-/// refusal leaves DIR untouched.
+/// refusal leaves DIR untouched. Symbolic links are relative (`nsbox`, or
+/// `../../bin/nsbox`), so a staging root stays right once it becomes `/`.
 fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     let (mut symbolic, mut force, mut dir) = (false, false, None);
-    for a in argv {
-        match a.as_bytes() {
-            b"-s" | b"--symlink" => symbolic = true,
-            b"-f" | b"--force" => force = true,
-            o if o.starts_with(b"-") => {
-                return Err(cli::usage_err(&cat!("unrecognized option '", o, "'")));
+    let mut args = cli::Args::new(argv);
+    while let Some(item) = args.next_opt(INSTALL_OPTS)? {
+        match item {
+            cli::Item::Opt(InstallOpt::Symlink, _) => symbolic = true,
+            cli::Item::Opt(InstallOpt::Force, _) => force = true,
+            cli::Item::Operand(_) if dir.is_some() => {
+                return Err(cli::usage_err(b"too many arguments"));
             }
-            _ if dir.is_some() => return Err(cli::usage_err(b"too many arguments")),
-            _ => dir = Some(a.as_bytes()),
+            cli::Item::Operand(d) => dir = Some(d.into_vec()),
         }
     }
     let Some(dir) = dir else {
@@ -173,14 +186,20 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     };
     // C strings once: rustix takes them without converting at each call.
     // (argv and readlink results hold no NUL byte.)
-    let exe = CString::new(self_path(argv0)?).unwrap_or_default();
-    let me =
-        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_bytes()), e))?;
+    let exe = self_path(argv0)?;
+    let me = rustix::fs::stat(&*exe).map_err(|e| cli::err(&cat!("cannot stat ", &exe[..]), e))?;
+    let target = if symbolic {
+        relative_target(&dir, &exe)
+    } else {
+        exe.clone()
+    };
+    let exe = CString::new(exe).unwrap_or_default();
+    let target = CString::new(target).unwrap_or_default();
     let mut todo = Vec::new();
     let mut refused = false;
     for a in applets::APPLETS {
         // Path::join's rule: no second slash after one DIR already ends with.
-        let mut link = dir.to_vec();
+        let mut link = dir.clone();
         if !link.is_empty() && !link.ends_with(b"/") {
             link.push(b'/');
         }
@@ -213,18 +232,56 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
                 .map_err(|e| cli::err(&cat!("cannot remove ", link.as_bytes()), e))?;
         }
         let r = if symbolic {
-            rustix::fs::symlink(&exe, &link)
+            rustix::fs::symlink(&target, &link)
         } else {
             rustix::fs::link(&exe, &link)
         };
         r.map_err(|e| {
             cli::err(
-                &cat!("cannot link ", link.as_bytes(), " to ", exe.as_bytes()),
+                &cat!("cannot link ", link.as_bytes(), " to ", target.as_bytes()),
                 e,
             )
         })?;
     }
     Ok(())
+}
+
+/// The target of a symbolic link in `dir` to the binary at `exe`
+/// (absolute, canonical): relative to `dir`'s canonical path. Without
+/// /proc, `dir` cannot be resolved through symlinks, so the link is `exe`.
+fn relative_target(dir: &[u8], exe: &[u8]) -> Vec<u8> {
+    let Some(dir) = canonical_dir(dir) else {
+        return exe.to_vec();
+    };
+    let parts = |p: &[u8]| -> Vec<Vec<u8>> {
+        p.split(|&b| b == b'/')
+            .filter(|c| !c.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
+    let (from, to) = (parts(&dir), parts(exe));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut t = Vec::new();
+    for _ in common..from.len() {
+        t.extend_from_slice(b"../");
+    }
+    t.extend_from_slice(&to[common..].join(&b'/'));
+    t
+}
+
+/// `dir` with every symlink resolved, as the kernel names it
+/// (/proc/self/fd/N of an O_PATH descriptor).
+fn canonical_dir(dir: &[u8]) -> Option<Vec<u8>> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        OsStr::from_bytes(dir),
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    let link = cat!("/proc/self/fd/", rustix::fd::AsRawFd::as_raw_fd(&fd));
+    let p = rustix::fs::readlink(OsStr::from_bytes(&link), Vec::new()).ok()?;
+    Some(p.into_bytes()).filter(|p| p.starts_with(b"/"))
 }
 
 /// This binary's absolute path: /proc/self/exe, or (before /proc is

@@ -4,6 +4,7 @@
 mod common;
 use common::*;
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -153,7 +154,10 @@ fn install_links_every_applet() {
             use std::os::unix::fs::MetadataExt;
             assert_eq!(std::fs::metadata(&p).unwrap().ino(), meta.ino());
             if symbolic {
-                assert_eq!(std::fs::read_link(&p).unwrap(), exe);
+                // Relative to the link's directory, and naming nsbox.
+                let t = std::fs::read_link(&p).unwrap();
+                assert!(t.is_relative(), "{a} -> {}", t.display());
+                assert_eq!(std::fs::canonicalize(dir.join(&t)).unwrap(), exe);
             }
         }
         // Running it again is fine: the links already point at nsbox.
@@ -164,6 +168,49 @@ fn install_links_every_applet() {
         let o = run(&mut Command::new(dir.join("hostname")));
         assert_code(&o, 0);
     }
+}
+
+#[test]
+fn install_symlinks_survive_a_moved_staging_root() {
+    // As an image builder stages a root: the binary in STAGE/bin, links in
+    // STAGE/bin and STAGE/usr/sbin; then the root moves (or becomes /).
+    let d = TempDir::new("stage");
+    let stage = d.join("stage");
+    for sub in ["bin", "usr/sbin"] {
+        std::fs::create_dir_all(stage.join(sub)).unwrap();
+    }
+    let bin = stage.join("bin/nsbox");
+    std::fs::copy(nsbox(), &bin).unwrap();
+    for sub in ["bin", "usr/sbin"] {
+        let o = run(Command::new(&bin)
+            .args(["--install", "-s"])
+            .arg(stage.join(sub)));
+        assert_code(&o, 0);
+    }
+    assert_eq!(
+        std::fs::read_link(stage.join("bin/hostname")).unwrap(),
+        Path::new("nsbox")
+    );
+    assert_eq!(
+        std::fs::read_link(stage.join("usr/sbin/unshare")).unwrap(),
+        Path::new("../../bin/nsbox")
+    );
+    let moved = d.join("moved");
+    std::fs::rename(&stage, &moved).unwrap();
+    let o = run(&mut Command::new(moved.join("usr/sbin/hostname")));
+    assert_code(&o, 0);
+    let node = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(stdout(&o), format!("{node}\n"));
+    // Its options, getopt-style.
+    let o = run(Command::new(moved.join("bin/nsbox")).args(["--install", "--bogus", "x"]));
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "nsbox: unrecognized option '--bogus'\nTry 'nsbox --help' for more information.\n"
+    );
 }
 
 #[test]
