@@ -33,3 +33,29 @@ check cargo-install install_check
 host_t=$(rustc -vV | sed -n 's/^host: //p')
 cargo_tests "host-$host_t" --release
 unset readme_run host_t
+
+# An image builder's install from this host: the aarch64 binary (which this
+# host runs only through binfmt_misc, so the script must not depend on it)
+# into a staging root; relative links, man pages that render without
+# warnings, completions that bash parses.
+staging_check() {
+    local d=$root/target/install-staging
+    rm -rf "$d"
+    DESTDIR=$d PREFIX=/usr scripts/install --bin "target/$TA64/release/nsbox" || return 1
+    cmp "target/$TA64/release/nsbox" "$d/usr/bin/nsbox" || return 1
+    local a n=0
+    for a in $(target/release/nsbox --list); do
+        [ "$(readlink "$d/usr/bin/$a")" = nsbox ] || { echo "$a: not a relative link to nsbox"; return 1; }
+        bash -n "$d/usr/share/bash-completion/completions/$a" || return 1
+        n=$((n + 1))
+    done
+    local page warn
+    for page in "$d"/usr/share/man/man[18]/*; do
+        grep -q '^\.so ' "$page" && continue
+        warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+        [ -z "$warn" ] || { echo "$page: $warn"; return 1; }
+        LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q '^OPTIONS' || [[ $page == */nsbox.1 ]] || { echo "$page: no OPTIONS"; return 1; }
+    done
+    echo "$n applets linked, $(find "$d/usr/share/man" -type f | wc -l) man pages"
+}
+check install-staging-aarch64 staging_check

@@ -22,6 +22,13 @@ else
         # Fully static: no program interpreter, no shared libraries.
         check "static-elf-tiny-$tiny_t" bash -c "f=target/tiny/$tiny_t/nsbox; [ -x \$f ] && ! readelf -l \$f | grep -q INTERP && ! readelf -d \$f | grep -q NEEDED"
     done
+    # The release archives, twice: the same bytes both times.
+    release_check() {
+        scripts/release --no-build && cp target/dist/SHA256SUMS target/dist.sums.1 &&
+            scripts/release --no-build && cmp target/dist.sums.1 target/dist/SHA256SUMS &&
+            tar -tzf "target/dist/nsbox-$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)-$TA64.tar.gz" | grep -q '/man/man8/lsns.8$'
+    }
+    check release-archives-reproducible release_check
     NSBOX_BIN=$root/target/tiny/$T64/nsbox cargo_tests tiny-x86_64 --release --target $T64 --test '*'
     NSBOX_BIN=$root/target/tiny/$TA64/nsbox cargo_tests tiny-aarch64-qemu-user --release --target $TA64 --test '*'
 fi
