@@ -691,8 +691,12 @@ fn keep_caps_raises_ambient_capabilities() {
         "/usr/bin/unshare -U -r sleep 60 & ready $!; wait",
     );
     let p = t.pid.to_string();
+    // Until unshare has exec'd sleep: by then the namespace exists and its
+    // uid/gid maps are written (entering it before the maps, sh would run
+    // as the overflow uid).
     for _ in 0..500 {
-        if ns_link(&p, "user") != ns_link("self", "user") {
+        let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        if comm == "sleep\n" && ns_link(&p, "user") != ns_link("self", "user") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
