@@ -46,7 +46,9 @@ fn applet_name(path: &[u8]) -> &[u8] {
     base.strip_prefix(b"-").unwrap_or(base)
 }
 
-/// Entry point (called from `sys::entry`'s C `main`).
+c_main!(run);
+
+/// Entry point (called from the C `main` that `c_main!` defines).
 pub fn run(mut argv: Argv) -> i32 {
     let argv0: &'static [u8] = argv.next().map_or(b"nsbox", OsStr::as_bytes);
     let mut name = applet_name(argv0);

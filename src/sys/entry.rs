@@ -7,9 +7,7 @@
 //! default action (right for a CLI tool), and a stack overflow is a plain
 //! SIGSEGV.
 
-#[cfg(not(test))]
-use std::ffi::c_int;
-use std::ffi::{CStr, OsStr, c_char};
+use std::ffi::{CStr, OsStr, c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
 
 /// The process's argument vector, as `&'static OsStr` items.
@@ -65,16 +63,41 @@ impl Iterator for Argv {
 #[global_allocator]
 static HEAP: super::alloc::Heap = super::alloc::Heap::new();
 
-/// The C entry point musl's start code calls.
-#[cfg(not(test))]
-// SAFETY: the only `main` symbol in the program (the crate is `no_main`); musl's
-// `__libc_start_main` calls it with the kernel-provided argc/argv.
-#[unsafe(no_mangle)]
-extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
-    let len = if argv.is_null() {
-        0
-    } else {
-        argc.max(0) as usize
+impl Argv {
+    /// The argv musl's start code hands to `main`.
+    ///
+    /// # Safety
+    /// `argv` must be null or hold `argc` valid NUL-terminated strings that
+    /// live for the whole process (the C runtime's argv does).
+    pub unsafe fn from_c(argc: c_int, argv: *const *const c_char) -> Argv {
+        let len = if argv.is_null() {
+            0
+        } else {
+            argc.max(0) as usize
+        };
+        Argv { argv, next: 0, len }
+    }
+}
+
+/// Defines the C entry point musl's start code calls, which hands the
+/// process's argv to `$run` (`fn(Argv) -> i32`). Invoked once, by main.rs:
+/// this layer does not call up into the applets itself.
+#[macro_export]
+macro_rules! c_main {
+    ($run:path) => {
+        /// The C entry point (see `sys::entry`).
+        #[cfg(not(test))]
+        // SAFETY: the only `main` symbol in the program (the crate is
+        // `no_main`); musl's `__libc_start_main` calls it with the
+        // kernel-provided argc/argv.
+        #[unsafe(no_mangle)]
+        extern "C" fn main(
+            argc: ::std::ffi::c_int,
+            argv: *const *const ::std::ffi::c_char,
+        ) -> ::std::ffi::c_int {
+            // SAFETY: argc/argv come from the C runtime, valid for the
+            // whole process.
+            $run(unsafe { $crate::sys::Argv::from_c(argc, argv) })
+        }
     };
-    crate::run(Argv { argv, next: 0, len })
 }
