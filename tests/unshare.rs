@@ -839,7 +839,7 @@ fn load_interp_in_own_binfmt_instance() {
     if stderr(&o).contains("mount /proc/sys/fs/binfmt_misc failed") {
         skip(
             "load_interp_in_own_binfmt_instance",
-            "kernel without binfmt_misc in user namespaces (< 6.7)",
+            "the kernel cannot mount binfmt_misc in a user namespace (before 6.7, or binfmt_misc not built)",
         );
         return;
     }

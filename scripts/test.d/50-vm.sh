@@ -2,15 +2,19 @@
 # Stage sourced by scripts/test: the whole test suite inside real kernels
 # (x86_64 and aarch64) under QEMU, see cross/README.md. Each test that ran in
 # a VM counts once in scripts/test's totals; a missing result, a kernel panic,
-# a timeout or a forbidden skip (qemu-user/root reasons) counts as a failure.
-# Legitimate skips go to $NSBOX_SKIP_LOG, tagged ARCH(vm).
-# Each architecture runs twice: with the stable build (cargo's release
-# binary) and with the tiny build (scripts/build-tiny, stage 20), the one the
-# README recommends for images.
-for vm_run in x86_64 aarch64 x86_64-tiny aarch64-tiny; do
-    vm_arch=${vm_run%-tiny}
+# a timeout or a forbidden skip (qemu-user/root reasons; on the newest kernel
+# also missing kernel features) counts as a failure. Legitimate skips go to
+# $NSBOX_SKIP_LOG, tagged ARCH-SUITE(vm).
+# The kernel matrix: Debian bookworm's 6.1, trixie's 6.12 and sid's newest,
+# each with the release build; the tiny build (scripts/build-tiny, stage 20),
+# the one the README recommends for images, on the newest.
+for vm_run in x86_64-bookworm aarch64-bookworm x86_64-trixie aarch64-trixie x86_64-sid aarch64-sid \
+    x86_64-sid-tiny aarch64-sid-tiny; do
+    vm_arch=${vm_run%%-*}
+    vm_suite=${vm_run#*-}
+    vm_suite=${vm_suite%-tiny}
     vm_env=()
-    if [ "$vm_run" != "$vm_arch" ]; then
+    if [ "${vm_run%-tiny}" != "$vm_run" ]; then
         vm_bin=target/tiny/$vm_arch-unknown-linux-musl/nsbox
         if [ ! -x "$vm_bin" ]; then
             echo "== QEMU system VM: $vm_run: no tiny binary ($vm_bin; see the tiny build stage)"
@@ -20,10 +24,12 @@ for vm_run in x86_64 aarch64 x86_64-tiny aarch64-tiny; do
         fi
         vm_env=(VM_NSBOX_BIN="$root/$vm_bin" VM_NSBOX_BUILD=tiny)
     fi
-    echo "== QEMU system VM: $vm_run (cross/vm test $vm_arch; log: target/test-logs/vm-$vm_run.log)"
-    vm_summary=target/vm/$vm_arch/summary
-    rm -f "$vm_summary" "target/vm/$vm_arch/skips"
-    env "${vm_env[@]}" cross/vm test "$vm_arch" >"$logs/vm-$vm_run.log" 2>&1
+    vm_work=target/vm/$vm_arch
+    [ "$vm_suite" = bookworm ] || vm_work=$vm_work-$vm_suite
+    echo "== QEMU system VM: $vm_run (cross/vm test $vm_arch $vm_suite; log: target/test-logs/vm-$vm_run.log)"
+    vm_summary=$vm_work/summary
+    rm -f "$vm_summary" "$vm_work/skips"
+    env "${vm_env[@]}" cross/vm test "$vm_arch" "$vm_suite" >"$logs/vm-$vm_run.log" 2>&1
     vm_rc=$?
     # The harness's report: per-binary counts, failed tests, skips, the
     # per-arch total; and the start of the failures' output.
@@ -38,7 +44,7 @@ for vm_run in x86_64 aarch64 x86_64-tiny aarch64-tiny; do
         if [ "$vm_rc" -ne 0 ] && [ "$vm_failed" -eq 0 ]; then
             failed=$((failed + 1))
         fi
-        sed "s/^$vm_arch(vm)/$vm_run(vm)/" "target/vm/$vm_arch/skips" >>"$NSBOX_SKIP_LOG" 2>/dev/null || true
+        sed "s/^$vm_arch(vm)/$vm_run(vm)/" "$vm_work/skips" >>"$NSBOX_SKIP_LOG" 2>/dev/null || true
     else
         # The harness failed before judging (fetch, build or image).
         failed=$((failed + 1))
@@ -46,7 +52,7 @@ for vm_run in x86_64 aarch64 x86_64-tiny aarch64-tiny; do
     fi
     [ "$vm_rc" -eq 0 ] || failures+=("vm-$vm_run")
 done
-unset vm_run vm_arch vm_bin vm_env vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
+unset vm_run vm_arch vm_suite vm_work vm_bin vm_env vm_summary vm_rc vm_passed vm_failed vm_ran vm_skipped
 
 # And the other way round: the suite as cross-rs runs it (aarch64 under
 # qemu-user, not root, CI unset) must pass, root-only tests skipping.
