@@ -173,7 +173,8 @@ fn etc_hosts_lookups_and_addresses() {
     let d = TempDir::new("hosts");
     std::fs::write(
         d.join("hosts"),
-        "127.0.0.1 localhost\n# 10.9.9.9 box\n192.0.2.7\tbox.lab.example box  alias2 # trailing\n2001:db8::7 box.lab.example box\n",
+        "127.0.0.1 localhost\n# 10.9.9.9 box\n192.0.2.7\tbox.lab.example box  alias2 # trailing\n2001:db8::7 box.lab.example box\n\
+         198.51.100.5 gw.lab.example gw\n2001:db8:1::5 v6.lab.example\n",
     )
     .unwrap();
     // A private mount namespace with our own /etc/hosts, a private UTS
@@ -183,7 +184,7 @@ fn etc_hosts_lookups_and_addresses() {
          ip link set lo up && ip link add v0 type veth peer name v1 && ip link set v0 up && \
          ip addr add 198.51.100.5/24 dev v0 && ip -6 addr add 2001:db8:1::5/64 dev v0 nodad && \
          ip -6 addr add fe80::5/64 dev v0 nodad && ip addr add 203.0.113.9/24 dev v1 && \
-         hostname -f; hostname --fqdn; hostname --long; hostname -d; dnsdomainname; hostname -a; hostname -i; hostname -I; \
+         hostname -f; hostname --fqdn; hostname --long; hostname -d; dnsdomainname; hostname -a; hostname -i; hostname -I; hostname -A; hostname --all-fqdns; \
          hostname other; hostname -f; echo rc=$?",
         d.path().display()
     );
@@ -194,7 +195,8 @@ fn etc_hosts_lookups_and_addresses() {
     assert_eq!(
         stdout(&o),
         "box.lab.example\nbox.lab.example\nbox.lab.example\nlab.example\nlab.example\nbox alias2\n\
-         192.0.2.7 2001:db8::7\n198.51.100.5 2001:db8:1::5 \nrc=1\n",
+         192.0.2.7 2001:db8::7\n198.51.100.5 2001:db8:1::5 \n\
+         gw.lab.example v6.lab.example \ngw.lab.example v6.lab.example \nrc=1\n",
         "stderr: {}",
         stderr(&o)
     );
