@@ -56,6 +56,26 @@ staging_check() {
         [ -z "$warn" ] || { echo "$page: $warn"; return 1; }
         LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q '^OPTIONS' || [[ $page == */nsbox.1 ]] || { echo "$page: no OPTIONS"; return 1; }
     done
-    echo "$n applets linked, $(find "$d/usr/share/man" -type f | wc -l) man pages"
+    # Completions, as bash gives them for the last word.
+    local c=$d/usr/share/bash-completion/completions
+    complete_with() {
+        (
+            # shellcheck disable=SC1090
+            . "$c/$1"
+            COMP_WORDS=("$@")
+            COMP_CWORD=$(($# - 1))
+            "_nsbox_$1"
+            echo "${COMPREPLY[*]}"
+        )
+    }
+    local got
+    for want in "unshare --map-r|--map-root-user" "unshare --kill-child = SIGKI|SIGKILL" \
+        "unshare --propagation p|private" "lsns -o NS,TY|NS,TYPE" "lsns --type use|user" \
+        "nsenter --tar|--target" "nsenter -t $$|$$"; do
+        read -ra words <<<"${want%|*}"
+        got=$(complete_with "${words[@]}")
+        [[ " $got " == *" ${want#*|} "* ]] || { echo "completing '${want%|*}' gave '$got', not '${want#*|}'"; return 1; }
+    done
+    echo "$n applets linked, $(find "$d/usr/share/man" -type f | wc -l) man pages, completions ok"
 }
 check install-staging-aarch64 staging_check
