@@ -29,6 +29,18 @@ else
             tar -tzf "target/release-dist/nsbox-$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)-$TA64.tar.gz" | grep -q '/man/man8/lsns.8$'
     }
     check release-archives-reproducible release_check
+    # A flat image root for aarch64 from this host: its applets run in a
+    # chroot (through binfmt_misc's qemu-aarch64), every link relative.
+    flat_root_check() {
+        local d=$root/target/install-flat
+        rm -rf "$d"
+        scripts/install --target $TA64 "$d" >/dev/null || return 1
+        [ "$(chroot "$d" /bin/hostname)" = "$(uname -n)" ] || return 1
+        [ -z "$(find "$d" -type l -lname '/*')" ] || { find "$d" -type l -lname '/*'; return 1; }
+        chroot "$d" /bin/unshare -u /bin/hostname flat-root-test >/dev/null 2>&1 || true
+        [ "$(uname -n)" != flat-root-test ]
+    }
+    check install-flat-root-aarch64 flat_root_check
     # The binaries themselves: the same commit built from another checkout
     # in another directory, with another CARGO_HOME, gives the same bytes.
     reproducible_check() {
