@@ -30,6 +30,21 @@ install_check() {
 }
 check cargo-install install_check
 
+# The other architecture's glibc host build (what a developer on an aarch64
+# machine gets from `cargo run`): cross-linked with Debian's cross gcc, run
+# under qemu-user with the arm64 glibc; its applets must run.
+if [ "$(uname -m)" = x86_64 ]; then
+    aarch64_gnu_check() {
+        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+            cargo build --release --target aarch64-unknown-linux-gnu || return 1
+        local b=target/aarch64-unknown-linux-gnu/release/nsbox out
+        out=$(QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$b" hostname) || return 1
+        [ "$out" = "$(uname -n)" ] || return 1
+        QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$b" ipcs -l | grep -q 'Shared Memory Limits'
+    }
+    check host-build-aarch64-gnu aarch64_gnu_check
+fi
+
 host_t=$(rustc -vV | sed -n 's/^host: //p')
 cargo_tests "host-$host_t" --release
 unset readme_run host_t
