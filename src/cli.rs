@@ -804,6 +804,7 @@ fn long_words(h: &'static str) -> Vec<&'static str> {
 /// The letter option `arg` stands for, among `shorts` and `longs`
 /// (space-separated names, each after its letter: `b"hhelp Vversion"`); any
 /// other option or an operand is [`unknown`].
+#[allow(dead_code)] // no applet uses it since the IPC ones moved to the tables
 pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
     let c = match arg {
         Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),

@@ -267,7 +267,7 @@ pub fn main(argv: Argv) -> Res<i32> {
 /// `strtos32_or_err(optarg, "failed to parse id argument")`: leading
 /// blanks and a sign are fine; digits that do not fit are ERANGE.
 fn parse_id(s: &OsStr) -> i32 {
-    super::ipcmk::strtos32_or_err(s, "failed to parse id argument")
+    crate::num::strtos32_or_err(s, "failed to parse id argument")
 }
 
 /// Buffered stdout in a stack buffer: the common empty listing costs no
@@ -754,25 +754,11 @@ fn detail(c: &mut Ctx, kind: usize, id: i32) -> Res {
     Ok(())
 }
 
-/// Parses a number in `base` with an optional `-`; None on anything else.
-fn num(t: &[u8], base: i64) -> Option<i64> {
-    let (neg, d) = match t.split_first() {
-        Some((b'-', r)) => (true, r),
-        Some((b'+', r)) => (false, r),
-        _ => (false, t),
-    };
-    if d.is_empty() {
-        return None;
-    }
-    let mut n: i64 = 0;
-    for &c in d {
-        let v = c as i64 - b'0' as i64;
-        if !(0..base).contains(&v) {
-            return None;
-        }
-        n = n.checked_mul(base)?.checked_add(v)?;
-    }
-    Some(if neg { -n } else { n })
+/// A whole token as a number in `base` (an optional sign, then digits);
+/// None on anything else.
+fn num(t: &[u8], base: u32) -> Option<i64> {
+    let d = crate::num::scan(t, base).filter(|d| d.rest.is_empty())?;
+    d.signed().ok()
 }
 
 /// One /proc/sysvipc line; None for anything unexpected (too few columns,
@@ -841,8 +827,8 @@ fn each(kind: usize, f: &mut dyn FnMut(&Obj)) {
 /// `*_STAT_ANY` (all objects, Linux 4.17+) or `*_STAT` (readable ones) each.
 #[inline(never)]
 fn fallback(kind: usize, f: &mut dyn FnMut(&Obj)) {
-    // The sys::ipc kinds are ordered shm sem msg.
-    let max = ipc::max_index((kind + 2) % 3).unwrap_or(-1);
+    let sys_kind = [ipc::Kind::Msg, ipc::Kind::Shm, ipc::Kind::Sem][kind];
+    let max = ipc::max_index(sys_kind).unwrap_or(-1);
     let cmds = [
         [ipc::MSG_STAT_ANY, ipc::MSG_STAT],
         [ipc::SHM_STAT_ANY, ipc::SHM_STAT],
