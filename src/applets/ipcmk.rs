@@ -1,5 +1,6 @@
 //! ipcmk: create SysV shared memory, message queues and semaphore sets and
-//! POSIX shared memory and message queues, like util-linux 2.42's `ipcmk`.
+//! POSIX shared memory and message queues, like util-linux's `ipcmk`
+//! (2.42; `-p`'s messages as HEAD's).
 //!
 //! Unlike util-linux, SysV objects are created with `IPC_EXCL` under a fresh
 //! random key (retried on EEXIST), so an existing object is never reused, and
@@ -274,14 +275,14 @@ fn fresh(kind: Kind, n: usize, flags: i32) -> Result<i32, Errno> {
     r
 }
 
-/// `-p MODE`: octal, at most 07777 (util-linux's `str2unum_or_err(s, 8,
-/// .., 07777)`), with 2.42's messages: "Success" for a bad digit.
+/// `-p MODE`: octal, at most 07777, with util-linux HEAD's messages
+/// (`str2unum_or_err(s, 8, "failed to parse mode", 07777)`).
 fn parse_mode(s: &OsStr) -> u32 {
-    match num::strtou64_max(s.as_bytes(), 8, 0o7777) {
-        Ok(v) => v as u32,
-        Err(Errno::RANGE) => cli::quit(cli::err(b"failed to parse mode", Errno::RANGE)),
-        Err(_) => cli::quit(cli::errx(b"failed to parse mode: Success")),
-    }
+    num::or_die(
+        num::strtou64_max(s.as_bytes(), 8, 0o7777),
+        "failed to parse mode",
+        s,
+    ) as u32
 }
 
 /// util-linux's `strtosize`: a number (decimal, 0x hex or 0 octal), an
