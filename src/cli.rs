@@ -711,6 +711,7 @@ impl LegacyArgs {
     }
 
     /// [`Args::abbrev`] with the `--name` words given as plain text.
+    #[allow(dead_code)] // no applet uses it since ipcs moved to the tables
     pub fn abbrev_words(mut self, words: &'static str) -> LegacyArgs {
         self.text = Some(words);
         self
