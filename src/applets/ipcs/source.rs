@@ -1,7 +1,8 @@
 //! Where ipcs's numbers come from: the objects from /proc/sysvipc/{msg,
 //! shm,sem} (read in 4 KiB pieces into a stack buffer, no per-row
-//! allocation), or without /proc from the `*_INFO` + `*_STAT_ANY` (or
-//! `*_STAT`) syscalls; limits from /proc/sys/kernel.
+//! allocation) unless the kernel counts none, or without /proc from the
+//! `*_INFO` + `*_STAT_ANY` (or `*_STAT`) syscalls; limits from
+//! /proc/sys/kernel.
 
 use crate::ipc::Kind;
 use crate::sys::ipc;
@@ -130,8 +131,12 @@ pub fn parse_line(kind: Kind, line: &[u8]) -> Option<Obj> {
 }
 
 /// Calls `f` for every object of `kind`: from /proc/sysvipc, or (without
-/// /proc) from the syscalls.
+/// /proc) from the syscalls. When the kernel counts none, /proc is not
+/// read (one syscall instead of open, read and close; BusyBox asks too).
 pub fn each(kind: Kind, f: &mut dyn FnMut(&Obj)) {
+    if in_use(kind) == Ok(0) {
+        return;
+    }
     let path = match kind {
         Kind::Msg => c"/proc/sysvipc/msg",
         Kind::Shm => c"/proc/sysvipc/shm",
@@ -178,6 +183,15 @@ pub fn each(kind: Kind, f: &mut dyn FnMut(&Obj)) {
             skip = true;
         }
     }
+}
+
+/// How many objects of `kind` exist (`*_INFO`'s in-use count).
+fn in_use(kind: Kind) -> Result<i64, Errno> {
+    Ok(match kind {
+        Kind::Msg => ipc::msgctl_info(ipc::MSG_INFO)?.1.msgpool as i64,
+        Kind::Shm => ipc::shmctl_shm_info()?.1.used_ids as i64,
+        Kind::Sem => ipc::semctl_info(ipc::SEM_INFO)?.1.semusz as i64,
+    })
 }
 
 /// The rows without /proc: `*_INFO` gives the highest index in use, then
