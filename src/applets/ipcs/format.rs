@@ -211,6 +211,11 @@ impl Ctx {
         self
     }
 
+    /// `label` and then `v` as `%d`: `uid=0`.
+    pub fn kv(&mut self, label: &str, v: i64) -> &mut Ctx {
+        self.s(label).dec(v, 0)
+    }
+
     /// `%-10o` of the permission bits.
     pub fn perms(&mut self, mode: i64) -> &mut Ctx {
         self.out.num(mode as u64 & 0o777, false, 8, -10);

@@ -338,8 +338,7 @@ fn limits(c: &mut Ctx, kind: Kind) {
     match kind {
         Kind::Msg => {
             c.title("Messages Limits")
-                .s("max queues system wide = ")
-                .dec(v[0], 0);
+                .kv("max queues system wide = ", v[0]);
             c.s("\nmax size of message").labelled(Unit::Bytes, v[1]);
             c.s("\ndefault max size of queue")
                 .labelled(Unit::Bytes, v[2])
@@ -348,11 +347,10 @@ fn limits(c: &mut Ctx, kind: Kind) {
         Kind::Shm => shm_limits(c, v),
         Kind::Sem => {
             c.title("Semaphore Limits")
-                .s("max number of arrays = ")
-                .dec(v[3], 0);
-            c.s("\nmax semaphores per array = ").dec(v[0], 0);
-            c.s("\nmax semaphores system wide = ").dec(v[1], 0);
-            c.s("\nmax ops per semop call = ").dec(v[2], 0);
+                .kv("max number of arrays = ", v[3]);
+            c.kv("\nmax semaphores per array = ", v[0]);
+            c.kv("\nmax semaphores system wide = ", v[1]);
+            c.kv("\nmax ops per semop call = ", v[2]);
             c.s("\nsemaphore max value = 32767\n");
         }
     }
@@ -371,8 +369,7 @@ fn shm_limits(c: &mut Ctx, [mni, max, all, _]: [i64; 4]) {
         .checked_mul(m)
         .unwrap_or(u64::MAX - u64::MAX % m) as i64;
     c.title("Shared Memory Limits")
-        .s("max number of segments = ")
-        .dec(mni, 0);
+        .kv("max number of segments = ", mni);
     c.s("\nmax seg size").labelled(Unit::KBytes, max);
     if c.unit == Unit::Default {
         c.s("\nmax total shared memory (kbytes) = ").size(total);
@@ -389,9 +386,8 @@ fn status(c: &mut Ctx, kind: Kind) {
     let ok = match kind {
         Kind::Msg => ipc::msgctl_info(ipc::MSG_INFO).map(|(_, i)| {
             c.title("Messages Status")
-                .s("allocated queues = ")
-                .dec(i.msgpool as i64, 0);
-            c.s("\nused headers = ").dec(i.msgmap as i64, 0);
+                .kv("allocated queues = ", i.msgpool as i64);
+            c.kv("\nused headers = ", i.msgmap as i64);
             c.s("\nused space").labelled(Unit::Default, i.msgtql as i64);
             if c.unit == Unit::Default {
                 c.s(" bytes");
@@ -400,23 +396,18 @@ fn status(c: &mut Ctx, kind: Kind) {
         }),
         Kind::Shm => ipc::shmctl_shm_info().map(|(_, i)| {
             c.title("Shared Memory Status")
-                .s("segments allocated ")
-                .dec(i.used_ids as i64, 0);
-            c.s("\npages allocated ").dec(i.shm_tot as i64, 0);
-            c.s("\npages resident  ").dec(i.shm_rss as i64, 0);
-            c.s("\npages swapped   ").dec(i.shm_swp as i64, 0);
-            c.s("\nSwap performance: ").dec(i.swap_attempts as i64, 0);
-            c.s(" attempts\t ")
-                .dec(i.swap_successes as i64, 0)
+                .kv("segments allocated ", i.used_ids as i64);
+            c.kv("\npages allocated ", i.shm_tot as i64);
+            c.kv("\npages resident  ", i.shm_rss as i64);
+            c.kv("\npages swapped   ", i.shm_swp as i64);
+            c.kv("\nSwap performance: ", i.swap_attempts as i64);
+            c.kv(" attempts\t ", i.swap_successes as i64)
                 .s(" successes\n");
         }),
         Kind::Sem => ipc::semctl_info(ipc::SEM_INFO).map(|(_, i)| {
             c.title("Semaphore Status")
-                .s("used arrays = ")
-                .dec(i.semusz as i64, 0);
-            c.s("\nallocated semaphores = ")
-                .dec(i.semaem as i64, 0)
-                .s("\n");
+                .kv("used arrays = ", i.semusz as i64);
+            c.kv("\nallocated semaphores = ", i.semaem as i64).s("\n");
         }),
     };
     if ok.is_err() {
@@ -467,16 +458,19 @@ fn detail(c: &mut Ctx, kind: Kind, id: i32) -> Res {
     Ok(())
 }
 
-/// Semaphore `i`'s value, waiters for increase and for zero, last pid.
+/// What `-s -i` shows of each semaphore: value, waiters for increase and
+/// for zero, last pid; with util-linux's complaint when a call fails.
+const SEM_GETS: [(i32, &str); 4] = [
+    (ipc::GETVAL, "semctl(GETVAL) failed"),
+    (ipc::GETNCNT, "semctl(GETNCNT) failed"),
+    (ipc::GETZCNT, "semctl(GETZCNT) failed"),
+    (ipc::GETPID, "semctl(GETPID) failed"),
+];
+
+/// Semaphore `i`'s [`SEM_GETS`] values.
 fn sem_values(id: i32, i: i32) -> Res<[i32; 4]> {
     let mut v = [0; 4];
-    let cmds = [
-        (ipc::GETVAL, "semctl(GETVAL) failed"),
-        (ipc::GETNCNT, "semctl(GETNCNT) failed"),
-        (ipc::GETZCNT, "semctl(GETZCNT) failed"),
-        (ipc::GETPID, "semctl(GETPID) failed"),
-    ];
-    for (x, (cmd, what)) in v.iter_mut().zip(cmds) {
+    for (x, (cmd, what)) in v.iter_mut().zip(SEM_GETS) {
         *x = ipc::semctl_get(id, i, cmd).map_err(|e| cli::err(what.as_bytes(), e))?;
     }
     Ok(v)
@@ -490,14 +484,9 @@ fn detail_text(c: &mut Ctx, kind: Kind, o: &Obj) {
         Kind::Shm => ("\nShared memory Segment shmid=", "\t"),
         Kind::Sem => ("\nSemaphore Array semid=", "\t "),
     };
-    c.s(title).dec(o.id, 0).s("\nuid=").dec(o.uid, 0);
-    c.s(sep)
-        .s("gid=")
-        .dec(o.gid, 0)
-        .s(sep)
-        .s("cuid=")
-        .dec(o.cuid, 0);
-    c.s(sep).s("cgid=").dec(o.cgid, 0);
+    c.kv(title, o.id).kv("\nuid=", o.uid);
+    c.s(sep).kv("gid=", o.gid).s(sep).kv("cuid=", o.cuid);
+    c.s(sep).kv("cgid=", o.cgid);
     match kind {
         Kind::Msg => {
             c.s("\tmode=")
@@ -507,11 +496,8 @@ fn detail_text(c: &mut Ctx, kind: Kind, o: &Obj) {
                 .s("=")
                 .size(o.size);
             c.s("\tq").bytes_word().s("=").size(o.qbytes);
-            c.s("\tqnum=")
-                .dec(o.count, 0)
-                .s("\tlspid=")
-                .dec(o.pids[0], 0);
-            c.s("\tlrpid=").dec(o.pids[1], 0);
+            c.kv("\tqnum=", o.count).kv("\tlspid=", o.pids[0]);
+            c.kv("\tlrpid=", o.pids[1]);
             c.s("\nsend_time=").time(o.times[0], Time::Full, -26);
             c.s("\nrcv_time=").time(o.times[1], Time::Full, -26);
             c.s("\nchange_time=")
@@ -527,12 +513,8 @@ fn detail_text(c: &mut Ctx, kind: Kind, o: &Obj) {
                 .bytes_word()
                 .s("=")
                 .size(o.size)
-                .s("\tlpid=")
-                .dec(o.pids[1], 0);
-            c.s("\tcpid=")
-                .dec(o.pids[0], 0)
-                .s("\tnattch=")
-                .dec(o.count, 0);
+                .kv("\tlpid=", o.pids[1]);
+            c.kv("\tcpid=", o.pids[0]).kv("\tnattch=", o.count);
             c.s("\natt_time=").time(o.times[0], Time::Full, -26);
             c.s("\ndet_time=").time(o.times[1], Time::Full, -26);
             c.s("\nchange_time=")
@@ -544,7 +526,7 @@ fn detail_text(c: &mut Ctx, kind: Kind, o: &Obj) {
                 .alt_octal(o.mode)
                 .s(", access_perms=")
                 .alt_octal(o.mode & 0o777);
-            c.s("\nnsems = ").dec(o.size, 0);
+            c.kv("\nnsems = ", o.size);
             c.s("\notime = ").time(o.times[0], Time::Full, -26);
             c.s("\nctime = ").time(o.ctime, Time::Always, -26);
             c.s("\nsemnum     value      ncount     zcount     pid       \n");
