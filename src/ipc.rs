@@ -21,15 +21,6 @@ impl Kind {
         }
     }
 
-    /// `shared memory`, `message queue`, `semaphore`.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Shm => "shared memory",
-            Kind::Msg => "message queue",
-            Kind::Sem => "semaphore",
-        }
-    }
-
     /// util-linux's complaint when the kernel lacks the kind (its `*_INFO`
     /// fails).
     pub fn not_configured(self) -> &'static str {

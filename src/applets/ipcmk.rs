@@ -98,31 +98,20 @@ pub fn ipcmk(argv: Argv) -> Res<i32> {
     // What this run created: SysV ids, and POSIX objects that were new.
     let (mut made, mut out) = (ManuallyDrop::new(Vec::new()), ManuallyDrop::new(Vec::new()));
     for class in ORDER.into_iter().filter(|c| ask.classes.contains(c)) {
+        let (shown, noun) = words(class);
         let v = match create(class, name, &ask) {
             Ok(v) => v,
             Err(e) => {
                 undo(&made, name);
-                // util-linux's words (sic).
-                let noun = if class == SHM {
-                    "share memory"
-                } else {
-                    class.kind.noun()
-                };
-                let msg = cat!("create ", posix_prefix(class), noun, " failed");
-                cli::quit(cli::err(&msg, e))
+                cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
             }
         };
+        match v {
+            Created::Id(id) => crate::put!(&mut out, shown, " id: ", id, "\n"),
+            _ => crate::put!(&mut out, shown, " name: ", name, "\n"),
+        }
         if let Created::Id(_) | Created::New = v {
             made.push((class, v));
-        }
-        let at = out.len();
-        crate::put!(&mut out, posix_prefix(class), class.kind.noun());
-        match v {
-            Created::Id(id) => crate::put!(&mut out, " id: ", id, "\n"),
-            _ => crate::put!(&mut out, " name: ", name, "\n"),
-        }
-        if let Some(c) = out.get_mut(at) {
-            c.make_ascii_uppercase();
         }
     }
     cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
@@ -139,14 +128,11 @@ fn parse(argv: Argv) -> Res<Ask> {
     };
     let mut a = ManuallyDrop::new(Args::new(argv));
     while let Some(item) = a.next_opt(OPTS)? {
-        let v = ManuallyDrop::new(match &item {
-            Item::Opt(_, Some(v)) => v.clone(),
-            _ => OsString::new(),
-        });
-        match item {
-            // util-linux ignores operands.
-            Item::Operand(_) => {}
-            Item::Opt(Id::Make(class), _) => {
+        // util-linux ignores operands.
+        let Item::Opt(id, v) = item else { continue };
+        let v = v.unwrap_or_default();
+        match id {
+            Id::Make(class) => {
                 match class {
                     SHM | PSHM => ask.size = size_or_die(&v),
                     SEM => ask.nsems = num::strtos32_or_err(&v, "failed to parse elements"),
@@ -156,18 +142,25 @@ fn parse(argv: Argv) -> Res<Ask> {
                     ask.classes.push(class);
                 }
             }
-            Item::Opt(Id::Mode, _) => ask.mode = parse_mode(&v),
-            Item::Opt(Id::Name, n) => ask.name = n,
-            Item::Opt(Id::Help, _) => return Err(cli::help(HELP)),
-            Item::Opt(Id::Version, _) => return Err(cli::version()),
+            Id::Mode => ask.mode = parse_mode(&v),
+            Id::Name => ask.name = Some(v),
+            Id::Help => return Err(cli::help(HELP)),
+            Id::Version => return Err(cli::version()),
         }
     }
     Ok(ask)
 }
 
-/// `POSIX ` before the noun of a POSIX class.
-fn posix_prefix(class: Class) -> &'static str {
-    if class.posix { "POSIX " } else { "" }
+/// How ipcmk announces an object of `class`, and how it names the class
+/// when creating one fails (util-linux's words, "share memory" sic).
+fn words(class: Class) -> (&'static str, &'static str) {
+    match class {
+        SHM => ("Shared memory", "share memory"),
+        PSHM => ("POSIX shared memory", "POSIX shared memory"),
+        MSG => ("Message queue", "message queue"),
+        PMSG => ("POSIX message queue", "POSIX message queue"),
+        _ => ("Semaphore", "semaphore"),
+    }
 }
 
 /// `strtosize_or_err(s, "failed to parse size")`: its errno always shown.
