@@ -158,6 +158,15 @@ fn bad_inputs_exact_messages() {
                 l.path("ipcmk").display()
             ),
         ),
+        // Possibilities in util-linux's longopts order.
+        (
+            &["--posix", "-n", "/x"],
+            format!(
+                "{}: option '--posix' is ambiguous; possibilities: '--posix-shmem' \
+                 '--posix-semaphore' '--posix-mqueue'\n{try_help}",
+                l.path("ipcmk").display()
+            ),
+        ),
         (
             &["-m", "10", "-n", "a/b"],
             "ipcmk: create POSIX shared memory failed: Invalid argument\n".into(),
