@@ -711,6 +711,7 @@ impl LegacyArgs {
     }
 
     /// [`Args::abbrev`] with the `--name` words given as plain text.
+    #[allow(dead_code)] // no applet uses it since ipcs moved to the tables
     pub fn abbrev_words(mut self, words: &'static str) -> LegacyArgs {
         self.text = Some(words);
         self
@@ -804,6 +805,7 @@ fn long_words(h: &'static str) -> Vec<&'static str> {
 /// The letter option `arg` stands for, among `shorts` and `longs`
 /// (space-separated names, each after its letter: `b"hhelp Vversion"`); any
 /// other option or an operand is [`unknown`].
+#[allow(dead_code)] // no applet uses it since the IPC ones moved to the tables
 pub fn letter(arg: Arg<'_>, shorts: &[u8], longs: &[u8]) -> Res<u8> {
     let c = match arg {
         Arg::Short(c) => shorts.iter().copied().find(|&s| s as char == c),

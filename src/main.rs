@@ -9,9 +9,11 @@
 mod applets;
 mod cli;
 mod exec;
+mod ipc;
 mod mountinfo;
 mod netlink;
 mod ns;
+mod num;
 mod passwd;
 mod sys;
 

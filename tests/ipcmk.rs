@@ -112,13 +112,40 @@ fn bad_inputs_exact_messages() {
             &["-S", "0"],
             "ipcmk: create semaphore failed: Invalid argument\n".into(),
         ),
+        // util-linux HEAD's str2unum_or_err(optarg, 8, .., 07777).
+        (
+            &["-Q", "-p", "abc"],
+            "ipcmk: failed to parse mode: 'abc'\n".into(),
+        ),
         (
             &["-Q", "-p", "8"],
-            "ipcmk: failed to parse mode: Success\n".into(),
+            "ipcmk: failed to parse mode: '8'\n".into(),
+        ),
+        (
+            &["-Q", "-p", "64x"],
+            "ipcmk: failed to parse mode: '64x'\n".into(),
+        ),
+        (
+            &["-Q", "-p", ""],
+            "ipcmk: failed to parse mode: ''\n".into(),
+        ),
+        (
+            &["-Q", "-p", "100000"],
+            "ipcmk: failed to parse mode: '100000': Numerical result out of range\n".into(),
         ),
         (
             &["-Q", "-p", "10000"],
-            "ipcmk: failed to parse mode: Numerical result out of range\n".into(),
+            "ipcmk: failed to parse mode: '10000': Numerical result out of range\n".into(),
+        ),
+        (
+            &["-Q", "-p", "-1"],
+            "ipcmk: failed to parse mode: '-1': Numerical result out of range\n".into(),
+        ),
+        (
+            &["-Q", "-p", "7777777777777777777777777"],
+            "ipcmk: failed to parse mode: '7777777777777777777777777': \
+             Numerical result out of range\n"
+                .into(),
         ),
         (
             &["-q"],
@@ -128,6 +155,15 @@ fn bad_inputs_exact_messages() {
             &["-Q", "-x"],
             format!(
                 "{}: invalid option -- 'x'\n{try_help}",
+                l.path("ipcmk").display()
+            ),
+        ),
+        // Possibilities in util-linux's longopts order.
+        (
+            &["--posix", "-n", "/x"],
+            format!(
+                "{}: option '--posix' is ambiguous; possibilities: '--posix-shmem' \
+                 '--posix-semaphore' '--posix-mqueue'\n{try_help}",
                 l.path("ipcmk").display()
             ),
         ),

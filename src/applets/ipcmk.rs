@@ -1,5 +1,6 @@
 //! ipcmk: create SysV shared memory, message queues and semaphore sets and
-//! POSIX shared memory and message queues, like util-linux 2.42's `ipcmk`.
+//! POSIX shared memory and message queues, like util-linux's `ipcmk`
+//! (2.42; `-p`'s messages as HEAD's).
 //!
 //! Unlike util-linux, SysV objects are created with `IPC_EXCL` under a fresh
 //! random key (retried on EEXIST), so an existing object is never reused, and
@@ -10,17 +11,18 @@
 //! "private" futex), so no file nsbox writes works with both.
 
 use crate::cat;
-use crate::cli::{self, Arg, Args, Part, Res};
+use crate::cli::{self, Args, Item, Opt, Res, Val};
+use crate::ipc::{Class, Kind, cs, mq_name, shm_path};
+use crate::num;
 use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
-use std::ffi::{CStr, OsStr, OsString};
+use std::ffi::{OsStr, OsString};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &[u8] = crate::packed!(
-    "\
+const HELP_TEXT: &str = "\
 Usage: ipcmk [options]
 Create SysV IPC resources, or POSIX ones (these need -n):
  -M, --shmem <size>        -m, --posix-shmem <size>  shared memory
@@ -31,176 +33,221 @@ Create SysV IPC resources, or POSIX ones (these need -n):
  -h, --help                -V, --version
 <size>: bytes, with K, M, G, T, P, E (KiB...) or KB, MB... (10^3n).
 POSIX semaphores are not supported: sem_t belongs to the C library.
-"
-);
+";
+const HELP: &[u8] = crate::packed!(HELP_TEXT);
 
-/// Long options, each after the letter it stands for (one string: a table
-/// of `&str` would cost a relocation per entry in a static PIE). The
-/// resource letters `MmQqSs` are also util-linux's creation order.
-const LONGS: &[u8] = b"Mshmem mposix-shmem Qqueue qposix-mqueue Ssemaphore sposix-semaphore \
-                     pmode nname hhelp Vversion";
+#[derive(Clone, Copy, PartialEq)]
+enum Id {
+    Make(Class),
+    Mode,
+    Name,
+    Help,
+    Version,
+}
+
+const SHM: Class = Class::sysv(Kind::Shm);
+const PSHM: Class = Class::posix(Kind::Shm);
+const MSG: Class = Class::sysv(Kind::Msg);
+const PMSG: Class = Class::posix(Kind::Msg);
+const SEM: Class = Class::sysv(Kind::Sem);
+const PSEM: Class = Class::posix(Kind::Sem);
+
+/// util-linux's table, in its order.
+const OPTS: &[Opt<Id>] = &[
+    Opt::new('M', "shmem", Val::Required, Id::Make(SHM)),
+    Opt::new('m', "posix-shmem", Val::Required, Id::Make(PSHM)),
+    Opt::new('S', "semaphore", Val::Required, Id::Make(SEM)),
+    Opt::new('s', "posix-semaphore", Val::None, Id::Make(PSEM)),
+    Opt::new('Q', "queue", Val::None, Id::Make(MSG)),
+    Opt::new('q', "posix-mqueue", Val::None, Id::Make(PMSG)),
+    Opt::new('p', "mode", Val::Required, Id::Mode),
+    Opt::new('n', "name", Val::Required, Id::Name),
+    Opt::new('V', "version", Val::None, Id::Version),
+    Opt::new('h', "help", Val::None, Id::Help),
+];
+
+/// The classes ipcmk creates, in util-linux's order (ipcmk -s is refused).
+const ORDER: [Class; 5] = [SHM, PSHM, MSG, PMSG, SEM];
+
+/// What the command line asks for.
+struct Ask {
+    classes: Vec<Class>,
+    size: u64,
+    nsems: i32,
+    mode: u32,
+    name: Option<OsString>,
+}
 
 /// `ipcmk`.
 pub fn ipcmk(argv: Argv) -> Res<i32> {
     // The process ends after this: nothing here needs freeing.
-    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
-    let (mut ask, mut perm, mut size, mut nsems) = (0u32, 0o644u32, 0u64, 0i32);
-    let mut name = ManuallyDrop::new(OsString::new());
-    while let Some(arg) = a.next()? {
-        // util-linux ignores operands.
-        if let Arg::Value(_) = arg {
-            continue;
-        }
-        let c = cli::letter(arg, b"MmQqSspnhV", LONGS)?;
-        let v = ManuallyDrop::new(match c {
-            b'M' | b'm' | b'S' | b'p' | b'n' => a.value()?,
-            b'h' => return Err(cli::help(HELP)),
-            b'V' => return Err(cli::version()),
-            _ => OsString::new(),
-        });
-        match c {
-            b'M' | b'm' => {
-                size = parse_size(v.as_bytes())
-                    .unwrap_or_else(|e| bad_number("failed to parse size", &v, Some(e)));
-            }
-            b'S' => nsems = strtos32_or_err(&v, "failed to parse elements"),
-            b'p' => perm = parse_mode(&v),
-            b'n' => name = v,
-            _ => {}
-        }
-        // Bits 0-5: the resources asked for; bit 6: a name was given.
-        ask |= b"MmQqSsn"
-            .iter()
-            .position(|&r| r == c)
-            .map_or(0, |i| 1 << i);
-    }
-    if ask & 0b111111 == 0 {
+    let ask = ManuallyDrop::new(parse(argv)?);
+    if ask.classes.is_empty() {
         return Err(cli::usage_err(b"bad usage"));
     }
-    if ask & 0b101010 != 0 && ask & 1 << 6 == 0 {
+    if ask.classes.iter().any(|c| c.posix) && ask.name.is_none() {
         return Err(cli::usage_err(b"name is required for POSIX IPC"));
     }
-    if ask & 1 << 5 != 0 {
+    if ask.classes.contains(&PSEM) {
         return Err(cli::errx(
             b"POSIX semaphore is not supported: a sem_t's layout belongs to the C library \
               (glibc and musl differ); create it with sem_open(3)",
         ));
     }
-    let name = name.as_bytes();
-    let flags = (perm & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
-    // SysV ids; for POSIX objects 1 when this run created the object.
-    let (mut ids, mut made, mut out) = ([0i32; 5], 0u32, ManuallyDrop::new(Vec::new()));
-    for i in 0..5 {
-        if ask & 1 << i == 0 {
-            continue;
-        }
-        let n = if i == 4 {
-            nsems as usize
-        } else {
-            size as usize
-        };
-        let v = match create(i, name, perm, size, n, flags) {
+    let name = ask.name.as_ref().map_or(&b""[..], |n| n.as_bytes());
+    // What this run created: SysV ids, and POSIX objects that were new.
+    let (mut made, mut out) = (ManuallyDrop::new(Vec::new()), ManuallyDrop::new(Vec::new()));
+    for class in ORDER.into_iter().filter(|c| ask.classes.contains(c)) {
+        let (shown, noun) = words(class);
+        let v = match create(class, name, &ask) {
             Ok(v) => v,
             Err(e) => {
-                undo(&ids, made, name);
-                let noun = if i == 0 { "share memory" } else { noun(i) };
+                undo(&made, name);
                 cli::quit(cli::err(&cat!("create ", noun, " failed"), e))
             }
         };
-        ids[i] = v;
-        made |= ((i % 2 == 0 || v != 0) as u32) << i;
-        let at = out.len();
-        out.extend_from_slice(noun(i).as_bytes());
-        if i % 2 == 0 {
-            out.extend_from_slice(b" id: ");
-            v.put(&mut out);
-        } else {
-            out.extend_from_slice(b" name: ");
-            out.extend_from_slice(name);
+        match v {
+            Created::Id(id) => crate::put!(&mut out, shown, " id: ", id, "\n"),
+            _ => crate::put!(&mut out, shown, " name: ", name, "\n"),
         }
-        out.push(b'\n');
-        if let Some(c) = out.get_mut(at) {
-            c.make_ascii_uppercase();
+        if let Created::Id(_) | Created::New = v {
+            made.push((class, v));
         }
     }
     cli::write_fd(1, &out).map_err(|e| cli::err(b"write error", e))?;
     Ok(0)
 }
 
-fn noun(i: usize) -> &'static str {
-    match i {
-        0 => "shared memory",
-        1 => "POSIX shared memory",
-        2 => "message queue",
-        3 => "POSIX message queue",
-        _ => "semaphore",
+fn parse(argv: Argv) -> Res<Ask> {
+    let mut ask = Ask {
+        classes: Vec::new(),
+        size: 0,
+        nsems: 0,
+        mode: 0o644,
+        name: None,
+    };
+    let mut a = ManuallyDrop::new(Args::new(argv));
+    while let Some(item) = a.next_opt(OPTS)? {
+        // util-linux ignores operands.
+        let Item::Opt(id, v) = item else { continue };
+        let v = v.unwrap_or_default();
+        match id {
+            Id::Make(class) => {
+                match class {
+                    SHM | PSHM => ask.size = size_or_die(&v),
+                    SEM => ask.nsems = num::strtos32_or_err(&v, "failed to parse elements"),
+                    _ => {}
+                }
+                if !ask.classes.contains(&class) {
+                    ask.classes.push(class);
+                }
+            }
+            Id::Mode => ask.mode = parse_mode(&v),
+            Id::Name => ask.name = Some(v),
+            Id::Help => return Err(cli::help(HELP)),
+            Id::Version => return Err(cli::version()),
+        }
+    }
+    Ok(ask)
+}
+
+/// How ipcmk announces an object of `class`, and how it names the class
+/// when creating one fails (util-linux's words, "share memory" sic).
+fn words(class: Class) -> (&'static str, &'static str) {
+    match class {
+        SHM => ("Shared memory", "share memory"),
+        PSHM => ("POSIX shared memory", "POSIX shared memory"),
+        MSG => ("Message queue", "message queue"),
+        PMSG => ("POSIX message queue", "POSIX message queue"),
+        _ => ("Semaphore", "semaphore"),
     }
 }
 
-/// Creates resource `i` (`MmQqS` order); its id, or for POSIX objects 1
-/// when new.
+/// `strtosize_or_err(s, "failed to parse size")`: its errno always shown.
+fn size_or_die(s: &OsStr) -> u64 {
+    parse_size(s.as_bytes())
+        .unwrap_or_else(|e| cli::die(&cat!("failed to parse size: '", s, "'"), Some(e)))
+}
+
+/// What [`create`] made or found.
+#[derive(Clone, Copy)]
+enum Created {
+    /// A SysV object's id.
+    Id(i32),
+    /// A POSIX object this run created.
+    New,
+    /// A POSIX object that was there (util-linux opens it).
+    Existing,
+}
+
+/// Creates one object of `class`.
 #[inline(never)]
-fn create(i: usize, name: &[u8], perm: u32, size: u64, n: usize, flags: i32) -> Result<i32, Errno> {
-    match i {
-        1 => posix_shm(&shm_path(name, false)?, perm, size),
-        3 => {
+fn create(class: Class, name: &[u8], ask: &Ask) -> Result<Created, Errno> {
+    let new = |is_new: bool| {
+        if is_new {
+            Created::New
+        } else {
+            Created::Existing
+        }
+    };
+    match class {
+        PSHM => posix_shm(&shm_path(name, false)?, ask.mode, ask.size).map(new),
+        PMSG => {
             let p = mq_name(name)?;
             let fl = OFlags::RDWR | OFlags::CREATE | OFlags::EXCL;
-            match ipc::mq_open(cs(&p), fl, perm, None) {
-                Err(Errno::EXIST) => ipc::mq_open(cs(&p), OFlags::RDWR, perm, None).map(|_| 0),
-                r => r.map(|_| 1),
+            match ipc::mq_open(cs(&p), fl, ask.mode, None) {
+                Err(Errno::EXIST) => {
+                    ipc::mq_open(cs(&p), OFlags::RDWR, ask.mode, None).map(|_| Created::Existing)
+                }
+                r => r.map(|_| Created::New),
             }
         }
-        _ => fresh(i, n, flags),
-    }
-}
-
-/// Nothing half-done: removes what this run created (the `made` bits).
-#[inline(never)]
-fn undo(ids: &[i32; 5], made: u32, name: &[u8]) {
-    for (j, &id) in ids.iter().enumerate() {
-        if made & 1 << j != 0 {
-            let _ = match j {
-                1 => shm_path(name, false).and_then(|p| rustix::fs::unlink(cs(&p))),
-                3 => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
-                _ => ipc::rmid(kind(j), id),
+        _ => {
+            let n = match class.kind {
+                Kind::Sem => ask.nsems as usize,
+                _ => ask.size as usize,
             };
+            let flags = (ask.mode & 0o777) as i32 | ipc::IPC_CREAT | ipc::IPC_EXCL;
+            fresh(class.kind, n, flags).map(Created::Id)
         }
     }
 }
 
-/// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; 1 when the
-/// object is new.
-fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<i32, Errno> {
+/// Nothing half-done: removes what this run created.
+#[inline(never)]
+fn undo(made: &[(Class, Created)], name: &[u8]) {
+    for &(class, v) in made {
+        let _ = match (class, v) {
+            (_, Created::Id(id)) => ipc::rmid(class.kind, id),
+            (PMSG, _) => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
+            _ => shm_path(name, false).and_then(|p| rustix::fs::unlink(cs(&p))),
+        };
+    }
+}
+
+/// glibc's `shm_open(name, O_RDWR|O_CREAT, perm)` + `ftruncate`; true when
+/// the object is new.
+fn posix_shm(p: &[u8], perm: u32, size: u64) -> Result<bool, Errno> {
     let (fl, mode) = (
         OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(perm),
     );
     let (fd, new) = match rustix::fs::open(cs(p), fl | OFlags::CREATE | OFlags::EXCL, mode) {
-        Err(Errno::EXIST) => (rustix::fs::open(cs(p), fl, mode), 0),
-        r => (r, 1),
+        Err(Errno::EXIST) => (rustix::fs::open(cs(p), fl, mode), false),
+        r => (r, true),
     };
     let fd = fd.map_err(|e| if e == Errno::ISDIR { Errno::INVAL } else { e })?;
     rustix::fs::ftruncate(&fd, size).inspect_err(|_| {
-        if new == 1 {
+        if new {
             let _ = rustix::fs::unlink(cs(p));
         }
     })?;
     Ok(new)
 }
 
-/// The `sys::ipc` kind of SysV resource `i` (0 shm, 2 msg, 4 sem).
-fn kind(i: usize) -> usize {
-    match i {
-        0 => ipc::KIND_SHM,
-        2 => ipc::KIND_MSG,
-        _ => ipc::KIND_SEM,
-    }
-}
-
-/// Creates SysV resource `i` under fresh random non-zero keys until one is
-/// not taken.
-fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
+/// Creates a SysV object of `kind` under fresh random non-zero keys until
+/// one is not taken.
+fn fresh(kind: Kind, n: usize, flags: i32) -> Result<i32, Errno> {
     let mut r = Err(Errno::EXIST);
     for t in 0..1000u32 {
         let mut b = [0u8; 4];
@@ -212,7 +259,7 @@ fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
                 .wrapping_add(t << 7) as i32,
         };
         if key != ipc::IPC_PRIVATE {
-            r = ipc::get(kind(i), key, n, flags);
+            r = ipc::get(kind, key, n, flags);
             if r != Err(Errno::EXIST) {
                 break;
             }
@@ -221,115 +268,14 @@ fn fresh(i: usize, n: usize, flags: i32) -> Result<i32, Errno> {
     r
 }
 
-/// glibc's rule for `shm_open`/`sem_open` names: leading slashes dropped,
-/// then a non-empty name without `/`, a file in /dev/shm (`sem.NAME` for
-/// semaphores).
-pub fn shm_path(name: &[u8], sem: bool) -> Result<Vec<u8>, Errno> {
-    let mut n = name;
-    while let [b'/', rest @ ..] = n {
-        n = rest;
-    }
-    if n.is_empty() || n.contains(&b'/') {
-        return Err(Errno::INVAL);
-    }
-    Ok(cat!("/dev/shm/", if sem { "sem." } else { "" }, n, b"\0"))
-}
-
-/// glibc's rule for `mq_open`/`mq_unlink` names: they start with `/`.
-pub fn mq_name(name: &[u8]) -> Result<Vec<u8>, Errno> {
-    match name.first() {
-        Some(b'/') => Ok(cat!(name, b"\0")),
-        _ => Err(Errno::INVAL),
-    }
-}
-
-/// The C string in `v` (from [`shm_path`] or [`mq_name`]: NUL-terminated).
-pub fn cs(v: &[u8]) -> &CStr {
-    CStr::from_bytes_with_nul(v).unwrap_or_default()
-}
-
-/// C's `strtoul`/`strtoimax` digits: leading white space, a sign, and for
-/// base 0 a `0x` or `0` prefix. Returns (magnitude, negative, overflowed,
-/// rest), or `None` when there are no digits.
-pub fn c_strtou(s: &[u8], mut base: u32) -> Option<(u64, bool, bool, &[u8])> {
-    let mut i = 0;
-    while s.get(i).is_some_and(|c| matches!(c, b' ' | b'\t'..=b'\r')) {
-        i += 1;
-    }
-    let neg = s.get(i) == Some(&b'-');
-    if matches!(s.get(i), Some(b'+' | b'-')) {
-        i += 1;
-    }
-    let at = |j: usize| s.get(j).copied().unwrap_or(0);
-    if base == 0 {
-        base = if at(i) != b'0' {
-            10
-        } else if matches!(at(i + 1), b'x' | b'X') && at(i + 2).is_ascii_hexdigit() {
-            i += 2;
-            16
-        } else {
-            8
-        };
-    }
-    let (start, mut v, mut over) = (i, 0u64, false);
-    loop {
-        let d = match at(i) {
-            c @ b'0'..=b'9' => c - b'0',
-            c @ (b'a'..=b'f' | b'A'..=b'F') => (c | 0x20) - b'a' + 10,
-            _ => 99,
-        } as u64;
-        if d >= base as u64 {
-            break;
-        }
-        match v.checked_mul(base as u64).and_then(|v| v.checked_add(d)) {
-            Some(n) => v = n,
-            None => over = true,
-        }
-        i += 1;
-    }
-    (i > start).then(|| (v, neg, over, s.get(i..).unwrap_or(&[])))
-}
-
-/// `strtoul`'s result: a negative number wraps around.
-pub fn apply_sign(v: u64, neg: bool) -> u64 {
-    if neg { v.wrapping_neg() } else { v }
-}
-
-/// util-linux's `strtos32_or_err`: a decimal int, else `WHAT: 'S'` and exit
-/// 1, with ERANGE's text when out of range. As there, strtoimax's own
-/// overflow (beyond 64 bits) wins over trailing garbage, and trailing garbage
-/// over the int range.
-pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
-    let mut e = None;
-    if let Some((v, neg, over, rest)) = c_strtou(s.as_bytes(), 10) {
-        if over || v > i64::MAX as u64 + neg as u64 {
-            e = Some(Errno::RANGE);
-        } else if rest.is_empty() {
-            if v <= (1u64 << 31) - 1 + neg as u64 {
-                return apply_sign(v, neg) as i32;
-            }
-            e = Some(Errno::RANGE);
-        }
-    }
-    bad_number(what, s, e)
-}
-
-/// util-linux's `WHAT: 'S'` (with `: strerror` for an errno) and exit 1.
-pub fn bad_number(what: &str, s: &OsStr, e: Option<Errno>) -> ! {
-    let m = cat!(what, ": '", s, "'");
-    cli::die(&m, e)
-}
-
-/// `-p MODE`: octal like `strtoul(s, &end, 8)`; util-linux's messages
-/// (including its "Success" for a bad digit), and at most 07777.
+/// `-p MODE`: octal, at most 07777, with util-linux HEAD's messages
+/// (`str2unum_or_err(s, 8, "failed to parse mode", 07777)`).
 fn parse_mode(s: &OsStr) -> u32 {
-    match c_strtou(s.as_bytes(), 8) {
-        Some((v, neg, false, [])) if apply_sign(v, neg) <= 0o7777 => v as u32,
-        Some((_, _, _, [])) | Some((_, _, true, _)) => {
-            cli::quit(cli::err(b"failed to parse mode", Errno::RANGE))
-        }
-        _ => cli::quit(cli::errx(b"failed to parse mode: Success")),
-    }
+    num::or_die(
+        num::strtou64_max(s.as_bytes(), 8, 0o7777),
+        "failed to parse mode",
+        s,
+    ) as u32
 }
 
 /// util-linux's `strtosize`: a number (decimal, 0x hex or 0 octal), an
@@ -341,10 +287,8 @@ fn parse_size(s: &[u8]) -> Result<u64, Errno> {
     if matches!(first, None | Some(b'-')) {
         return Err(Errno::INVAL);
     }
-    let (mut x, _, over, mut p) = c_strtou(s, 0).ok_or(Errno::INVAL)?;
-    if over {
-        return Err(Errno::RANGE);
-    }
+    let d = num::scan(s, 0).ok_or(Errno::INVAL)?;
+    let (mut x, mut p) = (d.unsigned()?, d.rest);
     if p.is_empty() {
         return Ok(x);
     }
@@ -364,14 +308,11 @@ fn parse_size(s: &[u8]) -> Result<u64, Errno> {
                 }
                 p = q;
                 if q.first().is_some_and(u8::is_ascii_digit) {
-                    let (f, _, fover, rest) = c_strtou(q, 10).ok_or(Errno::INVAL)?;
-                    if fover {
-                        return Err(Errno::RANGE);
+                    let f = num::scan(q, 10).ok_or(Errno::INVAL)?;
+                    if f.rest.is_empty() {
+                        return Err(f.unsigned().err().unwrap_or(Errno::INVAL));
                     }
-                    if rest.is_empty() {
-                        return Err(Errno::INVAL);
-                    }
-                    (frac, p) = (f, rest);
+                    (frac, p) = (f.unsigned()?, f.rest);
                 }
             }
             _ => return Err(Errno::INVAL),
@@ -470,22 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn strtoul_prefixes() {
-        assert_eq!(c_strtou(b"0x", 0), Some((0, false, false, &b"x"[..])));
-        assert_eq!(c_strtou(b" -12z", 10), Some((12, true, false, &b"z"[..])));
-        assert_eq!(c_strtou(b"0644", 8), Some((0o644, false, false, &b""[..])));
-        assert_eq!(c_strtou(b"8", 8), None);
-        assert_eq!(c_strtou(b"", 0), None);
-        assert!(c_strtou(b"99999999999999999999", 10).unwrap().2);
-    }
-
-    #[test]
-    fn posix_names() {
-        assert_eq!(shm_path(b"//a", false).unwrap(), b"/dev/shm/a\0");
-        assert_eq!(cs(&shm_path(b"a", true).unwrap()), c"/dev/shm/sem.a");
-        assert_eq!(shm_path(b"/", false), Err(Errno::INVAL));
-        assert_eq!(shm_path(b"a/b", false), Err(Errno::INVAL));
-        assert!(mq_name(b"/q").is_ok());
-        assert_eq!(mq_name(b"q"), Err(Errno::INVAL));
+    fn options_match_help() {
+        cli::check_help(OPTS, HELP_TEXT);
     }
 }

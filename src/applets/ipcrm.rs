@@ -6,20 +6,19 @@
 //! `mq_unlink` and `sem_unlink` calls do): shm/sem names are files in
 //! /dev/shm (`sem.NAME` for semaphores), mqueue names must start with `/`.
 
-use super::ipcmk::{apply_sign, bad_number, c_strtou, cs, mq_name, shm_path, strtos32_or_err};
 use crate::cat;
-use crate::cli::{self, Arg, Args, Res};
+use crate::cli::{self, Args, Item, Opt, Res, Val};
+use crate::ipc::{Class, Kind, cs, mq_name, shm_path};
+use crate::num;
 use crate::sys::Argv;
 use crate::sys::ipc;
 use rustix::fd::AsFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::OsStr;
-use std::mem::ManuallyDrop;
 use std::os::unix::ffi::OsStrExt;
 
-const HELP: &[u8] = crate::packed!(
-    "\
+const HELP_TEXT: &str = "\
 Usage: ipcrm [options]  or  ipcrm shm|msg|sem <id>...
 Remove IPC resources:
  -m, --shmem-id <id>      -M, --shmem-key <key>      --posix-shmem <name>
@@ -27,42 +26,105 @@ Remove IPC resources:
  -s, --semaphore-id <id>  -S, --semaphore-key <key>  --posix-semaphore <name>
  -a, --all[=shm|pshm|msg|pmsg|sem|psem]   all of them, or of one kind
  -v, --verbose            -h, --help                 -V, --version
-"
-);
+";
+const HELP: &[u8] = crate::packed!(HELP_TEXT);
 
-// Object classes, in `-a`'s order: shm pshm sem psem msg pmsg. Even ones
-// are SysV (`class / 2` is the `sys::ipc` kind), odd ones POSIX.
-const PSHM: usize = 1;
-const PSEM: usize = 3;
-const PMSG: usize = 5;
-
-fn class_of(name: &[u8]) -> Option<usize> {
-    // `p` + a SysV name is the POSIX class after it.
-    let (p, base) = match name {
-        [b'p', rest @ ..] => (1, rest),
-        _ => (0, name),
-    };
-    (0..3)
-        .find(|&i| base == &b"shmsemmsg"[i * 3..i * 3 + 3])
-        .map(|i| 2 * i + p)
+/// How an option names the objects it removes.
+#[derive(Clone, Copy, PartialEq)]
+enum By {
+    Id,
+    Key,
+    Name,
 }
 
-/// Long options, each after the letter it stands for (1, 3, 5: POSIX
-/// classes).
-const LONGS: &[u8] = b"mshmem-id Mshmem-key qqueue-id Qqueue-key ssemaphore-id Ssemaphore-key \
-                     \x01posix-shmem \x03posix-semaphore \x05posix-mqueue aall vverbose hhelp \
-                     Vversion";
+#[derive(Clone, Copy, PartialEq)]
+enum Id {
+    Remove(Kind, By),
+    All,
+    Verbose,
+    Help,
+    Version,
+}
+
+/// util-linux's table, in its order.
+const OPTS: &[Opt<Id>] = &[
+    Opt::new(
+        'm',
+        "shmem-id",
+        Val::Required,
+        Id::Remove(Kind::Shm, By::Id),
+    ),
+    Opt::new(
+        'M',
+        "shmem-key",
+        Val::Required,
+        Id::Remove(Kind::Shm, By::Key),
+    ),
+    Opt::long(
+        "posix-shmem",
+        Val::Required,
+        Id::Remove(Kind::Shm, By::Name),
+    ),
+    Opt::new(
+        'q',
+        "queue-id",
+        Val::Required,
+        Id::Remove(Kind::Msg, By::Id),
+    ),
+    Opt::new(
+        'Q',
+        "queue-key",
+        Val::Required,
+        Id::Remove(Kind::Msg, By::Key),
+    ),
+    Opt::long(
+        "posix-mqueue",
+        Val::Required,
+        Id::Remove(Kind::Msg, By::Name),
+    ),
+    Opt::new(
+        's',
+        "semaphore-id",
+        Val::Required,
+        Id::Remove(Kind::Sem, By::Id),
+    ),
+    Opt::new(
+        'S',
+        "semaphore-key",
+        Val::Required,
+        Id::Remove(Kind::Sem, By::Key),
+    ),
+    Opt::long(
+        "posix-semaphore",
+        Val::Required,
+        Id::Remove(Kind::Sem, By::Name),
+    ),
+    Opt::new('a', "all", Val::Optional, Id::All),
+    Opt::new('v', "verbose", Val::None, Id::Verbose),
+    Opt::new('V', "version", Val::None, Id::Version),
+    Opt::new('h', "help", Val::None, Id::Help),
+];
+
+/// The classes `-a` removes, in util-linux's order.
+const ALL_ORDER: [Class; 6] = [
+    Class::sysv(Kind::Shm),
+    Class::posix(Kind::Shm),
+    Class::sysv(Kind::Sem),
+    Class::posix(Kind::Sem),
+    Class::sysv(Kind::Msg),
+    Class::posix(Kind::Msg),
+];
 
 /// With -v: `removing shared memory segment id `N'`, `removing POSIX
 /// message queue `/NAME'`...
-fn say_removing(class: usize, x: &[u8]) {
-    let what = match class {
-        0 => "shared memory segment id `",
-        PSHM => "POSIX shared memory `",
-        2 => "semaphore id `",
-        PSEM => "POSIX semaphore `",
-        4 => "message queue id `",
-        _ => "POSIX message queue `",
+fn say_removing(class: Class, x: &[u8]) {
+    let what = match (class.kind, class.posix) {
+        (Kind::Shm, false) => "shared memory segment id `",
+        (Kind::Sem, false) => "semaphore id `",
+        (Kind::Msg, false) => "message queue id `",
+        (Kind::Shm, true) => "POSIX shared memory `",
+        (Kind::Sem, true) => "POSIX semaphore `",
+        (Kind::Msg, true) => "POSIX message queue `",
     };
     let _ = cli::write_fd(1, &cat!("removing ", what, x, "'\n"));
 }
@@ -74,7 +136,7 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     }
     let mut rest = argv.clone();
     let first = rest.next().map_or(&b""[..], OsStr::as_bytes);
-    let Some(class) = class_of(first).filter(|c| c % 2 == 0) else {
+    let Some(class) = Class::from_word(first).filter(|c| !c.posix) else {
         return modern(argv);
     };
     // The legacy form: ipcrm shm|msg|sem ID...
@@ -84,10 +146,14 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
     let mut failed = false;
     for s in rest {
         // strtoul(s, &end, 10) and nothing after it ("" is id 0).
-        failed |= match c_strtou(s.as_bytes(), 10) {
-            Some((v, neg, false, [])) => remove_id(class, false, apply_sign(v, neg) as i32, false),
-            None if s.is_empty() => remove_id(class, false, 0, false),
-            _ => {
+        let id = match num::scan(s.as_bytes(), 10) {
+            Some(d) if d.rest.is_empty() => d.unsigned().ok(),
+            None if s.is_empty() => Some(0),
+            _ => None,
+        };
+        failed |= match id {
+            Some(id) => remove_id(class, false, id as i32, false),
+            None => {
                 cli::warnx(&cat!("invalid id: ", s));
                 true
             }
@@ -102,58 +168,47 @@ pub fn ipcrm(argv: Argv) -> Res<i32> {
 
 #[inline(never)]
 fn modern(argv: Argv) -> Res<i32> {
-    // The process ends after this: nothing here needs freeing.
-    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
-    let (mut failed, mut verbose, mut all, mut extra) = (false, false, 0u8, None);
-    while let Some(arg) = a.next()? {
-        let arg = match arg {
-            Arg::Value(v) => {
-                extra.get_or_insert(ManuallyDrop::new(v));
-                continue;
+    let mut a = Args::new(argv);
+    let (mut failed, mut verbose, mut all, mut extra) = (false, false, None, None);
+    while let Some(item) = a.next_opt(OPTS)? {
+        match item {
+            Item::Operand(v) => {
+                extra.get_or_insert(v);
             }
-            other => other,
-        };
-        let c = cli::letter(arg, b"mMqQsSavhV", LONGS)?;
-        let class = match c | 0x20 {
-            b'm' => 0,
-            b's' => 2,
-            b'q' => 4,
-            _ => c as usize,
-        };
-        match c {
-            b'a' => {
-                all = match a.optional_value().map(ManuallyDrop::new) {
-                    None => 0x3f,
-                    Some(v) => match class_of(v.as_bytes()) {
-                        Some(i) => 1 << i,
-                        None => cli::quit(cli::errx(&cat!("unknown argument: ", &*v))),
-                    },
+            Item::Opt(Id::All, None) => all = Some(&ALL_ORDER[..]),
+            Item::Opt(Id::All, Some(v)) => match Class::from_word(v.as_bytes()) {
+                Some(c) => {
+                    all = ALL_ORDER
+                        .iter()
+                        .position(|&x| x == c)
+                        .map(|i| &ALL_ORDER[i..=i])
                 }
-            }
-            b'v' => verbose = true,
-            b'h' => return Err(cli::help(HELP)),
-            b'V' => return Err(cli::version()),
-            _ => {
-                let v = ManuallyDrop::new(a.value()?);
-                failed |= match c {
-                    b'm' | b'q' | b's' => {
-                        let id = strtos32_or_err(&v, "failed to parse argument");
-                        remove_id(class, false, id, verbose)
+                None => cli::quit(cli::errx(&cat!("unknown argument: ", v))),
+            },
+            Item::Opt(Id::Verbose, _) => verbose = true,
+            Item::Opt(Id::Help, _) => return Err(cli::help(HELP)),
+            Item::Opt(Id::Version, _) => return Err(cli::version()),
+            Item::Opt(Id::Remove(kind, by), v) => {
+                let v = v.unwrap_or_default();
+                failed |= match by {
+                    By::Id => {
+                        let id = num::strtos32_or_err(&v, "failed to parse argument");
+                        remove_id(Class::sysv(kind), false, id, verbose)
                     }
-                    b'M' | b'Q' | b'S' => match key_to_id(class, &v) {
-                        Some(id) => remove_id(class, true, id, verbose),
+                    By::Key => match key_to_id(kind, &v) {
+                        Some(id) => remove_id(Class::sysv(kind), true, id, verbose),
                         None => true,
                     },
-                    _ => remove_name(class, v.as_bytes(), verbose),
+                    By::Name => remove_name(Class::posix(kind), v.as_bytes(), verbose),
                 };
             }
         }
     }
-    if all != 0 {
-        failed |= remove_all(all, verbose);
+    if let Some(classes) = all {
+        failed |= remove_all(classes, verbose);
     }
     if let Some(v) = extra {
-        return Err(cli::usage_err(&cat!("unknown argument: ", &*v)));
+        return Err(cli::usage_err(&cat!("unknown argument: ", v)));
     }
     Ok(failed as i32)
 }
@@ -166,13 +221,12 @@ fn warn_obj(what: &str, iskey: bool, x: &[u8]) -> bool {
 
 /// IPC_RMID on SysV object `id`; a failure util-linux reports per object
 /// is a warning and `true`, others are fatal.
-fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
-    let mut b = [0; 24];
-    let n = super::ipcs::radix(id.unsigned_abs() as u64, 10, id < 0, &mut b);
+fn remove_id(class: Class, iskey: bool, id: i32, verbose: bool) -> bool {
+    let n = &cat!(id);
     if verbose {
         say_removing(class, n);
     }
-    let what = match ipc::rmid(class / 2, id) {
+    let what = match ipc::rmid(class.kind, id) {
         Ok(()) => return false,
         Err(Errno::ACCESS | Errno::PERM) => "permission denied for ",
         Err(Errno::INVAL) => "invalid ",
@@ -187,14 +241,14 @@ fn remove_id(class: usize, iskey: bool, id: i32, verbose: bool) -> bool {
 
 /// The id of the object with key `s` (hex, octal or decimal), or `None`
 /// after a warning.
-fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
-    let what = "failed to parse argument";
-    let key = match c_strtou(s.as_bytes(), 0) {
-        Some((_, _, true, _)) => bad_number(what, s, Some(Errno::RANGE)),
-        Some((v, neg, _, [])) => apply_sign(v, neg) as i32,
-        _ => bad_number(what, s, None),
+fn key_to_id(kind: Kind, s: &OsStr) -> Option<i32> {
+    // strtoul(s, &end, 0): its ERANGE first, then anything after the digits.
+    let key = match num::scan(s.as_bytes(), 0) {
+        Some(d) if d.overflow || d.rest.is_empty() => d.unsigned(),
+        _ => Err(Errno::INVAL),
     };
-    let what = match ipc::get(class / 2, key, 0, 0) {
+    let key = num::or_die(key, "failed to parse argument", s) as i32;
+    let what = match ipc::get(kind, key, 0, 0) {
         _ if key == ipc::IPC_PRIVATE => "illegal ",
         Ok(id) => return Some(id),
         Err(Errno::ACCESS) => "permission denied for ",
@@ -207,13 +261,13 @@ fn key_to_id(class: usize, s: &OsStr) -> Option<i32> {
 }
 
 /// shm_unlink / mq_unlink / sem_unlink of `name`.
-fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
+fn remove_name(class: Class, name: &[u8], verbose: bool) -> bool {
     if verbose {
         say_removing(class, name);
     }
-    let r = match class {
-        PMSG => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
-        _ => shm_path(name, class == PSEM).and_then(|p| rustix::fs::unlink(cs(&p))),
+    let r = match class.kind {
+        Kind::Msg => mq_name(name).and_then(|n| ipc::mq_unlink(cs(&n))),
+        kind => shm_path(name, kind == Kind::Sem).and_then(|p| rustix::fs::unlink(cs(&p))),
     };
     let (a, b) = match r {
         Ok(()) => return false,
@@ -226,37 +280,25 @@ fn remove_name(class: usize, name: &[u8], verbose: bool) -> bool {
     true
 }
 
-/// `-a`: removes every object of the classes in `mask`, in util-linux's
-/// order.
+/// `-a`: removes every object of `classes`.
 #[inline(never)]
-fn remove_all(mask: u8, verbose: bool) -> bool {
+fn remove_all(classes: &[Class], verbose: bool) -> bool {
     let mut failed = false;
-    for class in 0..6 {
-        if mask & 1 << class == 0 {
-            continue;
-        }
-        if class % 2 == 0 {
-            let Ok(max) = ipc::max_index(class / 2) else {
-                let what = match class {
-                    0 => "shared memory",
-                    2 => "semaphores",
-                    _ => "message queues",
-                };
-                cli::quit(cli::errx(&cat!("kernel not configured for ", what)))
+    for &class in classes {
+        if !class.posix {
+            let Ok(max) = ipc::max_index(class.kind) else {
+                cli::quit(cli::errx(class.kind.not_configured().as_bytes()))
             };
             for i in 0..=max {
-                if let Ok(id) = ipc::stat_id(class / 2, i) {
+                if let Ok(id) = ipc::stat_id(class.kind, i) {
                     failed |= remove_id(class, false, id, verbose);
                 }
             }
             continue;
         }
-        let names = ManuallyDrop::new(posix_names(class));
-        let mut rest = &names[..];
+        let names = posix_names(class.kind);
         // Each name is followed by a NUL.
-        while let Some(p) = rest.iter().position(|&c| c == 0) {
-            let name = &rest[..p];
-            rest = &rest[p + 1..];
+        for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
             // util-linux announces these twice with -v (here and in remove_name).
             if verbose {
                 say_removing(class, name);
@@ -267,26 +309,23 @@ fn remove_all(mask: u8, verbose: bool) -> bool {
     failed
 }
 
-/// The POSIX objects of `class` that util-linux's enumeration finds, each
+/// The POSIX objects of `kind` that util-linux's enumeration finds, each
 /// followed by a NUL: /dev/shm files (`sem.*` ones, if openable read-write,
 /// for semaphores), and the queues in /dev/mqueue (as `/NAME`) that can be
 /// opened.
 #[inline(never)]
-fn posix_names(class: usize) -> Vec<u8> {
-    let dir = if class == PMSG {
-        c"/dev/mqueue"
-    } else {
-        c"/dev/shm"
-    };
+fn posix_names(kind: Kind) -> Vec<u8> {
+    let mq = kind == Kind::Msg;
+    let dir = if mq { c"/dev/mqueue" } else { c"/dev/shm" };
     let mut names = Vec::new();
     let fl = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let fd = match rustix::fs::open(dir, fl, Mode::empty()) {
         Ok(fd) => fd,
         Err(e) => {
-            cli::warnx(if class == PMSG && e == Errno::NOENT {
+            cli::warnx(if mq && e == Errno::NOENT {
                 b"/dev/mqueue does not seem to be mounted. \
                   Use 'mount -t mqueue none /dev/mqueue' to mount it."
-            } else if class == PMSG {
+            } else if mq {
                 b"cannot open /dev/mqueue"
             } else {
                 b"cannot open /dev/shm"
@@ -298,17 +337,17 @@ fn posix_names(class: usize) -> Vec<u8> {
         let n = name.to_bytes();
         let sem = n.strip_prefix(b"sem.").filter(|s| !s.is_empty());
         // What util-linux's fstatat / sem_open / open checks amount to.
-        let fl = match class {
-            PSHM if !n.starts_with(b"sem.") => OFlags::PATH,
-            PSEM if sem.is_some() => OFlags::RDWR | OFlags::NOFOLLOW,
-            PMSG => OFlags::RDONLY,
+        let fl = match kind {
+            Kind::Shm if !n.starts_with(b"sem.") => OFlags::PATH,
+            Kind::Sem if sem.is_some() => OFlags::RDWR | OFlags::NOFOLLOW,
+            Kind::Msg => OFlags::RDONLY,
             _ => return,
         };
         if n != b"."
             && n != b".."
             && rustix::fs::openat(&fd, name, fl | OFlags::CLOEXEC, Mode::empty()).is_ok()
         {
-            if class == PMSG {
+            if mq {
                 names.push(b'/');
             }
             names.extend_from_slice(sem.unwrap_or(n));
@@ -316,4 +355,12 @@ fn posix_names(class: usize) -> Vec<u8> {
         }
     });
     names
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn options_match_help() {
+        crate::cli::check_help(super::OPTS, super::HELP_TEXT);
+    }
 }

@@ -333,29 +333,33 @@ pub fn semctl_rmid(id: i32) -> Result<(), Errno> {
     scalar(nr::SEMCTL, [id as usize, 0, IPC_RMID as usize, 0, 0, 0]).map(drop)
 }
 
-/// The SysV classes, for code that treats them alike ([`get`], [`rmid`],
-/// [`max_index`], [`stat_id`]).
-pub const KIND_SHM: usize = 0;
-pub const KIND_SEM: usize = 1;
-pub const KIND_MSG: usize = 2;
+/// The SysV kinds, for code that treats them alike ([`get`], [`rmid`],
+/// [`max_index`], [`stat_id`]); what nsbox says about each is in
+/// `crate::ipc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Shm,
+    Msg,
+    Sem,
+}
 
 /// `shmget(key, n, flags)`, `semget(key, n, flags)` or `msgget(key, flags)`.
-pub fn get(kind: usize, key: i32, n: usize, flags: i32) -> Result<i32, Errno> {
+pub fn get(kind: Kind, key: i32, n: usize, flags: i32) -> Result<i32, Errno> {
     let (k, f) = (key as usize, flags as usize);
     let (nr, a) = match kind {
-        KIND_SHM => (nr::SHMGET, [k, n, f]),
-        KIND_SEM => (nr::SEMGET, [k, n, f]),
-        _ => (nr::MSGGET, [k, f, 0]),
+        Kind::Shm => (nr::SHMGET, [k, n, f]),
+        Kind::Sem => (nr::SEMGET, [k, n, f]),
+        Kind::Msg => (nr::MSGGET, [k, f, 0]),
     };
     scalar(nr, [a[0], a[1], a[2], 0, 0, 0]).map(|r| r as i32)
 }
 
-/// `IPC_RMID` on object `id` of class `kind`.
-pub fn rmid(kind: usize, id: i32) -> Result<(), Errno> {
+/// `IPC_RMID` on object `id` of kind `kind`.
+pub fn rmid(kind: Kind, id: i32) -> Result<(), Errno> {
     let nr = match kind {
-        KIND_SHM => nr::SHMCTL,
-        KIND_SEM => nr::SEMCTL,
-        _ => nr::MSGCTL,
+        Kind::Shm => nr::SHMCTL,
+        Kind::Sem => nr::SEMCTL,
+        Kind::Msg => nr::MSGCTL,
     };
     // IPC_RMID is 0: (id, IPC_RMID, NULL) and semctl's (id, 0, IPC_RMID) alike.
     scalar(nr, [id as usize, 0, 0, 0, 0, 0]).map(drop)
@@ -365,29 +369,29 @@ pub fn rmid(kind: usize, id: i32) -> Result<(), Errno> {
 type AnyBuf = [u64; 16];
 const _: () = assert!(size_of::<AnyBuf>() >= size_of::<msqid64_ds>());
 
-fn ctl_any(kind: usize, id: i32, cmds: [i32; 3]) -> Result<i32, Errno> {
+fn ctl_any(kind: Kind, id: i32, cmds: [i32; 3]) -> Result<i32, Errno> {
     let mut buf: AnyBuf = [0; 16];
     let p = buf.as_mut_ptr() as usize;
     let i = id as usize;
     let (nr, a) = match kind {
-        KIND_SHM => (nr::SHMCTL, [i, cmds[0] as usize, p, 0]),
-        KIND_SEM => (nr::SEMCTL, [i, 0, cmds[1] as usize, p]),
-        _ => (nr::MSGCTL, [i, cmds[2] as usize, p, 0]),
+        Kind::Shm => (nr::SHMCTL, [i, cmds[0] as usize, p, 0]),
+        Kind::Msg => (nr::MSGCTL, [i, cmds[1] as usize, p, 0]),
+        Kind::Sem => (nr::SEMCTL, [i, 0, cmds[2] as usize, p]),
     };
     // SAFETY: `buf` is writable and larger than every struct these commands
     // write (size asserts above).
     check(unsafe { syscall6(nr, [a[0], a[1], a[2], a[3], 0, 0]) }).map(|r| r as i32)
 }
 
-/// The highest used index of class `kind` (`SHM_INFO`/`SEM_INFO`/`MSG_INFO`).
-pub fn max_index(kind: usize) -> Result<i32, Errno> {
-    ctl_any(kind, 0, [SHM_INFO, SEM_INFO, MSG_INFO])
+/// The highest used index of kind `kind` (`SHM_INFO`/`MSG_INFO`/`SEM_INFO`).
+pub fn max_index(kind: Kind) -> Result<i32, Errno> {
+    ctl_any(kind, 0, [SHM_INFO, MSG_INFO, SEM_INFO])
 }
 
-/// The id of the object at index `index` (`SHM_STAT`/`SEM_STAT`/`MSG_STAT`,
+/// The id of the object at index `index` (`SHM_STAT`/`MSG_STAT`/`SEM_STAT`,
 /// which need read permission, like util-linux's ipcrm -a).
-pub fn stat_id(kind: usize, index: i32) -> Result<i32, Errno> {
-    ctl_any(kind, index, [SHM_STAT, SEM_STAT, MSG_STAT])
+pub fn stat_id(kind: Kind, index: i32) -> Result<i32, Errno> {
+    ctl_any(kind, index, [SHM_STAT, MSG_STAT, SEM_STAT])
 }
 
 /// The kernel's name for a POSIX mqueue: `name` must be `/NAME`, and like
@@ -638,7 +642,7 @@ mod tests {
     #[test]
     fn kind_helpers() {
         in_ipc_ns(|| {
-            for kind in [KIND_SHM, KIND_SEM, KIND_MSG] {
+            for kind in [Kind::Shm, Kind::Msg, Kind::Sem] {
                 let flags = IPC_CREAT | IPC_EXCL | 0o600;
                 let id = get(kind, 0x4242, 1, flags).unwrap();
                 assert_eq!(get(kind, 0x4242, 1, flags), Err(Errno::EXIST));
