@@ -1157,7 +1157,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     }
     set_ids(o.setuid, o.setgid);
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
-        keep_caps(false);
+        crate::caps::keep_caps(false);
     }
     if o.clear_env || o.keep_env.is_some() {
         crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
@@ -1190,27 +1190,6 @@ fn single_map(path: &[u8], inner: u32, outer: u32) {
         &ManuallyDrop::new(cat!(inner, " ", outer, " 1")),
         CANNOT,
     );
-}
-
-/// `--keep-caps` (unshare and nsenter): inheritable = permitted, then every
-/// effective (with `permitted`: every permitted) capability into the
-/// ambient set, so it survives exec as a non-root uid.
-#[inline(never)]
-pub(crate) fn keep_caps(permitted: bool) {
-    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| cli::die(b"capget failed", Some(e)));
-    c.inheritable = c.permitted;
-    check(set_capabilities(None, c), b"capset failed");
-    let eff = if permitted { c.permitted } else { c.effective }.bits();
-    for cap in 0..64 {
-        if eff & (1 << cap) != 0 {
-            let one = CapabilitySet::from_bits_retain(1 << cap);
-            check(
-                rustix::thread::configure_capability_in_ambient_set(one, true),
-                b"prctl(PR_CAP_AMBIENT) failed",
-            );
-        }
-    }
 }
 
 /// `unshare failed: strerror`, or better: which namespace failed and why,
