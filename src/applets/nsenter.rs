@@ -23,7 +23,9 @@ use crate::ns::{self, KINDS};
 use crate::sys::Argv;
 use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition};
 use crate::sys::{nsfd, nsioctl, proc};
-use linux_raw_sys::general::{CGROUP2_SUPER_MAGIC, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC};
+use linux_raw_sys::general::{
+    CGROUP2_SUPER_MAGIC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, NSFS_MAGIC,
+};
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
@@ -153,10 +155,13 @@ fn keep(fd: OwnedFd) -> Fd {
 
 /// The pinned target process.
 struct Target {
-    /// None only on kernels without pidfd_open (before 5.3).
+    /// None on kernels without pidfd_open (before 5.3) and when the process
+    /// did not exist.
     pidfd: Option<Fd>,
-    /// `/proc/PID`, opened while the pidfd's process existed.
-    proc: Fd,
+    /// `/proc/PID`, opened while the pidfd's process existed, or why it
+    /// could not be (a process that does not exist: ENOENT, as util-linux
+    /// finds it when it opens `/proc/PID/...`).
+    proc: Result<Fd, Errno>,
     /// `/proc/PID/`, for messages.
     dir: &'static [u8],
 }
@@ -169,9 +174,17 @@ impl Target {
             .unwrap_or_default()
     }
 
+    /// `/proc/PID`, or `cannot open /proc/PID/WHAT: strerror` and the end.
+    #[inline(never)]
+    fn proc(&self, what: &[u8]) -> Fd {
+        self.proc
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot open ", self.dir, what], Some(e)))
+    }
+
     /// Opens `/proc/PID/WHAT`.
     fn open(&self, what: &CStr) -> Fd {
-        open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
+        let dir = self.proc(what.to_bytes());
+        open_or_die(Some(&dir), self.dir, what, OFlags::RDONLY)
     }
 }
 
@@ -278,13 +291,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
     if o.all {
         o.want = all_kinds(need(&o.target, b"--all"), o.want);
     }
-    if o.user_parent {
-        open_user_parent(o);
-    }
-    if let Some(s) = o.sock {
-        let fd = socket_netns(need(&o.target, b""), s);
-        o.set_fd(ns::NET, fd);
-    }
+    // util-linux's order: the target's namespaces, its directories,
+    // environment, owner and cgroup, then --user-parent and -N.
     let pidfd = open_target_namespaces(o);
     open_target_places(o);
     let environ = o.env.then(|| {
@@ -297,7 +305,15 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
         .then(|| open_cgroup_procs(need(&o.target, b"cgroup")));
     let follow = o.uid == Some(FOLLOW) || o.gid == Some(FOLLOW);
     if follow {
-        need(&o.target, b"-S/-G follow");
+        // util-linux opens /proc/PID/ here.
+        need(&o.target, b"-S/-G follow").proc(b"");
+    }
+    if o.user_parent {
+        open_user_parent(o);
+    }
+    if let Some(s) = o.sock {
+        let fd = socket_netns(need(&o.target, b""), s);
+        o.set_fd(ns::NET, fd);
     }
     if o.want == 0 && (o.target.is_none() || !o.others()) {
         cli::die(b"no namespace specified", None);
@@ -452,22 +468,27 @@ fn open_user_parent(o: &mut Opts) {
 
 /// The namespaces to take from the target: through its pidfd (returned)
 /// in one atomic setns when all come from it, else as /proc/PID/ns/* files
-/// (so that the per-file order, user first, also covers the given files).
+/// (so that the per-file order, user first, also covers the given files
+/// and those --user-parent and -N add later).
 #[inline(never)]
 fn open_target_namespaces(o: &mut Opts) -> Option<Fd> {
-    let missing = o.want & !o.given;
+    let later = if o.user_parent { CLONE_NEWUSER } else { 0 }
+        | if o.sock.is_some() { CLONE_NEWNET } else { 0 };
+    let given = o.given | later;
+    let missing = o.want & !given;
     if missing == 0 {
         return None;
     }
     let t = need(&o.target, b"");
     match t.pidfd {
-        Some(p) if o.want & o.given == 0 && pidfd_setns_works() => return Some(p),
+        Some(p) if o.want & given == 0 && pidfd_setns_works() => return Some(p),
         _ => {}
     }
-    for (k, fd) in KINDS.iter().zip(&mut o.fds) {
-        if missing & k.flag != 0 {
-            let path = ManuallyDrop::new([b"ns/", k.name.as_bytes()].concat());
-            *fd = Some(t.open(cstr(&path)));
+    // In util-linux's order: the first that cannot be opened is reported.
+    for &i in &ns::ENTER_ORDER {
+        if missing & KINDS[i].flag != 0 {
+            let path = ManuallyDrop::new([b"ns/", KINDS[i].name.as_bytes()].concat());
+            o.fds[i] = Some(t.open(cstr(&path)));
         }
     }
     None
@@ -485,7 +506,9 @@ fn open_target_places(o: &mut Opts) {
     }
     if matches!(o.wdns, Place::Targets) {
         let t = need(&o.target, b"cwd");
-        let p = rfs::readlinkat(t.proc, c"cwd", Vec::new())
+        let p = t
+            .proc
+            .and_then(|d| rfs::readlinkat(d, c"cwd", Vec::new()))
             .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
         o.wdns = Place::Given(p.into_bytes().leak());
     }
@@ -581,8 +604,10 @@ fn join_cgroup(procs: Fd) {
 #[inline(never)]
 fn follow_owner(o: &mut Opts) {
     let t = need(&o.target, b"-S/-G follow");
-    let st =
-        rfs::fstat(t.proc).unwrap_or_else(|e| cli::die_parts(&[b"cannot stat ", t.dir], Some(e)));
+    let st = t
+        .proc
+        .and_then(rfs::fstat)
+        .unwrap_or_else(|e| cli::die_parts(&[b"cannot stat ", t.dir], Some(e)));
     if o.uid == Some(FOLLOW) {
         o.uid = Some(st.st_uid);
     }
@@ -649,9 +674,12 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = stat_at(t.proc, c"ns/user").unwrap_or_else(|e| {
-                cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
-            });
+            let theirs = t
+                .proc
+                .and_then(|d| stat_at(d, c"ns/user"))
+                .unwrap_or_else(|e| {
+                    cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
+                });
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
             }
@@ -715,75 +743,117 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     cli::die(&m, None)
 }
 
-/// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
-/// then opens `/proc/PID` while that pidfd's process still exists.
+/// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE
+/// like util-linux: the pidfd must be on pidfs and have that inode), then
+/// opens `/proc/PID` while that pidfd's process still exists.
 #[inline(never)]
 fn open_target(s: &OsStr) -> Target {
-    let b = s.as_bytes();
-    let (p, i) = match b.iter().position(|&c| c == b':') {
-        Some(n) => (&b[..n], Some(&b[n + 1..])),
-        None => (b, None),
-    };
-    let parsed = num(p).and_then(|pid| {
-        let ino = i.map(num).transpose()?;
-        match pid {
-            0 => Err(Errno::INVAL),
-            1..0x8000_0000 => Ok((pid as i32, ino)),
-            _ => Err(Errno::RANGE),
-        }
-    });
-    let (pid, ino) = parsed
-        .unwrap_or_else(|e| cli::die_parts(&[b"failed to parse PID argument '", b, b"'"], Some(e)));
-    let bad = |e| -> Option<OwnedFd> {
+    let (pid, ino) = parse_pid(s.as_bytes()).unwrap_or_else(|e| {
         cli::die_parts(
-            &[b"failed to obtain a valid file descriptor for PID ", p],
+            &[b"failed to parse PID argument '", s.as_bytes(), b"'"],
+            Some(e),
+        )
+    });
+    let dir = crate::cat!("/proc/", pid, "/").leak();
+    let invalid = |e| -> ! {
+        let pid = dir.get(6..dir.len() - 1).unwrap_or_default();
+        cli::die_parts(
+            &[b"failed to obtain a valid file descriptor for PID ", pid],
             Some(e),
         )
     };
-    let pidfd =
-        match Pid::from_raw(pid).map(|p| rustix::process::pidfd_open(p, PidfdFlags::empty())) {
-            Some(Ok(fd)) => Some(fd),
-            Some(Err(Errno::NOSYS)) if ino.is_none() => None,
-            Some(Err(e)) => bad(e),
-            None => bad(Errno::SRCH),
-        };
-    if let (Some(ino), Some(fd)) = (ino, &pidfd)
-        && rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino
-    {
-        cli::die_parts(
-            &[
-                b"pidfd inode ",
-                i.unwrap_or_default(),
-                b" not found for pid ",
-                p,
-            ],
-            None,
-        );
+    let opened = Pid::from_raw(pid).map(|p| rustix::process::pidfd_open(p, PidfdFlags::empty()));
+    let pidfd = match opened {
+        Some(Ok(fd)) => Some(keep(fd)),
+        Some(Err(e)) if ino.is_some() => invalid(e),
+        Some(Err(Errno::NOSYS)) => None,
+        // util-linux goes on and fails where it opens /proc/PID/...
+        Some(Err(e)) => {
+            let e = if e == Errno::SRCH { Errno::NOENT } else { e };
+            return Target {
+                pidfd: None,
+                proc: Err(e),
+                dir,
+            };
+        }
+        None => invalid(Errno::SRCH),
+    };
+    if let (Some(ino), Some(fd)) = (ino, pidfd) {
+        if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == PIDFS_MAGIC) {
+            invalid(Errno::NOTSUP);
+        }
+        if rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino {
+            invalid(Errno::SRCH);
+        }
     }
-    let dir = [b"/proc/", p, b"/"].concat().leak();
-    let proc = open_or_die(None, b"", cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
-    if let Some(fd) = &pidfd
-        && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
-    {
-        bad(e);
+    let mut proc = open_at(None, cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
+    if let (Some(fd), Ok(_)) = (pidfd, proc) {
+        // Reaped meanwhile: /proc/PID may be another process now.
+        proc = nsfd::pidfd_alive(fd).and(proc);
     }
-    Target {
-        pidfd: pidfd.map(keep),
-        proc,
-        dir,
+    Target { pidfd, proc, dir }
+}
+
+/// The filesystem of pidfds since Linux 6.9 (util-linux's
+/// `STATFS_PIDFS_MAGIC`); before, a pidfd's inode means nothing.
+const PIDFS_MAGIC: u64 = 0x5049_4446;
+
+/// `PID[:INODE]` as util-linux's ul_parse_pid_str reads it: strtoimax
+/// (leading blanks, a sign), then a positive pid_t (`0`, `-5`, too big:
+/// ERANGE), then `:` and a non-zero u64 inode, then nothing (EINVAL).
+fn parse_pid(s: &[u8]) -> Result<(i32, Option<u64>), Errno> {
+    let (neg, n, rest) = strtoint(s)?;
+    let pid = match n {
+        Some(n @ 1..=0x7fff_ffff) if !neg => n as i32,
+        _ => return Err(Errno::RANGE),
+    };
+    match rest {
+        [] => Ok((pid, None)),
+        [b':', ino @ ..] => match strtou64(ino)? {
+            0 => Err(Errno::RANGE),
+            ino => Ok((pid, Some(ino))),
+        },
+        _ => Err(Errno::INVAL),
     }
 }
 
-/// A decimal u64: EINVAL unless all digits, ERANGE when too big.
-fn num(d: &[u8]) -> Result<u64, Errno> {
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+/// util-linux's ul_strtou64: a u64 and nothing after it; a negative
+/// number is ERANGE (not strtoumax's wrap-around).
+fn strtou64(s: &[u8]) -> Result<u64, Errno> {
+    match strtoint(s)? {
+        (true, n, _) if n != Some(0) => Err(Errno::RANGE),
+        (_, None, _) => Err(Errno::RANGE),
+        (_, Some(n), []) => Ok(n),
+        _ => Err(Errno::INVAL),
+    }
+}
+
+/// The start of `s` as C's strto* read it in base 10: blanks, a sign,
+/// digits (none: EINVAL). Gives the sign, the magnitude (None when it
+/// does not fit a u64) and what follows the digits.
+fn strtoint(s: &[u8]) -> Result<(bool, Option<u64>, &[u8]), Errno> {
+    // isspace(): space, \t \n \v \f \r.
+    let blanks = s
+        .iter()
+        .take_while(|&&c| c == b' ' || (9..=13).contains(&c));
+    let s = s.get(blanks.count()..).unwrap_or_default();
+    let (neg, s) = match s {
+        [b'-', r @ ..] => (true, r),
+        [b'+', r @ ..] => (false, r),
+        r => (false, r),
+    };
+    let end = s
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(s.len());
+    if end == 0 {
         return Err(Errno::INVAL);
     }
-    d.iter()
-        .try_fold(0u64, |n, &c| {
-            n.checked_mul(10)?.checked_add((c - b'0') as u64)
-        })
-        .ok_or(Errno::RANGE)
+    let (digits, rest) = s.split_at(end);
+    let n = digits.iter().try_fold(0u64, |n, &c| {
+        n.checked_mul(10)?.checked_add((c - b'0') as u64)
+    });
+    Ok((neg, n, rest))
 }
 
 #[inline(never)]
