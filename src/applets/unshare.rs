@@ -367,17 +367,7 @@ fn apply(o: &mut Opts, id: Id, val: Option<S>) {
             *slot = Some(parse_i64(vb, what));
         }
         Id::ClearEnv => o.clear_env = true,
-        Id::WhitelistEnv => {
-            let keep = o.keep_env.get_or_insert_with(Vec::new);
-            for name in vb.split(|&b| b == b',') {
-                if name.is_empty() {
-                    continue;
-                }
-                if let Some(val) = crate::sys::proc::env(name) {
-                    crate::put!(keep, name, "=", val, "\0");
-                }
-            }
-        }
+        Id::WhitelistEnv => whitelist_env(o.keep_env.get_or_insert_with(Vec::new), vb),
         Id::Help => cli::quit(cli::help(HELP)),
         Id::Version => cli::quit(cli::version()),
         Id::Ns(i) => {
@@ -387,6 +377,25 @@ fn apply(o: &mut Opts, id: Id, val: Option<S>) {
                 o.files[i] = val;
             }
         }
+    }
+}
+
+/// `--whitelist-env LIST` as util-linux does it: each variable of LIST
+/// that is set goes to the front of its list, and the list is set in order
+/// without overwriting. So each variable comes once, the last listed first.
+#[inline(never)]
+fn whitelist_env(keep: &mut Vec<u8>, list: &[u8]) {
+    for name in list.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+        let Some(val) = crate::sys::proc::env(name) else {
+            continue;
+        };
+        let mut front = cat!(name, "=", val, "\0");
+        for e in keep.split_inclusive(|&b| b == 0) {
+            if !(e.starts_with(name) && e.get(name.len()) == Some(&b'=')) {
+                front.extend_from_slice(e);
+            }
+        }
+        *keep = front;
     }
 }
 
