@@ -432,7 +432,6 @@ pub enum Val {
     /// `-F FILE`, `-FFILE`, `--file FILE`, `--file=FILE`.
     Required,
     /// Only attached: `--mount=FILE`, `-oVAL`; never the next argument.
-    #[allow(dead_code)] // until the applets with such options use the tables
     Optional,
 }
 
@@ -471,7 +470,6 @@ impl<T> Opt<T> {
     }
 
     /// `-c` only.
-    #[allow(dead_code)] // until the applets with such options use the tables
     pub const fn short(short: char, val: Val, id: T) -> Self {
         Opt {
             short: Some(short),
@@ -613,7 +611,6 @@ impl Args {
 
     /// Everything not parsed yet, verbatim (getopt's `+`: options after the
     /// first operand belong to the program).
-    #[allow(dead_code)] // until unshare and nsenter use the tables
     pub fn rest(&mut self) -> Vec<OsString> {
         self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
     }
@@ -759,10 +756,6 @@ impl LegacyArgs {
 
     pub fn optional_value(&mut self) -> Option<OsString> {
         self.p.optional_value()
-    }
-
-    pub fn rest(&mut self) -> Vec<OsString> {
-        self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
     }
 }
 

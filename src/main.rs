@@ -7,6 +7,7 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 mod applets;
+mod caps;
 mod cli;
 mod exec;
 mod ipc;

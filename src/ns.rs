@@ -54,11 +54,13 @@ pub const TIME: usize = 7;
 pub const ENTER_ORDER: [usize; 8] = [USER, CGROUP, IPC, UTS, NET, PID, MNT, TIME];
 
 /// The kind whose short option letter is `c`.
+#[cfg(test)]
 pub fn by_short(c: char) -> Option<&'static NsKind> {
     KINDS.iter().find(|k| k.short == c)
 }
 
 /// The kind whose long option is `l`.
+#[cfg(test)]
 pub fn by_long(l: &str) -> Option<&'static NsKind> {
     KINDS.iter().find(|k| k.long == l)
 }

@@ -775,7 +775,10 @@ fn pid_inode_dead_and_zombie_targets() {
     let bad = format!("{}:{}", t.pid, ino + 1);
     assert_err(
         &nsenter(&l, &["-t", &bad, "-u", "hostname"]),
-        &format!("pidfd inode {} not found for pid {}", ino + 1, t.pid),
+        &format!(
+            "failed to obtain a valid file descriptor for PID {}: No such process",
+            t.pid
+        ),
     );
     assert_err(
         &nsenter(&l, &["-t", "12x", "-u", "true"]),
@@ -796,7 +799,7 @@ fn pid_inode_dead_and_zombie_targets() {
     dead.wait().unwrap();
     assert_err(
         &nsenter(&l, &["-t", &dp.to_string(), "-u", "true"]),
-        &format!("failed to obtain a valid file descriptor for PID {dp}: No such process"),
+        &format!("cannot open /proc/{dp}/ns/uts: No such file or directory"),
     );
     // A zombie: exited, not reaped (we are its parent and do not wait yet).
     let mut z = Command::new("true").spawn().unwrap();
@@ -819,6 +822,76 @@ fn pid_inode_dead_and_zombie_targets() {
         "{}",
         stderr(&o)
     );
+}
+
+/// `-t` as util-linux HEAD parses it (lib/pidutils.c) and the order in
+/// which it reports a process that does not exist (issue 14).
+#[test]
+fn target_pid_parsing_and_messages_like_util_linux() {
+    let l = Links::new();
+    let range = "Numerical result out of range";
+    let inval = "Invalid argument";
+    for (arg, e) in [
+        ("0", range),
+        ("-5", range),
+        ("-0", range),
+        ("1:0", range),
+        ("1:-1", range),
+        ("99999999999", range),
+        ("2147483648", range),
+        ("", inval),
+        (" ", inval),
+        ("-", inval),
+        ("5x", inval),
+        ("1 ", inval),
+        ("1:", inval),
+        ("1:x", inval),
+        ("1:2:3", inval),
+    ] {
+        assert_err(
+            &nsenter(&l, &["-t", arg, "-u", "true"]),
+            &format!("failed to parse PID argument '{arg}': {e}"),
+        );
+    }
+    // A PID that does not exist: util-linux reports the first file it
+    // cannot open, in its order (uts before net), or that nothing is to do.
+    let mut dead = Command::new("true").spawn().unwrap();
+    let dp = dead.id().to_string();
+    dead.wait().unwrap();
+    let no = "No such file or directory";
+    assert_err(
+        &nsenter(&l, &["-t", &dp, "-n", "-u", "true"]),
+        &format!("cannot open /proc/{dp}/ns/uts: {no}"),
+    );
+    assert_err(
+        &nsenter(&l, &["-t", &dp, "-r", "true"]),
+        &format!("cannot open /proc/{dp}/root: {no}"),
+    );
+    assert_err(
+        &nsenter(&l, &["-t", &dp, "-S", "follow", "true"]),
+        &format!("cannot open /proc/{dp}/: {no}"),
+    );
+    assert_err(&nsenter(&l, &["-t", &dp, "true"]), "no namespace specified");
+    assert_err(
+        &nsenter(&l, &["-t", &format!("{dp}:5"), "-u", "true"]),
+        &format!("failed to obtain a valid file descriptor for PID {dp}: No such process"),
+    );
+    if !need_root("target_pid_parsing_and_messages_like_util_linux") {
+        return;
+    }
+    // Leading blanks and a '+' are fine (strtoimax skips them).
+    let d = TempDir::new("nse-pidparse");
+    let t = start(
+        &l,
+        &d,
+        CLONE_NEWUTS,
+        "hostname parsed && ready $$ && exec sleep 60",
+    );
+    for arg in [format!(" {}", t.pid), format!("\t+{}", t.pid)] {
+        let o = nsenter(&l, &["-t", &arg, "-u", "hostname"]);
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "parsed\n", "{arg:?}");
+    }
 }
 
 #[test]

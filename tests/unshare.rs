@@ -815,6 +815,27 @@ fn clear_and_whitelist_env() {
     let mut v: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
     v.sort();
     assert_eq!(v, ["FOO=bar".to_string(), format!("PATH={PATH}")]);
+    // util-linux (issue 14): each variable once, however often listed; the
+    // last listed first (it prepends to its list and setenv()s the list
+    // without overwriting), whatever the environment's order (A before B).
+    let o = run(un(
+        &l,
+        &[
+            "--whitelist-env",
+            "A,B,A",
+            "--whitelist-env=B,NOPE,,C",
+            "/usr/bin/env",
+        ],
+    )
+    .env("A", "1")
+    .env("B", "2")
+    .env("C", "3"));
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "C=3\nB=2\nA=1\n");
+    let o = run(un(&l, &["--whitelist-env", "A,A,B", "/usr/bin/env"])
+        .env("A", "x")
+        .env("B", "y"));
+    assert_eq!(stdout(&o), "B=y\nA=x\n");
 }
 
 // ------------------------------------------------------------ binfmt_misc

@@ -17,7 +17,7 @@
 //! `-W` without DIR is the target's cwd path, looked up after setns. No
 //! SELinux (`-Z`) and no `=:NSID`.
 
-use crate::cli::{self, Arg, Args, Res};
+use crate::cli::{self, Args, Item, Opt, Res, Val};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, KINDS};
 use crate::sys::Argv;
@@ -30,12 +30,11 @@ use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
-use std::ffi::{CStr, CString, OsStr};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-const HELP: &[u8] = crate::packed!(
-    "\
+const NSENTER_HELP: &str = "\
 Usage:
  nsenter [options] [<program> [<argument>...]]
 
@@ -70,14 +69,73 @@ Options:
 
 A namespace is needed, except with --target and -S, -G, -r, -w, -W, -e, -c.
 Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
-"
-);
+";
+const HELP: &[u8] = crate::packed!(NSENTER_HELP);
 
-/// Long options that are not namespaces, each after its short letter
-/// (one string: a table of pointers would cost relocations)
-/// (`[`, `\\`, `]`: long-only ones).
-const LONGS: &str = "aall ttarget Nnet-socket [user-parent Ssetuid Gsetgid \\preserve-credentials \
-]keep-caps rroot wwd Wwdns eenv Fno-fork cjoin-cgroup hhelp Vversion Zfollow-context";
+/// What an option means.
+#[derive(Clone, Copy, PartialEq)]
+enum Id {
+    /// A namespace option: its position in `ns::KINDS` (a byte keeps the
+    /// table rows small).
+    Ns(u8),
+    All,
+    Target,
+    NetSocket,
+    UserParent,
+    Setuid,
+    Setgid,
+    PreserveCredentials,
+    KeepCaps,
+    Root,
+    Wd,
+    Wdns,
+    Env,
+    NoFork,
+    JoinCgroup,
+    FollowContext,
+    Help,
+    Version,
+}
+
+/// `-X[FILE]`, `--LONG[=FILE]` of the namespace kind `i`.
+const fn ns_opt(i: usize) -> Opt<Id> {
+    Opt::new(
+        KINDS[i].short,
+        KINDS[i].long,
+        Val::Optional,
+        Id::Ns(i as u8),
+    )
+}
+
+/// util-linux's options, in its order (getopt_long lists ambiguous
+/// abbreviations in it).
+const OPTS: &[Opt<Id>] = &[
+    Opt::new('a', "all", Val::None, Id::All),
+    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('V', "version", Val::None, Id::Version),
+    Opt::new('t', "target", Val::Required, Id::Target),
+    ns_opt(ns::MNT),
+    ns_opt(ns::UTS),
+    ns_opt(ns::IPC),
+    ns_opt(ns::NET),
+    Opt::new('N', "net-socket", Val::Required, Id::NetSocket),
+    ns_opt(ns::PID),
+    ns_opt(ns::USER),
+    ns_opt(ns::CGROUP),
+    ns_opt(ns::TIME),
+    Opt::new('S', "setuid", Val::Required, Id::Setuid),
+    Opt::new('G', "setgid", Val::Required, Id::Setgid),
+    Opt::new('r', "root", Val::Optional, Id::Root),
+    Opt::new('w', "wd", Val::Optional, Id::Wd),
+    Opt::new('W', "wdns", Val::Optional, Id::Wdns),
+    Opt::new('e', "env", Val::None, Id::Env),
+    Opt::new('F', "no-fork", Val::None, Id::NoFork),
+    Opt::new('c', "join-cgroup", Val::None, Id::JoinCgroup),
+    Opt::long("preserve-credentials", Val::None, Id::PreserveCredentials),
+    Opt::long("keep-caps", Val::None, Id::KeepCaps),
+    Opt::long("user-parent", Val::None, Id::UserParent),
+    Opt::new('Z', "follow-context", Val::None, Id::FollowContext),
+];
 
 /// `-S`/`-G` value meaning `follow` (the owner of `/proc/PID`). -1 is no
 /// valid id anyway: setuid(-1) is EINVAL.
@@ -97,10 +155,13 @@ fn keep(fd: OwnedFd) -> Fd {
 
 /// The pinned target process.
 struct Target {
-    /// None only on kernels without pidfd_open (before 5.3).
+    /// None on kernels without pidfd_open (before 5.3) and when the process
+    /// did not exist.
     pidfd: Option<Fd>,
-    /// `/proc/PID`, opened while the pidfd's process existed.
-    proc: Fd,
+    /// `/proc/PID`, opened while the pidfd's process existed, or why it
+    /// could not be (a process that does not exist: ENOENT, as util-linux
+    /// finds it when it opens `/proc/PID/...`).
+    proc: Result<Fd, Errno>,
     /// `/proc/PID/`, for messages.
     dir: &'static [u8],
 }
@@ -113,9 +174,17 @@ impl Target {
             .unwrap_or_default()
     }
 
+    /// `/proc/PID`, or `cannot open /proc/PID/WHAT: strerror` and the end.
+    #[inline(never)]
+    fn proc(&self, what: &[u8]) -> Fd {
+        self.proc
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot open ", self.dir, what], Some(e)))
+    }
+
     /// Opens `/proc/PID/WHAT`.
     fn open(&self, what: &CStr) -> Fd {
-        open_or_die(Some(&self.proc), self.dir, what, OFlags::RDONLY)
+        let dir = self.proc(what.to_bytes());
+        open_or_die(Some(&dir), self.dir, what, OFlags::RDONLY)
     }
 }
 
@@ -140,26 +209,10 @@ fn cstr(b: &[u8]) -> &'static CStr {
     Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
-/// The required value of the option just parsed (kept for the process's
-/// lifetime).
+/// An optional path, opened now (before any setns).
 #[inline(never)]
-fn value(a: &mut cli::LegacyArgs) -> &'static OsStr {
-    OsStr::from_bytes(cli::ok(a.value()).into_vec().leak())
-}
-
-/// The optional attached value of the option just parsed.
-#[inline(never)]
-fn optional(a: &mut cli::LegacyArgs) -> Option<&'static [u8]> {
-    a.optional_value().map(|v| &*v.into_vec().leak())
-}
-
-/// An optional attached path, opened now (before any setns).
-#[inline(never)]
-fn open_arg(a: &mut cli::LegacyArgs) -> (&'static [u8], Option<Fd>) {
-    match optional(a) {
-        Some(p) => (p, Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY))),
-        None => (b"", None),
-    }
+fn open_given(path: &'static [u8]) -> Fd {
+    open_or_die(None, b"", cstr(path), OFlags::RDONLY)
 }
 
 /// The target, or the message util-linux gives for `what` without one.
@@ -183,189 +236,295 @@ fn stat_at(dir: Fd, path: &CStr) -> Result<rfs::Stat, Errno> {
     rfs::statat(dir, path, AtFlags::empty())
 }
 
-fn kind_index(c: u8) -> usize {
-    KINDS.iter().position(|k| k.short == c as char).unwrap_or(0)
+/// A directory (or path) for `-r`, `-w`, `-W`: not asked for, the
+/// target's, or the one given.
+#[derive(Clone, Copy)]
+enum Place<T> {
+    No,
+    Targets,
+    Given(T),
+}
+
+impl<T> Place<T> {
+    /// The value given, or the target's.
+    fn of(v: Option<T>) -> Place<T> {
+        v.map_or(Place::Targets, Place::Given)
+    }
+
+    fn asked(&self) -> bool {
+        !matches!(self, Place::No)
+    }
+}
+
+/// What the command line asks for.
+struct Opts {
+    /// The namespaces to enter (`CLONE_NEW*` flags).
+    want: u32,
+    /// Namespace descriptors, indexed like `KINDS`: given files, and later
+    /// those of --user-parent and -N.
+    fds: [Option<Fd>; 8],
+    /// The file each of `fds` was opened from (empty: not a given file).
+    files: [&'static [u8]; 8],
+    /// Kinds with a descriptor in `fds`.
+    given: u32,
+    target: Option<Target>,
+    all: bool,
+    /// `-N FD`.
+    sock: Option<u64>,
+    user_parent: bool,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    preserve_credentials: bool,
+    keep_caps: bool,
+    root: Place<Fd>,
+    wd: Place<Fd>,
+    wdns: Place<&'static [u8]>,
+    env: bool,
+    no_fork: bool,
+    join_cgroup: bool,
+    prog: Vec<OsString>,
 }
 
 /// `nsenter`.
 pub fn nsenter(argv: Argv) -> Res<i32> {
-    let mut a = Args::new(argv).legacy().abbrev(HELP);
-    let mut fds: [Option<Fd>; 8] = Default::default();
-    let mut files: [&[u8]; 8] = [b""; 8];
-    let mut want = 0u32;
-    // Kinds with a descriptor in `fds` (given files, --user-parent, -N).
-    let mut given = 0u32;
-    let mut seen = 0u64; // option letters given, as bits from 'A'
-    let mut tgt = None;
-    let mut sock = None;
-    let (mut uid, mut gid) = (None, None);
-    // Given with a directory; without one (but in `seen`): the target's.
-    let (mut root, mut wd, mut wdns): (Option<Fd>, Option<Fd>, Option<&[u8]>) = (None, None, None);
-    let mut prog = Vec::new();
-    macro_rules! has {
-        ($c:expr) => {
-            seen & (1 << ($c - b'A')) != 0
-        };
+    let o: &'static mut Opts = Box::leak(Box::new(parse(argv)));
+    if o.all {
+        o.want = all_kinds(need(&o.target, b"--all"), o.want);
     }
-    while let Some(arg) = cli::ok(a.next()) {
-        let c = match arg {
-            Arg::Short(c) if c.is_ascii_alphabetic() => c,
-            Arg::Long(l) => match LONGS.split(' ').find(|s| s.get(1..) == Some(l)) {
-                Some(s) => s.as_bytes()[0] as char,
-                None => match ns::by_long(l) {
-                    Some(k) => k.short,
-                    None => cli::quit(cli::unknown(Arg::Long(l))),
-                },
-            },
-            Arg::Value(v) => {
-                prog.push(v);
-                prog.extend(a.rest());
-                break;
-            }
-            other => cli::quit(cli::unknown(other)),
-        };
-        match c {
-            'a' | 'e' | 'F' | 'c' | '[' | '\\' | ']' => {}
-            't' => {
-                if tgt.is_some() {
-                    cli::die(b"option --target may be given only once", None);
-                }
-                tgt = Some(open_target(value(&mut a)));
-            }
-            'N' => {
-                sock = Some(cli::ok(cli::parse_u64(
-                    value(&mut a),
-                    "file descriptor",
-                    i32::MAX as u64,
-                )))
-            }
-            'S' | 'G' => {
-                let (slot, what) = match c {
-                    'S' => (&mut uid, "uid"),
-                    _ => (&mut gid, "gid"),
-                };
-                *slot = Some(parse_id(value(&mut a), what));
-            }
-            'r' => root = open_arg(&mut a).1,
-            'w' | 'W' if has!(b'w' + b'W' - c as u8) => {
-                cli::die(b"mutually exclusive arguments: --wdns --wd", None);
-            }
-            'w' => wd = open_arg(&mut a).1,
-            'W' => wdns = optional(&mut a),
-            'h' => cli::quit(cli::help(HELP)),
-            'V' => cli::quit(cli::version()),
-            'Z' => cli::quit(cli::usage_err(
-                b"-Z/--follow-context is not supported: nsbox has no SELinux support",
-            )),
-            _ => {
-                let Some(k) = ns::by_short(c) else {
-                    cli::quit(cli::unknown(Arg::Short(c)));
-                };
-                let i = kind_index(c as u8);
-                let (file, fd) = open_arg(&mut a);
-                if fd.is_some() {
-                    (files[i], fds[i]) = (file, fd);
-                    given |= k.flag;
-                }
-                want |= k.flag;
-            }
-        }
-        if ('A'..='z').contains(&c) {
-            seen |= 1 << (c as u8 - b'A');
-        }
-    }
-
-    if has!(b'a') {
-        want = all_kinds(need(&tgt, b"--all"), want);
-    }
-
-    let ui = kind_index(b'U');
-    if has!(b'[') {
-        let base = match fds[ui].take() {
-            Some(fd) => fd,
-            None => need(&tgt, b"").open(c"ns/user"),
-        };
-        let parent = nsioctl::userns(base.as_fd())
-            .unwrap_or_else(|e| cli::die(b"cannot open the parent user namespace", Some(e)));
-        (files[ui], fds[ui]) = (b"", Some(keep(parent)));
-        want |= CLONE_NEWUSER;
-        given |= CLONE_NEWUSER;
-    }
-    if let Some(s) = sock {
-        let i = kind_index(b'n');
-        (files[i], fds[i]) = (b"", Some(socket_netns(need(&tgt, b""), s)));
-        want |= CLONE_NEWNET;
-        given |= CLONE_NEWNET;
-    }
-
-    // The namespaces to take from the target: through its pidfd in one
-    // atomic setns when all come from it, else as /proc/PID/ns/* files (so
-    // that the per-file order, user first, also covers the given files).
-    let missing = want & !given;
-    let explicit = want & given != 0;
-    let mut pidfd = None;
-    if missing != 0 {
-        let t = need(&tgt, b"");
-        match &t.pidfd {
-            Some(p) if !explicit && pidfd_setns_works() => pidfd = Some(p.as_fd()),
-            _ => {
-                for (k, fd) in KINDS.iter().zip(&mut fds) {
-                    if missing & k.flag != 0 {
-                        let path = ManuallyDrop::new([b"ns/", k.name.as_bytes()].concat());
-                        *fd = Some(t.open(cstr(&path)));
-                    }
-                }
-            }
-        }
-    }
-
-    if has!(b'r') && root.is_none() {
-        root = Some(need(&tgt, b"root").open(c"root"));
-    }
-    if has!(b'w') && wd.is_none() {
-        wd = Some(need(&tgt, b"cwd").open(c"cwd"));
-    }
-    if has!(b'W') && wdns.is_none() {
-        let t = need(&tgt, b"cwd");
-        let p = rfs::readlinkat(t.proc, c"cwd", Vec::new())
-            .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
-        wdns = Some(p.into_bytes().leak());
-    }
-    let environ = has!(b'e').then(|| {
-        let t = need(&tgt, b"environ");
+    // util-linux's order: the target's namespaces, its directories,
+    // environment, owner and cgroup, then --user-parent and -N.
+    let pidfd = open_target_namespaces(o);
+    open_target_places(o);
+    let environ = o.env.then(|| {
+        let t = need(&o.target, b"environ");
         read_all(t.open(c"environ"))
             .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"environ"], Some(e)))
     });
-    let procs = has!(b'c').then(|| open_cgroup_procs(need(&tgt, b"cgroup")));
-    let follow = uid == Some(FOLLOW) || gid == Some(FOLLOW);
+    let procs = o
+        .join_cgroup
+        .then(|| open_cgroup_procs(need(&o.target, b"cgroup")));
+    let follow = o.uid == Some(FOLLOW) || o.gid == Some(FOLLOW);
     if follow {
-        need(&tgt, b"-S/-G follow");
+        // util-linux opens /proc/PID/ here.
+        need(&o.target, b"-S/-G follow").proc(b"");
     }
-
-    if want == 0 && (tgt.is_none() || seen & OTHERS == 0) {
+    if o.user_parent {
+        open_user_parent(o);
+    }
+    if let Some(s) = o.sock {
+        let fd = socket_netns(need(&o.target, b""), s);
+        o.set_fd(ns::NET, fd);
+    }
+    if o.want == 0 && (o.target.is_none() || !o.others()) {
         cli::die(b"no namespace specified", None);
     }
 
     // Entering a user namespace makes us root there, unless told otherwise.
     // setgroups is tried before setns too: as root in the initial namespace
     // it works here, and failing again inside (setgroups=deny) is harmless.
-    let user = want & CLONE_NEWUSER != 0;
+    let user = o.want & CLONE_NEWUSER != 0;
     let mut groups_failed = false;
-    if user && !has!(b'\\') {
-        uid.get_or_insert(0);
-        gid.get_or_insert(0);
+    if user && !o.preserve_credentials {
+        o.uid.get_or_insert(0);
+        o.gid.get_or_insert(0);
         groups_failed = rustix::thread::set_thread_groups(&[]).is_err();
     }
+    enter_namespaces(o, pidfd);
+    change_directories(o);
+    if let Some(e) = environ {
+        proc::set_environ(e);
+    }
+    if let Some(p) = procs {
+        join_cgroup(p);
+    }
+    if follow {
+        follow_owner(o);
+    }
+    // setns(CLONE_NEWPID) only moves our future children.
+    if o.want & CLONE_NEWPID != 0 && !o.no_fork {
+        continue_as_child();
+    }
+    set_credentials(o, user, groups_failed);
+    if o.keep_caps && user {
+        // The same as unshare's, from the permitted set.
+        crate::caps::keep_caps(true);
+    }
+    cli::quit(exec::exec(&o.prog))
+}
 
-    // Pass 1 enters all but the user namespace and ignores errors, so a
-    // privileged caller joins them with its full privileges; pass 2 enters
-    // the rest, user first, and errors are fatal: an unprivileged caller
-    // gets its capabilities from the user namespace (util-linux #315, #1510).
+/// The command line, with given files opened (before any setns).
+#[inline(never)]
+fn parse(argv: Argv) -> Opts {
+    let mut o = Opts {
+        want: 0,
+        fds: [None; 8],
+        files: [b""; 8],
+        given: 0,
+        target: None,
+        all: false,
+        sock: None,
+        user_parent: false,
+        uid: None,
+        gid: None,
+        preserve_credentials: false,
+        keep_caps: false,
+        root: Place::No,
+        wd: Place::No,
+        wdns: Place::No,
+        env: false,
+        no_fork: false,
+        join_cgroup: false,
+        prog: Vec::new(),
+    };
+    let mut a = Args::new(argv);
+    while let Some(item) = cli::ok(a.next_opt(OPTS)) {
+        let (id, val) = match item {
+            Item::Opt(id, val) => (id, val.map(|v| &*v.into_vec().leak())),
+            Item::Operand(prog) => {
+                o.prog.push(prog);
+                o.prog.extend(a.rest());
+                break;
+            }
+        };
+        let required = || OsStr::from_bytes(val.unwrap_or_default());
+        match id {
+            Id::Ns(i) => {
+                let i = i as usize;
+                if let Some(file) = val {
+                    o.set_fd(i, open_given(file));
+                    o.files[i] = file;
+                }
+                o.want |= KINDS[i].flag;
+            }
+            Id::All => o.all = true,
+            Id::Target => {
+                if o.target.is_some() {
+                    cli::die(b"option --target may be given only once", None);
+                }
+                o.target = Some(open_target(required()));
+            }
+            Id::NetSocket => {
+                let fd = cli::parse_u64(required(), "file descriptor", i32::MAX as u64);
+                o.sock = Some(cli::ok(fd));
+            }
+            Id::UserParent => o.user_parent = true,
+            Id::Setuid => o.uid = Some(parse_id(required(), "uid")),
+            Id::Setgid => o.gid = Some(parse_id(required(), "gid")),
+            Id::PreserveCredentials => o.preserve_credentials = true,
+            Id::KeepCaps => o.keep_caps = true,
+            Id::Root => o.root = Place::of(val.map(open_given)),
+            Id::Wd | Id::Wdns
+                if o.wd.asked() && id == Id::Wdns || o.wdns.asked() && id == Id::Wd =>
+            {
+                cli::die(b"mutually exclusive arguments: --wdns --wd", None);
+            }
+            Id::Wd => o.wd = Place::of(val.map(open_given)),
+            Id::Wdns => o.wdns = Place::of(val),
+            Id::Env => o.env = true,
+            Id::NoFork => o.no_fork = true,
+            Id::JoinCgroup => o.join_cgroup = true,
+            Id::FollowContext => cli::quit(cli::usage_err(
+                b"-Z/--follow-context is not supported: nsbox has no SELinux support",
+            )),
+            Id::Help => cli::quit(cli::help(HELP)),
+            Id::Version => cli::quit(cli::version()),
+        }
+    }
+    o
+}
+
+impl Opts {
+    /// Enters kind `i` through `fd` (a given file, --user-parent, -N).
+    fn set_fd(&mut self, i: usize, fd: Fd) {
+        (self.files[i], self.fds[i]) = (b"", Some(fd));
+        self.given |= KINDS[i].flag;
+        self.want |= KINDS[i].flag;
+    }
+
+    /// Options that make sense with a target but no namespace:
+    /// -S -G -r -w -W -e -c.
+    fn others(&self) -> bool {
+        self.uid.is_some()
+            || self.gid.is_some()
+            || self.root.asked()
+            || self.wd.asked()
+            || self.wdns.asked()
+            || self.env
+            || self.join_cgroup
+    }
+}
+
+/// `--user-parent`: the owner of the given user namespace or the target's.
+#[inline(never)]
+fn open_user_parent(o: &mut Opts) {
+    let base = match o.fds[ns::USER].take() {
+        Some(fd) => fd,
+        None => need(&o.target, b"").open(c"ns/user"),
+    };
+    let parent = nsioctl::userns(base.as_fd())
+        .unwrap_or_else(|e| cli::die(b"cannot open the parent user namespace", Some(e)));
+    o.set_fd(ns::USER, keep(parent));
+}
+
+/// The namespaces to take from the target: through its pidfd (returned)
+/// in one atomic setns when all come from it, else as /proc/PID/ns/* files
+/// (so that the per-file order, user first, also covers the given files
+/// and those --user-parent and -N add later).
+#[inline(never)]
+fn open_target_namespaces(o: &mut Opts) -> Option<Fd> {
+    let later = if o.user_parent { CLONE_NEWUSER } else { 0 }
+        | if o.sock.is_some() { CLONE_NEWNET } else { 0 };
+    let given = o.given | later;
+    let missing = o.want & !given;
+    if missing == 0 {
+        return None;
+    }
+    let t = need(&o.target, b"");
+    match t.pidfd {
+        Some(p) if o.want & given == 0 && pidfd_setns_works() => return Some(p),
+        _ => {}
+    }
+    // In util-linux's order: the first that cannot be opened is reported.
+    for &i in &ns::ENTER_ORDER {
+        if missing & KINDS[i].flag != 0 {
+            let path = ManuallyDrop::new([b"ns/", KINDS[i].name.as_bytes()].concat());
+            o.fds[i] = Some(t.open(cstr(&path)));
+        }
+    }
+    None
+}
+
+/// -r, -w, -W without a directory: the target's (-W: its cwd path, looked
+/// up now and opened after setns).
+#[inline(never)]
+fn open_target_places(o: &mut Opts) {
+    if matches!(o.root, Place::Targets) {
+        o.root = Place::Given(need(&o.target, b"root").open(c"root"));
+    }
+    if matches!(o.wd, Place::Targets) {
+        o.wd = Place::Given(need(&o.target, b"cwd").open(c"cwd"));
+    }
+    if matches!(o.wdns, Place::Targets) {
+        let t = need(&o.target, b"cwd");
+        let p = t
+            .proc
+            .and_then(|d| rfs::readlinkat(d, c"cwd", Vec::new()))
+            .unwrap_or_else(|e| cli::die_parts(&[b"cannot read ", t.dir, b"cwd"], Some(e)));
+        o.wdns = Place::Given(p.into_bytes().leak());
+    }
+}
+
+/// Pass 1 enters all but the user namespace and ignores errors, so a
+/// privileged caller joins them with its full privileges; pass 2 enters
+/// the rest, user first, and errors are fatal: an unprivileged caller gets
+/// its capabilities from the user namespace (util-linux #315, #1510).
+#[inline(never)]
+fn enter_namespaces(o: &Opts, pidfd: Option<Fd>) {
     let mut done = 0u32;
     for pass in 0..2 {
         let skip = if pass == 0 { CLONE_NEWUSER } else { 0 };
         if let Some(p) = pidfd {
-            let f = want & !done & !skip;
+            let f = o.want & !done & !skip;
             if f != 0 {
                 match nsfd::setns(p, f) {
                     Ok(()) => done |= f,
@@ -375,22 +534,31 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             }
         }
         for &i in &ns::ENTER_ORDER {
-            let (k, Some(fd)) = (&KINDS[i], &fds[i]) else {
+            let (k, Some(fd)) = (&KINDS[i], o.fds[i]) else {
                 continue;
             };
             if (done | skip) & k.flag != 0 {
                 continue;
             }
-            match nsfd::setns(fd.as_fd(), k.flag) {
+            match nsfd::setns(fd, k.flag) {
                 Ok(()) => done |= k.flag,
-                Err(e) if pass == 1 => setns_failed(k.name, k.flag, *fd, files[i], e),
+                Err(e) if pass == 1 => setns_failed(k.name, k.flag, fd, o.files[i], e),
                 Err(_) => {}
             }
         }
     }
+}
 
-    if let Some(r) = root {
-        if wd.is_none() && wdns.is_none() {
+/// chroot to the root directory, then chdir to the working directory
+/// (without one: the directory we were in, as util-linux does).
+#[inline(never)]
+fn change_directories(o: &Opts) {
+    let mut wd = match o.wd {
+        Place::Given(w) => Some(w),
+        _ => None,
+    };
+    if let Place::Given(r) = o.root {
+        if wd.is_none() && !o.wdns.asked() {
             wd =
                 Some(open_at(None, c".", OFlags::RDONLY).unwrap_or_else(|e| {
                     cli::die(b"cannot open current working directory", Some(e))
@@ -406,8 +574,8 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             b"cannot change directory to /",
         );
     }
-    if let Some(p) = wdns {
-        wd = Some(open_or_die(None, b"", cstr(p), OFlags::RDONLY));
+    if let Place::Given(p) = o.wdns {
+        wd = Some(open_given(p));
     }
     if let Some(w) = wd {
         check(
@@ -415,45 +583,56 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             b"change directory by working directory file descriptor failed",
         );
     }
-    if let Some(e) = environ {
-        proc::set_environ(e);
-    }
-    if let Some(p) = procs {
-        let mut b = [0; 20];
-        let me = cli::fmt_u64(
-            rustix::process::getpid().as_raw_nonzero().get() as u64,
-            &mut b,
-        );
-        check(
-            rustix::io::write(p, me).map(drop),
-            b"cannot write our PID to cgroup.procs",
-        );
-    }
-    if let (true, Some(t)) = (follow, &tgt) {
-        // After setns: the owner as the entered user namespace maps it.
-        let st = rfs::fstat(t.proc)
-            .unwrap_or_else(|e| cli::die_parts(&[b"cannot stat ", t.dir], Some(e)));
-        if uid == Some(FOLLOW) {
-            uid = Some(st.st_uid);
-        }
-        if gid == Some(FOLLOW) {
-            gid = Some(st.st_gid);
-        }
-    }
+}
 
-    // setns(CLONE_NEWPID) only moves our future children.
-    if want & CLONE_NEWPID != 0 && !has!(b'F') {
-        let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
-        match fork_process() {
-            Err(e) => cli::die(b"fork failed", Some(e)),
-            Ok(Forked::Parent(pid)) => {
-                cli::quit(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
-            }
-            Ok(Forked::Child) => {}
-        }
-    }
+/// `-c`: writes our PID to the target's cgroup.procs (opened before).
+#[inline(never)]
+fn join_cgroup(procs: Fd) {
+    let mut b = [0; 20];
+    let me = cli::fmt_u64(
+        rustix::process::getpid().as_raw_nonzero().get() as u64,
+        &mut b,
+    );
+    check(
+        rustix::io::write(procs, me).map(drop),
+        b"cannot write our PID to cgroup.procs",
+    );
+}
 
-    if let Some(g) = gid {
+/// `-S follow`/`-G follow`: the owner of `/proc/PID`, after setns (as the
+/// entered user namespace maps it).
+#[inline(never)]
+fn follow_owner(o: &mut Opts) {
+    let t = need(&o.target, b"-S/-G follow");
+    let st = t
+        .proc
+        .and_then(rfs::fstat)
+        .unwrap_or_else(|e| cli::die_parts(&[b"cannot stat ", t.dir], Some(e)));
+    if o.uid == Some(FOLLOW) {
+        o.uid = Some(st.st_uid);
+    }
+    if o.gid == Some(FOLLOW) {
+        o.gid = Some(st.st_gid);
+    }
+}
+
+/// Forks; the parent waits and mirrors the child's end (and stops).
+#[inline(never)]
+fn continue_as_child() {
+    let _ = set_disposition(17, SIG_DFL); // SIGCHLD: waitpid must see the child
+    match fork_process() {
+        Err(e) => cli::die(b"fork failed", Some(e)),
+        Ok(Forked::Parent(pid)) => {
+            cli::quit(exec::wait_and_mirror(pid, Mirror::ExitAndStops));
+        }
+        Ok(Forked::Child) => {}
+    }
+}
+
+/// setgroups, setgid, setuid as asked (in a user namespace: root).
+#[inline(never)]
+fn set_credentials(o: &Opts, user: bool, groups_failed: bool) {
+    if let Some(g) = o.gid {
         if let Err(e) = rustix::thread::set_thread_groups(&[]) {
             // Fatal only if it failed before setns too (root inside a
             // setgroups=deny namespace is fine), and not when there are no
@@ -473,17 +652,12 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
             b"setgid() failed",
         );
     }
-    if let Some(u) = uid {
+    if let Some(u) = o.uid {
         check(
             rustix::thread::set_thread_uid(Uid::from_raw(u)),
             b"setuid() failed",
         );
     }
-    if has!(b']') && user {
-        // The same as unshare's, from the permitted set.
-        crate::applets::unshare::keep_caps(true);
-    }
-    cli::quit(exec::exec(&prog))
 }
 
 /// `--all`: `want` plus every kind of the target's namespaces this kernel
@@ -500,9 +674,12 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = stat_at(t.proc, c"ns/user").unwrap_or_else(|e| {
-                cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
-            });
+            let theirs = t
+                .proc
+                .and_then(|d| stat_at(d, c"ns/user"))
+                .unwrap_or_else(|e| {
+                    cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
+                });
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
             }
@@ -535,18 +712,6 @@ fn socket_netns(t: &Target, s: u64) -> Fd {
     keep(n)
 }
 
-/// Options that make sense with a target but no namespace: -S -G -r -w -W -e -c.
-const OTHERS: u64 = {
-    let mut m = 0u64;
-    let s = b"SGrwWec";
-    let mut i = 0;
-    while i < s.len() {
-        m |= 1 << (s[i] - b'A');
-        i += 1;
-    }
-    m
-};
-
 /// The end, with `msg: strerror`, unless `r` is Ok.
 #[inline(never)]
 fn check(r: Result<(), Errno>, msg: &[u8]) {
@@ -578,75 +743,117 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     cli::die(&m, None)
 }
 
-/// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE),
-/// then opens `/proc/PID` while that pidfd's process still exists.
+/// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE
+/// like util-linux: the pidfd must be on pidfs and have that inode), then
+/// opens `/proc/PID` while that pidfd's process still exists.
 #[inline(never)]
 fn open_target(s: &OsStr) -> Target {
-    let b = s.as_bytes();
-    let (p, i) = match b.iter().position(|&c| c == b':') {
-        Some(n) => (&b[..n], Some(&b[n + 1..])),
-        None => (b, None),
-    };
-    let parsed = num(p).and_then(|pid| {
-        let ino = i.map(num).transpose()?;
-        match pid {
-            0 => Err(Errno::INVAL),
-            1..0x8000_0000 => Ok((pid as i32, ino)),
-            _ => Err(Errno::RANGE),
-        }
-    });
-    let (pid, ino) = parsed
-        .unwrap_or_else(|e| cli::die_parts(&[b"failed to parse PID argument '", b, b"'"], Some(e)));
-    let bad = |e| -> Option<OwnedFd> {
+    let (pid, ino) = parse_pid(s.as_bytes()).unwrap_or_else(|e| {
         cli::die_parts(
-            &[b"failed to obtain a valid file descriptor for PID ", p],
+            &[b"failed to parse PID argument '", s.as_bytes(), b"'"],
+            Some(e),
+        )
+    });
+    let dir = crate::cat!("/proc/", pid, "/").leak();
+    let invalid = |e| -> ! {
+        let pid = dir.get(6..dir.len() - 1).unwrap_or_default();
+        cli::die_parts(
+            &[b"failed to obtain a valid file descriptor for PID ", pid],
             Some(e),
         )
     };
-    let pidfd =
-        match Pid::from_raw(pid).map(|p| rustix::process::pidfd_open(p, PidfdFlags::empty())) {
-            Some(Ok(fd)) => Some(fd),
-            Some(Err(Errno::NOSYS)) if ino.is_none() => None,
-            Some(Err(e)) => bad(e),
-            None => bad(Errno::SRCH),
-        };
-    if let (Some(ino), Some(fd)) = (ino, &pidfd)
-        && rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino
-    {
-        cli::die_parts(
-            &[
-                b"pidfd inode ",
-                i.unwrap_or_default(),
-                b" not found for pid ",
-                p,
-            ],
-            None,
-        );
+    let opened = Pid::from_raw(pid).map(|p| rustix::process::pidfd_open(p, PidfdFlags::empty()));
+    let pidfd = match opened {
+        Some(Ok(fd)) => Some(keep(fd)),
+        Some(Err(e)) if ino.is_some() => invalid(e),
+        Some(Err(Errno::NOSYS)) => None,
+        // util-linux goes on and fails where it opens /proc/PID/...
+        Some(Err(e)) => {
+            let e = if e == Errno::SRCH { Errno::NOENT } else { e };
+            return Target {
+                pidfd: None,
+                proc: Err(e),
+                dir,
+            };
+        }
+        None => invalid(Errno::SRCH),
+    };
+    if let (Some(ino), Some(fd)) = (ino, pidfd) {
+        if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == PIDFS_MAGIC) {
+            invalid(Errno::NOTSUP);
+        }
+        if rfs::fstat(fd).map_or(0, |s| s.st_ino) != ino {
+            invalid(Errno::SRCH);
+        }
     }
-    let dir = [b"/proc/", p, b"/"].concat().leak();
-    let proc = open_or_die(None, b"", cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
-    if let Some(fd) = &pidfd
-        && let Err(e) = nsfd::pidfd_alive(fd.as_fd())
-    {
-        bad(e);
+    let mut proc = open_at(None, cstr(dir), OFlags::RDONLY | OFlags::DIRECTORY);
+    if let (Some(fd), Ok(_)) = (pidfd, proc) {
+        // Reaped meanwhile: /proc/PID may be another process now.
+        proc = nsfd::pidfd_alive(fd).and(proc);
     }
-    Target {
-        pidfd: pidfd.map(keep),
-        proc,
-        dir,
+    Target { pidfd, proc, dir }
+}
+
+/// The filesystem of pidfds since Linux 6.9 (util-linux's
+/// `STATFS_PIDFS_MAGIC`); before, a pidfd's inode means nothing.
+const PIDFS_MAGIC: u64 = 0x5049_4446;
+
+/// `PID[:INODE]` as util-linux's ul_parse_pid_str reads it: strtoimax
+/// (leading blanks, a sign), then a positive pid_t (`0`, `-5`, too big:
+/// ERANGE), then `:` and a non-zero u64 inode, then nothing (EINVAL).
+fn parse_pid(s: &[u8]) -> Result<(i32, Option<u64>), Errno> {
+    let (neg, n, rest) = strtoint(s)?;
+    let pid = match n {
+        Some(n @ 1..=0x7fff_ffff) if !neg => n as i32,
+        _ => return Err(Errno::RANGE),
+    };
+    match rest {
+        [] => Ok((pid, None)),
+        [b':', ino @ ..] => match strtou64(ino)? {
+            0 => Err(Errno::RANGE),
+            ino => Ok((pid, Some(ino))),
+        },
+        _ => Err(Errno::INVAL),
     }
 }
 
-/// A decimal u64: EINVAL unless all digits, ERANGE when too big.
-fn num(d: &[u8]) -> Result<u64, Errno> {
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+/// util-linux's ul_strtou64: a u64 and nothing after it; a negative
+/// number is ERANGE (not strtoumax's wrap-around).
+fn strtou64(s: &[u8]) -> Result<u64, Errno> {
+    match strtoint(s)? {
+        (true, n, _) if n != Some(0) => Err(Errno::RANGE),
+        (_, None, _) => Err(Errno::RANGE),
+        (_, Some(n), []) => Ok(n),
+        _ => Err(Errno::INVAL),
+    }
+}
+
+/// The start of `s` as C's strto* read it in base 10: blanks, a sign,
+/// digits (none: EINVAL). Gives the sign, the magnitude (None when it
+/// does not fit a u64) and what follows the digits.
+fn strtoint(s: &[u8]) -> Result<(bool, Option<u64>, &[u8]), Errno> {
+    // isspace(): space, \t \n \v \f \r.
+    let blanks = s
+        .iter()
+        .take_while(|&&c| c == b' ' || (9..=13).contains(&c));
+    let s = s.get(blanks.count()..).unwrap_or_default();
+    let (neg, s) = match s {
+        [b'-', r @ ..] => (true, r),
+        [b'+', r @ ..] => (false, r),
+        r => (false, r),
+    };
+    let end = s
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(s.len());
+    if end == 0 {
         return Err(Errno::INVAL);
     }
-    d.iter()
-        .try_fold(0u64, |n, &c| {
-            n.checked_mul(10)?.checked_add((c - b'0') as u64)
-        })
-        .ok_or(Errno::RANGE)
+    let (digits, rest) = s.split_at(end);
+    let n = digits.iter().try_fold(0u64, |n, &c| {
+        n.checked_mul(10)?.checked_add((c - b'0') as u64)
+    });
+    Ok((neg, n, rest))
 }
 
 #[inline(never)]
@@ -707,4 +914,12 @@ fn open_cgroup_procs(t: &Target) -> Fd {
     };
     let procs = ManuallyDrop::new([CG, path, b"/cgroup.procs"].concat());
     open_or_die(None, b"", cstr(&procs), OFlags::WRONLY | OFlags::APPEND)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn option_table_matches_the_help() {
+        crate::cli::check_help(super::OPTS, super::NSENTER_HELP);
+    }
 }

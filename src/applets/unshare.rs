@@ -4,7 +4,7 @@
 //! propagation before chroot; proc mounted last, in the forked child).
 
 use crate::cat;
-use crate::cli::{self, Arg, Args, Exit, Res};
+use crate::cli::{self, Args, Exit, Item, Opt, Res, Val};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, NsKind};
 use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition, sigbit, sigprocmask};
@@ -19,8 +19,7 @@ use std::ffi::{CStr, CString, OsStr, OsString};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-const HELP: &[u8] = crate::packed!(
-    "\
+const UNSHARE_HELP: &str = "\
 Usage:
  unshare [options] [<program> [<argument>...]]
 
@@ -78,8 +77,8 @@ With --fork, unshare blocks SIGINT and SIGTERM while it waits for the child:
 unless --forward-signals is given, a SIGTERM or SIGINT sent to unshare does
 NOT reach the child (it stays pending). --kill-child only acts when unshare
 itself dies (e.g. of SIGKILL).
-"
-);
+";
+const HELP: &[u8] = crate::packed!(UNSHARE_HELP);
 
 const BINFMT: &[u8] = b"/proc/sys/fs/binfmt_misc";
 const PRIVATE: u32 = g::MS_REC | g::MS_PRIVATE;
@@ -147,137 +146,202 @@ pub fn unshare(argv: Argv) -> Res<i32> {
     run(o)
 }
 
-/// The long options besides the namespaces; an option's code is its index.
-const LONGS: &str = "fork kill-child forward-signals mount-proc mount-binfmt load-interp \
-    map-user map-group map-root-user map-current-user map-users map-groups map-auto \
-    map-subids owner setgroups propagation keep-caps setuid setgid root wd monotonic \
-    boottime clear-env whitelist-env help version";
-/// Their short forms by code ('.': none). Namespace options are codes 32+.
-const SHORTS: &[u8] = b"f....l..rc........SGRw....hV";
-/// Codes whose option takes a required / an optional (`=`) value.
-const REQ: u64 = 1 << 5
-    | 1 << 6
-    | 1 << 7
-    | 1 << 10
-    | 1 << 11
-    | 1 << 14
-    | 1 << 15
-    | 1 << 16
-    | 1 << 18
-    | 1 << 19
-    | 1 << 20
-    | 1 << 21
-    | 1 << 22
-    | 1 << 23
-    | 1 << 25;
-const OPT: u64 = 0b1_1010 | 0xff << 32;
-/// Codes that imply -U / -m.
-const USER: u64 = 0b111_1111_1111_0000;
-const MNT: u64 = 0b11_1000;
+/// What an option means.
+#[derive(Clone, Copy, PartialEq)]
+enum Id {
+    /// A namespace option: its position in `ns::KINDS` (a byte keeps the
+    /// table rows small).
+    Ns(u8),
+    Fork,
+    KillChild,
+    ForwardSignals,
+    MountProc,
+    MountBinfmt,
+    LoadInterp,
+    MapUser,
+    MapGroup,
+    MapRootUser,
+    MapCurrentUser,
+    MapUsers,
+    MapGroups,
+    MapAuto,
+    MapSubids,
+    Owner,
+    Setgroups,
+    Propagation,
+    KeepCaps,
+    Setuid,
+    Setgid,
+    Root,
+    Wd,
+    Monotonic,
+    Boottime,
+    ClearEnv,
+    WhitelistEnv,
+    Help,
+    Version,
+}
+
+/// `-X` (no value) and `--LONG[=FILE]` of the namespace kind `i`.
+const fn ns_short(i: usize) -> Opt<Id> {
+    Opt::short(ns::KINDS[i].short, Val::None, Id::Ns(i as u8))
+}
+const fn ns_long(i: usize) -> Opt<Id> {
+    Opt::long(ns::KINDS[i].long, Val::Optional, Id::Ns(i as u8))
+}
+
+/// util-linux's options, long ones in its order (getopt_long lists
+/// ambiguous abbreviations in it).
+const OPTS: &[Opt<Id>] = &[
+    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('V', "version", Val::None, Id::Version),
+    ns_long(ns::MNT),
+    ns_long(ns::UTS),
+    ns_long(ns::IPC),
+    ns_long(ns::NET),
+    ns_long(ns::PID),
+    ns_long(ns::USER),
+    ns_long(ns::CGROUP),
+    ns_long(ns::TIME),
+    ns_short(ns::MNT),
+    ns_short(ns::UTS),
+    ns_short(ns::IPC),
+    ns_short(ns::NET),
+    ns_short(ns::PID),
+    ns_short(ns::USER),
+    ns_short(ns::CGROUP),
+    ns_short(ns::TIME),
+    Opt::new('f', "fork", Val::None, Id::Fork),
+    Opt::long("kill-child", Val::Optional, Id::KillChild),
+    Opt::long("forward-signals", Val::None, Id::ForwardSignals),
+    Opt::long("mount-proc", Val::Optional, Id::MountProc),
+    Opt::long("mount-binfmt", Val::Optional, Id::MountBinfmt),
+    Opt::long("map-user", Val::Required, Id::MapUser),
+    Opt::long("map-users", Val::Required, Id::MapUsers),
+    Opt::long("map-group", Val::Required, Id::MapGroup),
+    Opt::long("map-groups", Val::Required, Id::MapGroups),
+    Opt::new('r', "map-root-user", Val::None, Id::MapRootUser),
+    Opt::new('c', "map-current-user", Val::None, Id::MapCurrentUser),
+    Opt::long("map-auto", Val::None, Id::MapAuto),
+    Opt::long("map-subids", Val::None, Id::MapSubids),
+    Opt::long("owner", Val::Required, Id::Owner),
+    Opt::long("propagation", Val::Required, Id::Propagation),
+    Opt::long("setgroups", Val::Required, Id::Setgroups),
+    Opt::long("keep-caps", Val::None, Id::KeepCaps),
+    Opt::new('S', "setuid", Val::Required, Id::Setuid),
+    Opt::new('G', "setgid", Val::Required, Id::Setgid),
+    Opt::new('R', "root", Val::Required, Id::Root),
+    Opt::new('w', "wd", Val::Required, Id::Wd),
+    Opt::long("monotonic", Val::Required, Id::Monotonic),
+    Opt::long("boottime", Val::Required, Id::Boottime),
+    Opt::new('l', "load-interp", Val::Required, Id::LoadInterp),
+    Opt::long("clear-env", Val::None, Id::ClearEnv),
+    Opt::long("whitelist-env", Val::Required, Id::WhitelistEnv),
+];
+
+impl Id {
+    /// Options that imply `--user`.
+    fn implies_user(self) -> bool {
+        use Id::*;
+        matches!(
+            self,
+            MountBinfmt
+                | LoadInterp
+                | MapUser
+                | MapGroup
+                | MapRootUser
+                | MapCurrentUser
+                | MapUsers
+                | MapGroups
+                | MapAuto
+                | MapSubids
+                | Owner
+        )
+    }
+
+    /// Options that imply `--mount`.
+    fn implies_mount(self) -> bool {
+        matches!(self, Id::MountProc | Id::MountBinfmt | Id::LoadInterp)
+    }
+}
 
 #[inline(never)]
 fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
     o.euid = rustix::process::geteuid().as_raw();
     o.egid = rustix::process::getegid().as_raw();
-    let mut a = ManuallyDrop::new(Args::new(argv).legacy().abbrev(HELP));
-    while let Some(arg) = cli::ok(a.next()) {
-        let (code, long) = match arg {
-            Arg::Short(c) => (
-                kind_index(c)
-                    .map(|i| 32 + i)
-                    .or_else(|| SHORTS.iter().position(|&s| s != b'.' && s as char == c)),
-                false,
-            ),
-            Arg::Long(l) => (
-                ns::by_long(l)
-                    .and_then(|k| kind_index(k.short))
-                    .map(|i| 32 + i)
-                    .or_else(|| pick(l.as_bytes(), LONGS)),
-                true,
-            ),
-            Arg::Value(_) => (None, false),
-        };
-        let Some(code) = code else {
-            if let Arg::Value(prog) = arg {
+    let mut a = ManuallyDrop::new(Args::new(argv));
+    while let Some(item) = cli::ok(a.next_opt(OPTS)) {
+        match item {
+            Item::Opt(id, val) => apply(o, id, val.map(leak)),
+            Item::Operand(prog) => {
                 o.argv.push(prog);
                 o.argv.extend(a.rest());
                 break;
             }
-            cli::quit(cli::unknown(arg));
-        };
-        let bit = 1u64 << code;
-        let val = if REQ & bit != 0 {
-            Some(cli::ok(a.value()))
-        } else if OPT & bit != 0 && long {
-            a.optional_value()
-        } else {
-            None
         }
-        .map(leak);
-        apply(o, code, bit, val);
     }
 }
 
-/// Applies option `code` (bit `bit`) with its value to `o`.
+/// Applies option `id` with its value to `o`.
 #[inline(never)]
-fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
-    if USER & bit != 0 {
+fn apply(o: &mut Opts, id: Id, val: Option<S>) {
+    if id.implies_user() {
         o.flags |= g::CLONE_NEWUSER;
     }
-    if MNT & bit != 0 {
+    if id.implies_mount() {
         o.flags |= g::CLONE_NEWNS;
     }
     let vb: S = val.unwrap_or_default();
-    match code {
-        0 => o.fork = true,
-        1 => {
+    match id {
+        Id::Fork => o.fork = true,
+        Id::KillChild => {
             o.fork = true;
             o.kill_sig = match val {
                 None => 9,
                 Some(_) => signum(vb).unwrap_or_else(|| die("unknown signal: ", vb, "", None)),
             };
         }
-        2 => (o.fork, o.forward) = (true, true),
-        3 => o.proc_dir = Some(val.unwrap_or(b"/proc")),
-        4 => {
+        Id::ForwardSignals => (o.fork, o.forward) = (true, true),
+        Id::MountProc => o.proc_dir = Some(val.unwrap_or(b"/proc")),
+        Id::MountBinfmt => {
             o.binfmt = val;
             default_binfmt(o);
         }
-        5 => {
+        Id::LoadInterp => {
             default_binfmt(o);
             o.interp = val;
         }
-        6 | 7 => {
-            let (slot, db, what) = match code {
-                6 => (&mut o.map_user, "/etc/passwd", "failed to parse uid '"),
+        Id::MapUser | Id::MapGroup => {
+            let (slot, db, what) = match id {
+                Id::MapUser => (&mut o.map_user, "/etc/passwd", "failed to parse uid '"),
                 _ => (&mut o.map_group, "/etc/group", "failed to parse gid '"),
             };
             *slot = Some(id_or_name(vb, db, what));
         }
-        8 => (o.map_user, o.map_group) = (Some(0), Some(0)),
-        9 => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
-        10 | 11 => {
-            let (v, subid, kmap) = match code {
-                10 => (&mut o.users, "/etc/subuid", "/proc/self/uid_map"),
+        Id::MapRootUser => (o.map_user, o.map_group) = (Some(0), Some(0)),
+        Id::MapCurrentUser => (o.map_user, o.map_group) = (Some(o.euid), Some(o.egid)),
+        Id::MapUsers | Id::MapGroups => {
+            let (v, subid, kmap) = match id {
+                Id::MapUsers => (&mut o.users, "/etc/subuid", "/proc/self/uid_map"),
                 _ => (&mut o.groups, "/etc/subgid", "/proc/self/gid_map"),
             };
             map_spec(v, vb, subid, kmap, o.euid);
         }
-        12 | 13 => {
-            o.users.push(subid_range("/etc/subuid", o.euid, code == 13));
-            o.groups
-                .push(subid_range("/etc/subgid", o.euid, code == 13));
+        Id::MapAuto | Id::MapSubids => {
+            let identity = id == Id::MapSubids;
+            o.users.push(subid_range("/etc/subuid", o.euid, identity));
+            o.groups.push(subid_range("/etc/subgid", o.euid, identity));
         }
-        14 => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
+        Id::Owner => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
             Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
             _ => cli::die(b"failed to parse owner", None),
         },
-        15 => match pick(vb, "deny allow") {
+        Id::Setgroups => match pick(vb, "deny allow") {
             Some(i) => o.setgroups = Some(i == 1),
             None => die("unsupported --setgroups argument '", vb, "'", None),
         },
-        16 => {
+        Id::Propagation => {
             let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
             o.propagation = match pick(vb, "slave private shared unchanged") {
                 Some(3) => 0,
@@ -285,46 +349,53 @@ fn apply(o: &mut Opts, code: usize, bit: u64, val: Option<S>) {
                 None => die("unsupported propagation mode: ", vb, "", None),
             }
         }
-        17 => o.keep_caps = true,
-        18 | 19 => {
-            let (slot, what) = match code {
-                18 => (&mut o.setuid, "uid"),
+        Id::KeepCaps => o.keep_caps = true,
+        Id::Setuid | Id::Setgid => {
+            let (slot, what) = match id {
+                Id::Setuid => (&mut o.setuid, "uid"),
                 _ => (&mut o.setgid, "gid"),
             };
             *slot = Some(parse_u32(vb, what));
         }
-        20 => o.root = val,
-        21 => o.wd = val,
-        22 | 23 => {
-            let (slot, what) = match code {
-                22 => (&mut o.monotonic, "monotonic offset"),
+        Id::Root => o.root = val,
+        Id::Wd => o.wd = val,
+        Id::Monotonic | Id::Boottime => {
+            let (slot, what) = match id {
+                Id::Monotonic => (&mut o.monotonic, "monotonic offset"),
                 _ => (&mut o.boottime, "boottime offset"),
             };
             *slot = Some(parse_i64(vb, what));
         }
-        24 => o.clear_env = true,
-        25 => {
-            let keep = o.keep_env.get_or_insert_with(Vec::new);
-            for name in vb.split(|&b| b == b',') {
-                if name.is_empty() {
-                    continue;
-                }
-                if let Some(val) = crate::sys::proc::env(name) {
-                    crate::put!(keep, name, "=", val, "\0");
-                }
+        Id::ClearEnv => o.clear_env = true,
+        Id::WhitelistEnv => whitelist_env(o.keep_env.get_or_insert_with(Vec::new), vb),
+        Id::Help => cli::quit(cli::help(HELP)),
+        Id::Version => cli::quit(cli::version()),
+        Id::Ns(i) => {
+            let i = i as usize;
+            o.flags |= ns::KINDS[i].flag;
+            if val.is_some() {
+                o.files[i] = val;
             }
         }
-        26 => cli::quit(cli::help(HELP)),
-        27 => cli::quit(cli::version()),
-        _ => {
-            let i = code.wrapping_sub(32);
-            if let (Some(k), Some(slot)) = (ns::KINDS.get(i), o.files.get_mut(i)) {
-                o.flags |= k.flag;
-                if val.is_some() {
-                    *slot = val;
-                }
+    }
+}
+
+/// `--whitelist-env LIST` as util-linux does it: each variable of LIST
+/// that is set goes to the front of its list, and the list is set in order
+/// without overwriting. So each variable comes once, the last listed first.
+#[inline(never)]
+fn whitelist_env(keep: &mut Vec<u8>, list: &[u8]) {
+    for name in list.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+        let Some(val) = crate::sys::proc::env(name) else {
+            continue;
+        };
+        let mut front = cat!(name, "=", val, "\0");
+        for e in keep.split_inclusive(|&b| b == 0) {
+            if !(e.starts_with(name) && e.get(name.len()) == Some(&b'=')) {
+                front.extend_from_slice(e);
             }
         }
+        *keep = front;
     }
 }
 
@@ -354,12 +425,6 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 #[inline(never)]
 fn parse_u32(s: &[u8], what: &str) -> u32 {
     cli::ok(cli::parse_u32(OsStr::from_bytes(s), what))
-}
-
-/// The index in `ns::KINDS` of the kind with option letter `c`.
-#[inline(never)]
-fn kind_index(c: char) -> Option<usize> {
-    ns::KINDS.iter().position(|x| x.short == c)
 }
 
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
@@ -1101,7 +1166,7 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     }
     set_ids(o.setuid, o.setgid);
     if o.keep_caps && o.flags & g::CLONE_NEWUSER != 0 {
-        keep_caps(false);
+        crate::caps::keep_caps(false);
     }
     if o.clear_env || o.keep_env.is_some() {
         crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
@@ -1134,27 +1199,6 @@ fn single_map(path: &[u8], inner: u32, outer: u32) {
         &ManuallyDrop::new(cat!(inner, " ", outer, " 1")),
         CANNOT,
     );
-}
-
-/// `--keep-caps` (unshare and nsenter): inheritable = permitted, then every
-/// effective (with `permitted`: every permitted) capability into the
-/// ambient set, so it survives exec as a non-root uid.
-#[inline(never)]
-pub(crate) fn keep_caps(permitted: bool) {
-    use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
-    let mut c = capabilities(None).unwrap_or_else(|e| cli::die(b"capget failed", Some(e)));
-    c.inheritable = c.permitted;
-    check(set_capabilities(None, c), b"capset failed");
-    let eff = if permitted { c.permitted } else { c.effective }.bits();
-    for cap in 0..64 {
-        if eff & (1 << cap) != 0 {
-            let one = CapabilitySet::from_bits_retain(1 << cap);
-            check(
-                rustix::thread::configure_capability_in_ambient_set(one, true),
-                b"prctl(PR_CAP_AMBIENT) failed",
-            );
-        }
-    }
 }
 
 /// `unshare failed: strerror`, or better: which namespace failed and why,
@@ -1236,4 +1280,12 @@ fn hint(k: &NsKind, e: Errno, flags: u32, m: &mut Vec<u8>) -> bool {
 /// `/proc/self/task`, plus 2.)
 fn multithreaded() -> bool {
     rustix::fs::stat(c"/proc/self/task").is_ok_and(|s| s.st_nlink > 3)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn option_table_matches_the_help() {
+        crate::cli::check_help(super::OPTS, super::UNSHARE_HELP);
+    }
 }
