@@ -180,7 +180,7 @@ fn install_symlinks_survive_a_moved_staging_root() {
         std::fs::create_dir_all(stage.join(sub)).unwrap();
     }
     let bin = stage.join("bin/nsbox");
-    std::fs::copy(nsbox(), &bin).unwrap();
+    copy_exe(&nsbox(), &bin);
     for sub in ["bin", "usr/sbin"] {
         let o = run(Command::new(&bin)
             .args(["--install", "-s"])
