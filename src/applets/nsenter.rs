@@ -238,8 +238,9 @@ fn stat_at(dir: Fd, path: &CStr) -> Result<rfs::Stat, Errno> {
 
 /// A directory (or path) for `-r`, `-w`, `-W`: not asked for, the
 /// target's, or the one given.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum Place<T> {
+    #[default]
     No,
     Targets,
     Given(T),
@@ -257,6 +258,7 @@ impl<T> Place<T> {
 }
 
 /// What the command line asks for.
+#[derive(Default)]
 struct Opts {
     /// The namespaces to enter (`CLONE_NEW*` flags).
     want: u32,
@@ -287,7 +289,8 @@ struct Opts {
 
 /// `nsenter`.
 pub fn nsenter(argv: Argv) -> Res<i32> {
-    let o: &'static mut Opts = Box::leak(Box::new(parse(argv)));
+    let o: &'static mut Opts = Box::leak(Box::default());
+    parse(o, argv);
     if o.all {
         o.want = all_kinds(need(&o.target, b"--all"), o.want);
     }
@@ -354,28 +357,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
 
 /// The command line, with given files opened (before any setns).
 #[inline(never)]
-fn parse(argv: Argv) -> Opts {
-    let mut o = Opts {
-        want: 0,
-        fds: [None; 8],
-        files: [b""; 8],
-        given: 0,
-        target: None,
-        all: false,
-        sock: None,
-        user_parent: false,
-        uid: None,
-        gid: None,
-        preserve_credentials: false,
-        keep_caps: false,
-        root: Place::No,
-        wd: Place::No,
-        wdns: Place::No,
-        env: false,
-        no_fork: false,
-        join_cgroup: false,
-        prog: Vec::new(),
-    };
+fn parse(o: &mut Opts, argv: Argv) {
     let mut a = Args::new(argv);
     while let Some(item) = cli::ok(a.next_opt(OPTS)) {
         let (id, val) = match item {
@@ -430,7 +412,6 @@ fn parse(argv: Argv) -> Opts {
             Id::Version => cli::quit(cli::version()),
         }
     }
-    o
 }
 
 impl Opts {
