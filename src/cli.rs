@@ -171,7 +171,7 @@ Invalid or incomplete multibyte or wide character\n\n\nToo many users\n\
 Socket operation on non-socket\n\n\n\n\n\n\nOperation not supported\n\n\
 Address family not supported by protocol\nAddress already in use\n\
 Cannot assign requested address\n\n\n\n\n\nNo buffer space available\n\n\n\n\n\
-Connection timed out\nConnection refused\n\n\n\n\n\n\n\n\n\n\nDisk quota exceeded";
+Connection timed out\nConnection refused\n\n\n\n\nStale file handle\n\n\n\n\n\nDisk quota exceeded";
 
 /// Appends glibc's `strerror` text for `e`.
 pub fn strerror(e: Errno, v: &mut Vec<u8>) {
@@ -943,6 +943,8 @@ mod tests {
         assert_eq!(cat!(Errno::NOENT), b"No such file or directory");
         assert_eq!(cat!(Errno::IDRM), b"Identifier removed");
         assert_eq!(cat!(Errno::NOTTY), b"Inappropriate ioctl for device");
+        assert_eq!(cat!(Errno::STALE), b"Stale file handle");
+        assert_eq!(cat!(Errno::DQUOT), b"Disk quota exceeded");
         assert_eq!(cat!(Errno::from_raw_os_error(41)), b"Unknown error 41");
         assert_eq!(cat!(Errno::from_raw_os_error(200)), b"Unknown error 200");
     }

@@ -894,6 +894,55 @@ fn target_pid_parsing_and_messages_like_util_linux() {
     }
 }
 
+/// `NS_GET_ID` (linux/nsfs.h) of the namespace file `path`.
+fn ns_id(path: &str) -> Option<u64> {
+    let f = std::fs::File::open(path).ok()?;
+    // SAFETY: NS_GET_ID writes one u64, which Getter provides.
+    unsafe { rustix::ioctl::ioctl(&f, rustix::ioctl::Getter::<0x8008_b70d, u64>::new()) }.ok()
+}
+
+/// `--TYPE=:NSID` (issue 13): util-linux HEAD's messages; where the
+/// kernel opens nsfs file handles by ID, the namespace of that ID, else
+/// which kernel feature is missing.
+#[test]
+fn namespace_by_id() {
+    let l = Links::new();
+    assert_err(
+        &nsenter(&l, &["--uts=:abc", "true"]),
+        "failed to parse nsid: abc",
+    );
+    assert_err(&nsenter(&l, &["-u:", "true"]), "failed to parse nsid: ");
+    assert_err(&nsenter(&l, &["-n:-1", "true"]), "failed to parse nsid: -1");
+    if !need_root("namespace_by_id") {
+        return;
+    }
+    let d = TempDir::new("nse-byid");
+    let t = start(
+        &l,
+        &d,
+        CLONE_NEWUTS,
+        "hostname byid && ready $$ && exec sleep 60",
+    );
+    let Some(id) = ns_id(&format!("/proc/{}/ns/uts", t.pid)) else {
+        skip("namespace_by_id", "no NS_GET_ID on this kernel");
+        return;
+    };
+    let o = nsenter(&l, &[&format!("--uts=:{id}"), "hostname"]);
+    if o.status.success() {
+        assert_eq!(stdout(&o), "byid\n");
+        return;
+    }
+    let e = stderr(&o);
+    let missing = [
+        "nsenter: failed to fill namespace file handle: Inappropriate ioctl for device (no PIDFD_GET_MNT_NAMESPACE: Linux 6.11 or later needed)\n".to_string(),
+        "nsenter: failed to fill namespace file handle: Operation not supported (no nsfs file handles: Linux 6.18 or later needed)\n".into(),
+        format!("nsenter: cannot open namespace of id {id}: Stale file handle (this kernel opens nsfs file handles only with the namespace's type and inode too)\n"),
+    ];
+    assert!(missing.contains(&e), "{e}");
+    assert_code(&o, 1);
+    skip("namespace_by_id", e.trim_end());
+}
+
 #[test]
 fn wrong_namespace_files_are_explained() {
     if !need_root("wrong_namespace_files_are_explained") {

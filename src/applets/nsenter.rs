@@ -15,12 +15,13 @@
 //! are no supplementary groups to drop, and otherwise suggests
 //! `--preserve-credentials`; EINVAL for a given file says what the file is;
 //! `-W` without DIR is the target's cwd path, looked up after setns. No
-//! SELinux (`-Z`) and no `=:NSID`.
+//! SELinux (`-Z`).
 
 use crate::cli::{self, Args, Item, Opt, Res, Val};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, KINDS};
 use crate::sys::Argv;
+use crate::sys::nsfd::ByIdError;
 use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition};
 use crate::sys::{nsfd, nsioctl, proc};
 use linux_raw_sys::general::{
@@ -41,34 +42,36 @@ Usage:
 Run a program with namespaces of other processes.
 
 Options:
- -a, --all              enter all namespaces
+ -a, --all                     enter all namespaces
  -t, --target <pid>[:<inode>]  target process to get namespaces from
- -m, --mount[=<file>]   enter mount namespace
- -u, --uts[=<file>]     enter UTS namespace (hostname etc)
- -i, --ipc[=<file>]     enter System V IPC namespace
- -n, --net[=<file>]     enter network namespace
- -N, --net-socket <fd>  enter socket's network namespace (use with --target)
- -p, --pid[=<file>]     enter pid namespace
- -C, --cgroup[=<file>]  enter cgroup namespace
- -U, --user[=<file>]    enter user namespace
-     --user-parent      enter parent user namespace
- -T, --time[=<file>]    enter time namespace
- -S, --setuid <uid>|follow  set uid in entered namespace
- -G, --setgid <gid>|follow  set gid in entered namespace
-     --preserve-credentials do not touch uids or gids
-     --keep-caps        retain capabilities granted in user namespaces
- -r, --root[=<dir>]     set the root directory
- -w, --wd[=<dir>]       set the working directory
- -W, --wdns[=<dir>]     set the working directory in namespace
- -e, --env              inherit environment variables from target process
- -F, --no-fork          do not fork before exec'ing <program>
- -c, --join-cgroup      join the cgroup of the target process
+ -m, --mount[=<file>|=:<nsid>] enter mount namespace
+ -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)
+ -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace
+ -n, --net[=<file>|=:<nsid>]   enter network namespace
+ -N, --net-socket <fd>         enter socket's network namespace (use with --target)
+ -p, --pid[=<file>|=:<nsid>]   enter pid namespace
+ -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace
+ -U, --user[=<file>|=:<nsid>]  enter user namespace
+     --user-parent             enter parent user namespace
+ -T, --time[=<file>|=:<nsid>]  enter time namespace
+ -S, --setuid <uid>|follow     set uid in entered namespace
+ -G, --setgid <gid>|follow     set gid in entered namespace
+     --preserve-credentials    do not touch uids or gids
+     --keep-caps               retain capabilities granted in user namespaces
+ -r, --root[=<dir>]            set the root directory
+ -w, --wd[=<dir>]              set the working directory
+ -W, --wdns[=<dir>]            set the working directory in namespace
+ -e, --env                     inherit environment variables from target process
+ -F, --no-fork                 do not fork before exec'ing <program>
+ -c, --join-cgroup             join the cgroup of the target process
 
- -h, --help             display this help
- -V, --version          display version
+ -h, --help                    display this help
+ -V, --version                 display version
 
 A namespace is needed, except with --target and -S, -G, -r, -w, -W, -e, -c.
-Not supported: -Z/--follow-context (SELinux) and =:<nsid> namespace IDs.
+=:<nsid> is the namespace's ID (ioctl NS_GET_ID), opened through an nsfs
+file handle (Linux 6.18 or later).
+Not supported: -Z/--follow-context (SELinux).
 ";
 const HELP: &[u8] = crate::packed!(NSENTER_HELP);
 
@@ -238,8 +241,9 @@ fn stat_at(dir: Fd, path: &CStr) -> Result<rfs::Stat, Errno> {
 
 /// A directory (or path) for `-r`, `-w`, `-W`: not asked for, the
 /// target's, or the one given.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum Place<T> {
+    #[default]
     No,
     Targets,
     Given(T),
@@ -257,6 +261,7 @@ impl<T> Place<T> {
 }
 
 /// What the command line asks for.
+#[derive(Default)]
 struct Opts {
     /// The namespaces to enter (`CLONE_NEW*` flags).
     want: u32,
@@ -287,7 +292,8 @@ struct Opts {
 
 /// `nsenter`.
 pub fn nsenter(argv: Argv) -> Res<i32> {
-    let o: &'static mut Opts = Box::leak(Box::new(parse(argv)));
+    let o: &'static mut Opts = Box::leak(Box::default());
+    parse(o, argv);
     if o.all {
         o.want = all_kinds(need(&o.target, b"--all"), o.want);
     }
@@ -354,28 +360,7 @@ pub fn nsenter(argv: Argv) -> Res<i32> {
 
 /// The command line, with given files opened (before any setns).
 #[inline(never)]
-fn parse(argv: Argv) -> Opts {
-    let mut o = Opts {
-        want: 0,
-        fds: [None; 8],
-        files: [b""; 8],
-        given: 0,
-        target: None,
-        all: false,
-        sock: None,
-        user_parent: false,
-        uid: None,
-        gid: None,
-        preserve_credentials: false,
-        keep_caps: false,
-        root: Place::No,
-        wd: Place::No,
-        wdns: Place::No,
-        env: false,
-        no_fork: false,
-        join_cgroup: false,
-        prog: Vec::new(),
-    };
+fn parse(o: &mut Opts, argv: Argv) {
     let mut a = Args::new(argv);
     while let Some(item) = cli::ok(a.next_opt(OPTS)) {
         let (id, val) = match item {
@@ -391,7 +376,11 @@ fn parse(argv: Argv) -> Opts {
             Id::Ns(i) => {
                 let i = i as usize;
                 if let Some(file) = val {
-                    o.set_fd(i, open_given(file));
+                    let fd = match file.strip_prefix(b":") {
+                        Some(id) => open_by_id(id),
+                        None => open_given(file),
+                    };
+                    o.set_fd(i, fd);
                     o.files[i] = file;
                 }
                 o.want |= KINDS[i].flag;
@@ -430,7 +419,6 @@ fn parse(argv: Argv) -> Opts {
             Id::Version => cli::quit(cli::version()),
         }
     }
-    o
 }
 
 impl Opts {
@@ -741,6 +729,40 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
         )
     }
     cli::die(&m, None)
+}
+
+/// `--TYPE=:NSID`: the namespace of that ID (util-linux's messages; the
+/// kernel feature that is missing, when that is why).
+#[inline(never)]
+fn open_by_id(id: &[u8]) -> Fd {
+    let Ok(n) = strtou64(id) else {
+        cli::die_parts(&[b"failed to parse nsid: ", id], None);
+    };
+    match nsfd::open_by_id(n) {
+        Ok(fd) => keep(fd),
+        Err(ByIdError::Fill(e)) => {
+            let hint: &[u8] = match e {
+                Errno::NOTTY => b" (no PIDFD_GET_MNT_NAMESPACE: Linux 6.11 or later needed)",
+                Errno::OPNOTSUPP => b" (no nsfs file handles: Linux 6.18 or later needed)",
+                _ => b"",
+            };
+            let m = crate::cat!("failed to fill namespace file handle: ", e);
+            cli::die_parts(&[&m, hint], None)
+        }
+        Err(ByIdError::Open(e)) => {
+            cli::die(&crate::cat!("cannot open namespace of id ", n), Some(e))
+        }
+        Err(ByIdError::IdOnlyUnsupported) => cli::die(
+            &crate::cat!(
+                "cannot open namespace of id ",
+                n,
+                ": ",
+                Errno::STALE,
+                " (this kernel opens nsfs file handles only with the namespace's type and inode too)"
+            ),
+            None,
+        ),
+    }
 }
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE

@@ -45,7 +45,8 @@ fn new_fd(fd: impl AsFd, op: u32) -> Result<OwnedFd, Errno> {
     if r < 0 {
         return Err(Errno::BADF);
     }
-    // SAFETY: a successful NS_GET_USERNS/NS_GET_PARENT returns a new fd
+    // SAFETY: a successful NS_GET_USERNS/NS_GET_PARENT/SIOCGSKNS/
+    // PIDFD_GET_MNT_NAMESPACE returns a new fd
     // that nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
 }
@@ -64,6 +65,12 @@ pub fn parent(fd: impl AsFd) -> Result<OwnedFd, Errno> {
 /// namespace of the socket `fd`.
 pub fn socket_netns(fd: impl AsFd) -> Result<OwnedFd, Errno> {
     new_fd(fd, 0x894c)
+}
+
+/// `PIDFD_GET_MNT_NAMESPACE` (linux/pidfd.h, Linux 6.11): the mount
+/// namespace of the process of the pidfd `fd`.
+pub fn pidfd_mnt_ns(fd: impl AsFd) -> Result<OwnedFd, Errno> {
+    new_fd(fd, 0xff03)
 }
 
 /// `NS_GET_NSTYPE`: the `CLONE_NEW*` flag of the namespace of `fd`.

@@ -16,6 +16,8 @@ pub mod nr {
     pub const PPOLL: usize = 271;
     pub const SETNS: usize = 308;
     pub const PIDFD_SEND_SIGNAL: usize = 424;
+    pub const NAME_TO_HANDLE_AT: usize = 303;
+    pub const OPEN_BY_HANDLE_AT: usize = 304;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;
@@ -48,6 +50,8 @@ pub mod nr {
     pub const PPOLL: usize = 73;
     pub const SETNS: usize = 268;
     pub const PIDFD_SEND_SIGNAL: usize = 424;
+    pub const NAME_TO_HANDLE_AT: usize = 264;
+    pub const OPEN_BY_HANDLE_AT: usize = 265;
     pub const RT_SIGACTION: usize = 134;
     pub const RT_SIGPROCMASK: usize = 135;
     pub const GETPID: usize = 172;
