@@ -5,7 +5,8 @@
 # kernel; its /init sets a hostname, runs `/bin/unshare -u` to set another
 # one inside and powers off; the console must show both. Also: the image's
 # applet links are relative, two builds with SOURCE_DATE_EPOCH are
-# byte-identical, and an aarch64 image builds on this host.
+# byte-identical, and an aarch64 image builds on this host. Then the
+# packaging recipes' checks (scripts/packaging/check, a few seconds).
 # The kernel and busybox come from the VM harness's cache (stage 50), fetched
 # with `cross/vm fetch x86_64` when missing; NSBOX_TEST_KERNEL and
 # NSBOX_TEST_BUSYBOX override them.
@@ -57,4 +58,8 @@ initramfs_aarch64_check() {
     cmp "$bin" "$ird_dir/x/bin/nsbox" && [ "$(readlink "$ird_dir/x/bin/unshare")" = nsbox ] && [ -x "$ird_dir/x/init" ]
 }
 check initramfs-aarch64-image initramfs_aarch64_check
+
+# The packaging recipes (scripts/packaging/: Buildroot, Yocto, Alpine,
+# mkinitcpio, dracut, Dockerfile), as far as this machine can check them.
+check packaging-recipes scripts/packaging/check
 unset ird_kernel ird_busybox ird_nsbox ird_dir

@@ -1,0 +1,41 @@
+SUMMARY = "Namespace and IPC tools (unshare, nsenter, lsns, ipcs...) in one small binary"
+DESCRIPTION = "unshare, nsenter, lsns, ipcmk, ipcs, ipcrm, hostname and domainname \
+as one multicall binary, behaving like util-linux's (hostname: like net-tools')."
+HOMEPAGE = "https://github.com/OWNER/nsbox"
+LICENSE = "MIT"
+LIC_FILES_CHKSUM = "file://LICENSE;md5=580cefafd892b9457d9fa764fc52977c"
+
+# The release tag's tarball (OWNER: the project's GitHub account); it
+# unpacks to nsbox-${PV}, which is ${S} by default.
+SRC_URI = "https://github.com/OWNER/nsbox/archive/refs/tags/v${PV}.tar.gz;downloadfilename=${BP}.tar.gz"
+SRC_URI[sha256sum] = "0000000000000000000000000000000000000000000000000000000000000000"
+
+# The crates from Cargo.lock, fetched by bitbake (cargo then builds
+# --frozen, offline). Regenerate after a Cargo.lock change with
+# `bitbake -c update_crates nsbox`.
+inherit cargo cargo-update-recipe-crates
+require ${BPN}-crates.inc
+
+# nsbox's own syscall layer covers these two architectures (glibc or musl).
+COMPATIBLE_HOST = "(x86_64|aarch64).*-linux.*"
+
+# Cargo's release profile strips; leave that to do_package, which keeps the
+# debug symbols in nsbox-dbg (and avoids the already-stripped QA error).
+export CARGO_PROFILE_RELEASE_STRIP = "false"
+
+# cargo_do_install puts the binary in ${bindir}; the applets, as
+# `nsbox --list` prints them (the target's binary is not run on the build
+# host), become relative links next to it.
+NSBOX_APPLETS = "dnsdomainname domainname hostname ipcmk ipcrm ipcs lsns nsenter unshare"
+
+do_install:append() {
+    for applet in ${NSBOX_APPLETS}; do
+        ln -sf nsbox ${D}${bindir}/$applet
+    done
+}
+
+# hostname, unshare... are also provided by busybox, util-linux and
+# inetutils: let update-alternatives choose (nsbox ranks below util-linux).
+inherit update-alternatives
+ALTERNATIVE:${PN} = "${NSBOX_APPLETS}"
+ALTERNATIVE_PRIORITY = "60"
