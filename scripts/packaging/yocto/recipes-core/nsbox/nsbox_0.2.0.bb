@@ -23,19 +23,18 @@ COMPATIBLE_HOST = "(x86_64|aarch64).*-linux.*"
 # debug symbols in nsbox-dbg (and avoids the already-stripped QA error).
 export CARGO_PROFILE_RELEASE_STRIP = "false"
 
-# cargo_do_install puts the binary in ${bindir}; the applets, as
-# `nsbox --list` prints them (the target's binary is not run on the build
-# host), become relative links next to it.
+# cargo_do_install puts the binary in ${bindir}. The applets (as
+# `nsbox --list` prints them) are links to it made by update-alternatives,
+# the way busybox's recipe does it: busybox, util-linux and inetutils provide
+# the same names, and the highest priority wins (busybox 50, util-linux 80:
+# set ALTERNATIVE_PRIORITY in a .bbappend to rank nsbox differently).
 NSBOX_APPLETS = "dnsdomainname domainname hostname ipcmk ipcrm ipcs lsns nsenter unshare"
-
-do_install:append() {
-    for applet in ${NSBOX_APPLETS}; do
-        ln -sf nsbox ${D}${bindir}/$applet
-    done
-}
-
-# hostname, unshare... are also provided by busybox, util-linux and
-# inetutils: let update-alternatives choose (nsbox ranks below util-linux).
 inherit update-alternatives
 ALTERNATIVE:${PN} = "${NSBOX_APPLETS}"
+ALTERNATIVE_TARGET = "${bindir}/nsbox"
 ALTERNATIVE_PRIORITY = "60"
+# The link names must be the other providers' to compete with them: these
+# three live in ${base_bindir} in busybox, net-tools and inetutils.
+ALTERNATIVE_LINK_NAME[hostname] = "${base_bindir}/hostname"
+ALTERNATIVE_LINK_NAME[domainname] = "${base_bindir}/domainname"
+ALTERNATIVE_LINK_NAME[dnsdomainname] = "${base_bindir}/dnsdomainname"
