@@ -3,6 +3,9 @@
 # initramfs. Install the directory as /usr/lib/dracut/modules.d/90nsbox and
 # ask for it: `dracut --add nsbox`, or in /etc/dracut.conf.d/nsbox.conf:
 #   add_dracutmodules+=" nsbox "
+# dracut looks for nsbox in its own PATH (/usr/sbin /usr/bin /sbin /bin,
+# not /usr/local): install it with PREFIX=/usr. With `dracut --sysroot DIR`
+# it is DIR's nsbox (which must be able to run here, for its applet list).
 
 # Included only when asked for (255), and only if nsbox is installed.
 check() {
@@ -19,7 +22,7 @@ install() {
     nsbox=$(find_binary nsbox) || return 1
     inst_binary "$nsbox"
     # One link per applet, relative (unshare -> nsbox), in the same directory.
-    for applet in $("$nsbox" --list); do
+    for applet in $("${dracutsysrootdir-}$nsbox" --list); do
         ln_r "$nsbox" "${nsbox%/*}/$applet"
     done
 }
