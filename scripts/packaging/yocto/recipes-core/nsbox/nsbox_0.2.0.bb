@@ -25,10 +25,10 @@ export CARGO_PROFILE_RELEASE_STRIP = "false"
 
 # cargo_do_install puts the binary in ${bindir}. The applets (as
 # `nsbox --list` prints them) are links to it made by update-alternatives,
-# the way busybox's recipe does it: busybox, util-linux and inetutils provide
-# the same names, and the highest priority wins (busybox 50; util-linux 80,
-# inetutils 79, net-tools 100 (hostname: 100 in both):
-# set ALTERNATIVE_PRIORITY in a .bbappend to rank nsbox differently).
+# the way busybox's recipe does it. busybox, util-linux, inetutils and
+# net-tools provide the same names; the highest priority wins: busybox 50,
+# nsbox 60, inetutils 79, util-linux 80, net-tools 100. Set
+# ALTERNATIVE_PRIORITY in a .bbappend to rank nsbox differently.
 NSBOX_APPLETS = "dnsdomainname domainname hostname ipcmk ipcrm ipcs lsns nsenter unshare"
 inherit update-alternatives
 ALTERNATIVE:${PN} = "${NSBOX_APPLETS}"
