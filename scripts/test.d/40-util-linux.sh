@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Stage sourced by scripts/test: util-linux's own regression tests
-# (tests/run.sh, components unshare nsenter ipcs lsns) against the release
+# (tests/run.sh, components unshare nsenter ipcs lsns, and other components'
+# tests that call these applets) against the release
 # x86_64 nsbox, through scripts/util-linux-tests (the newest util-linux
 # source in Debian sid, built and cached under target/util-linux/, run as
 # root in a throwaway set of namespaces). Each util-linux test counts once
