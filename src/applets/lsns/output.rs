@@ -105,9 +105,9 @@ impl Tab {
         &self.data[s..self.cells[i] as usize]
     }
 
-    /// The lines in tree order: (line, depth, tree art).
+    /// The lines in tree order.
     #[inline(never)]
-    fn order(&self, utf8: bool) -> Vec<(usize, usize, Vec<u8>)> {
+    fn order(&self, utf8: bool) -> Vec<Row> {
         let n = self.parent.len();
         // Children lists; n is the virtual root.
         let (mut first, mut next, mut last) = (vec![NONE; n + 1], vec![NONE; n], vec![NONE; n + 1]);
@@ -158,15 +158,21 @@ impl Tab {
     }
 
     #[inline(never)]
-    fn json(&self, out: &mut Out, order: &[(usize, usize, Vec<u8>)]) {
+    fn json(&self, out: &mut Out, order: &[Row]) {
         line(out, b"{\n", 3, b"\"");
         put(out, self.name.as_bytes());
         put(out, b"\": [\n");
         if !order.is_empty() {
             line(out, b"", 6, b"{\n");
         }
-        for (k, &(l, d, _)) in order.iter().enumerate() {
-            let nd = order.get(k + 1).map_or(-1, |x| x.1 as isize);
+        for (
+            k,
+            &Row {
+                line: l, depth: d, ..
+            },
+        ) in order.iter().enumerate()
+        {
+            let nd = order.get(k + 1).map_or(-1, |x| x.depth as isize);
             let ind = 6 + 6 * d;
             for (c, col) in self.cols.iter().take(self.nvis).enumerate() {
                 line(out, &b",\n"[..if c > 0 { 2 } else { 0 }], ind + 3, b"\"");
@@ -203,48 +209,42 @@ impl Tab {
         line(out, b"\n", 3, b"]\n}\n");
     }
 
-    fn table(&self, out: &mut Out, utf8: bool, order: &[(usize, usize, Vec<u8>)]) {
+    fn table(&self, out: &mut Out, utf8: bool, order: &[Row]) {
         let nv = self.nvis;
         let cols = &self.cols[..nv];
         // Encode every shown cell (tree art in front of the tree column).
         let mut enc = Vec::new();
         let mut ends = vec![0];
-        for (l, _, art) in order {
+        // One more slot a line: the tree art of its extra rows.
+        let slots = nv + 1;
+        for row in order {
             for (c, col) in cols.iter().enumerate() {
                 if col.tree {
-                    encode(&mut enc, art, self.raw, utf8, false);
+                    encode(&mut enc, &row.art, self.raw, utf8, false);
                 }
-                let wrap = col.wrap;
-                encode(&mut enc, self.cell(*l, c), self.raw, utf8, wrap);
+                encode(&mut enc, self.cell(row.line, c), self.raw, utf8, col.wrap);
                 ends.push(enc.len());
             }
+            encode(&mut enc, &row.cont, self.raw, utf8, false);
+            ends.push(enc.len());
         }
         let get = |i: usize| enc.get(ends[i]..ends[i + 1]).unwrap_or(b"");
         let mut w = vec![0; nv];
-        for i in 0..ends.len() - 1 {
+        for i in (0..ends.len() - 1).filter(|i| i % slots < nv) {
             let mut r = 0;
             while let Some(seg) = field(get(i), b"\n", r) {
-                w[i % nv] = w[i % nv].max(width(seg));
+                w[i % slots] = w[i % slots].max(width(seg));
                 r += 1;
             }
         }
-        // libsmartcols: at least the header; the width hint when the data
-        // is at least as wide as the header.
+        let mins: Vec<usize> = cols.iter().map(|c| self.min_width(c)).collect();
         for (c, col) in cols.iter().enumerate() {
-            let (min, hint) = (col.name.len(), col.whint);
-            if w[c] < min {
-                w[c] = min;
-            } else if w[c] < hint && min < hint {
-                w[c] = hint;
-            }
+            w[c] = self.column_width(col, w[c], mins[c]);
         }
-        if let (Some(tw), false) = (tty::stdout_columns(), self.raw) {
-            let total = w.iter().sum::<usize>() + nv - 1;
-            if let (true, Some(c)) = (total > tw as usize, cols.iter().position(|c| c.trunc)) {
-                w[c] = w[c]
-                    .saturating_sub(total - tw as usize)
-                    .max(cols[c].name.len());
-            }
+        if !self.raw
+            && let Some(tw) = terminal_width()
+        {
+            fit(&mut w, cols, &mins, tw);
         }
         let mut cells: Vec<&[u8]> = cols.iter().map(|c| c.name).collect();
         if !self.noheadings {
@@ -254,8 +254,12 @@ impl Tab {
             for r in 0.. {
                 let mut more = false;
                 for (c, x) in cells.iter_mut().enumerate() {
-                    let cell = get(k * nv + c);
-                    *x = field(cell, b"\n", r).unwrap_or(b"");
+                    let cell = get(k * slots + c);
+                    *x = match field(cell, b"\n", r) {
+                        Some(chunk) => chunk,
+                        None if cols[c].tree => get(k * slots + nv),
+                        None => b"",
+                    };
                     more |= field(cell, b"\n", r + 1).is_some();
                 }
                 self.row(out, self.raw, &w, &cells);
@@ -263,6 +267,27 @@ impl Tab {
                     break;
                 }
             }
+        }
+    }
+
+    /// libsmartcols' minimum: the header's width (none without headings),
+    /// and never below 1.
+    fn min_width(&self, col: &Col) -> usize {
+        let header = if self.noheadings { 0 } else { col.name.len() };
+        header.max(1)
+    }
+
+    /// libsmartcols' `count_column_width`: the widest cell (`max`),
+    /// enlarged to the minimum, or else to the width hint when both the
+    /// cells and the minimum are narrower than the hint; a column without
+    /// headings and with only empty cells takes no room at all.
+    fn column_width(&self, col: &Col, max: usize, min: usize) -> usize {
+        if max <= min {
+            if max == 0 && self.noheadings { 0 } else { min }
+        } else if max < col.whint && min < col.whint {
+            col.whint
+        } else {
+            max
         }
     }
 
@@ -289,19 +314,62 @@ impl Tab {
                 k += 1;
             }
             let s = &s[..k];
-            let right = col.right;
-            if right {
-                pad(out, wc - seen);
+            let mut fill = wc - seen;
+            // Right-aligned data fills its cell; an empty cell stays empty.
+            if col.right && !s.is_empty() {
+                pad(out, fill);
+                fill = 0;
             }
             put(out, s);
             if !last {
-                if !right {
-                    pad(out, wc - seen);
-                }
+                pad(out, fill);
                 put(out, b" ");
             }
         }
         put(out, b"\n");
+    }
+}
+
+/// The width libsmartcols fits a table into when stdout is a terminal:
+/// the terminal's, else `$COLUMNS`, else 80.
+fn terminal_width() -> Option<usize> {
+    let cols = tty::stdout_columns()? as usize;
+    if cols > 0 {
+        return Some(cols);
+    }
+    let env = crate::sys::proc::env(b"COLUMNS").unwrap_or_default();
+    let env = super::dec(env.as_bytes()).filter(|&n| n > 0 && n <= i32::MAX as u64);
+    Some(env.map_or(80, |n| n as usize))
+}
+
+/// libsmartcols on a terminal: a table too wide loses width from its
+/// truncatable columns (the last first, none below its minimum); a narrower
+/// one gives its columns their width hints, one cell at a time from the
+/// last column, while there is room.
+fn fit(w: &mut [usize], cols: &[Col], mins: &[usize], tw: usize) {
+    let total = w.iter().sum::<usize>() + w.len() - 1;
+    if total > tw {
+        let mut over = total - tw;
+        for c in (0..w.len()).rev() {
+            if cols[c].trunc && w[c] > mins[c] {
+                let cut = over.min(w[c] - mins[c]);
+                w[c] -= cut;
+                over -= cut;
+            }
+        }
+        return;
+    }
+    let mut room = tw - total;
+    let mut grew = true;
+    while room > 0 && grew {
+        grew = false;
+        for c in (0..w.len()).rev() {
+            if room > 0 && w[c] < cols[c].whint {
+                w[c] += 1;
+                room -= 1;
+                grew = true;
+            }
+        }
     }
 }
 
@@ -328,12 +396,21 @@ fn pad(out: &mut Out, mut n: usize) {
     }
 }
 
+/// A line in tree order: its depth, the tree art in front of its tree
+/// cell, and the art on the extra rows of its multi-line cells.
+struct Row {
+    line: usize,
+    depth: usize,
+    art: Vec<u8>,
+    cont: Vec<u8>,
+}
+
 struct Walk {
     first: Vec<u32>,
     next: Vec<u32>,
     utf8: bool,
     pre: Vec<u8>,
-    out: Vec<(usize, usize, Vec<u8>)>,
+    out: Vec<Row>,
 }
 
 impl Walk {
@@ -356,8 +433,19 @@ impl Walk {
                 art = [&self.pre[..], self.glyph(last)].concat();
                 self.pre.extend_from_slice(self.glyph(2 + last));
             }
-            self.out.push((c as usize, d, art));
             let f = self.first.get(c as usize).copied().unwrap_or(NONE);
+            // libsmartcols' art for an empty tree cell: the line's own
+            // continuation, and a bar down to its children.
+            let mut cont = self.pre.clone();
+            if f != NONE {
+                cont.extend_from_slice(self.glyph(2));
+            }
+            self.out.push(Row {
+                line: c as usize,
+                depth: d,
+                art,
+                cont,
+            });
             self.walk(f, d + 1);
             self.pre.truncate(len);
             c = nx;
