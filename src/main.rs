@@ -13,6 +13,7 @@ mod mountinfo;
 mod netlink;
 mod ns;
 mod passwd;
+mod regex;
 mod sys;
 
 use cli::{Exit, Out};

@@ -844,3 +844,67 @@ kill $S"#,
     ];
     assert_eq!(got, want, "{out}");
 }
+
+/// `-Q` regular expressions are POSIX EREs (glibc's regcomp), within
+/// libsmartcols' limits; what cannot be compiled is an error, never an
+/// empty answer.
+#[test]
+fn filter_regular_expressions() {
+    if !need_root("filter_regular_expressions") {
+        return;
+    }
+    let l = Links::new();
+    let p = Pair::new();
+    let pid = p.pid().to_string();
+    let q = |e: &str| {
+        let o = lsns(&l, &["-r", "-n", "-o", "TYPE", "-p", &pid, "-Q", e]);
+        let mut lines: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
+        lines.sort();
+        (lines.join(" "), stderr(&o), o.status.code())
+    };
+    let ok = |s: &str| (s.to_owned(), String::new(), Some(0));
+    assert_eq!(q(r#"TYPE =~ "u(ts|ser)""#), ok("user uts"));
+    assert_eq!(q(r#"TYPE =~ "^[a-z]{3}$""#), ok("ipc mnt net pid uts"));
+    assert_eq!(q(r#"TYPE =~ "^[[:alpha:]]+s$""#), ok("uts"));
+    assert_eq!(
+        q(r#"TYPE !~ "^[[:alpha:]]+s$""#),
+        ok("cgroup ipc mnt net pid time user")
+    );
+    assert_eq!(q(r#"TYPE =~ '^(c|t)[^[:digit:]]{3,}$'"#), ok("cgroup time"));
+    // No escapes in strings: the backslash reaches the expression.
+    assert_eq!(q(r#"TYPE =~ "^u\w+$" && TYPE !~ "\<us""#), ok("uts"));
+    assert_eq!(q(r#"TYPE =~ "^(m|n)(nt|et)$""#), ok("mnt net"));
+    let fails = |e: &str, why: &str| {
+        assert_eq!(
+            q(e),
+            (
+                String::new(),
+                format!("lsns: failed to parse \"{e}\": {why}\n"),
+                Some(1)
+            ),
+            "{e}"
+        );
+    };
+    // glibc's messages for what regcomp refuses.
+    fails(r#"TYPE =~ "[z-a]""#, "Invalid range end");
+    fails(r#"TYPE =~ "u(ts""#, "Unmatched ( or \\(");
+    fails(r#"TYPE =~ "*u""#, "Invalid preceding regular expression");
+    fails(r#"TYPE =~ "[[:nope:]]""#, "Invalid character class name");
+    fails(r#"TYPE =~ "u{2,1}""#, "Invalid content of \\{\\}");
+    // libsmartcols' limits.
+    let unsafe_re =
+        "regular expression with nested or consecutive repetitions, or an interval over 1024";
+    fails(r#"TYPE =~ "(a+)+""#, unsafe_re);
+    fails(r#"TYPE =~ "u**""#, unsafe_re);
+    fails(r#"TYPE =~ "u{1025}""#, unsafe_re);
+    let long = format!("TYPE =~ \"{}\"", "u".repeat(257));
+    fails(&long, "regular expression longer than 256 bytes");
+    let huge = format!("{}TYPE == \"uts\"", " ".repeat(1012));
+    fails(&huge, "expression longer than 1024 bytes");
+    // 129 operands and 128 operators.
+    let many = vec!["1"; 129].join("&&");
+    fails(&many, "more than 256 operands and operators");
+    // What this matcher cannot do is said, not silently unmatched.
+    fails(r#"TYPE =~ "(u)\1""#, "back-references are not supported");
+    fails("TYPE =~ NS", "a regular expression must be a string");
+}

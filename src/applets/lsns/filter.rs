@@ -4,6 +4,23 @@ use super::columns::Column;
 use super::output::Tab;
 use super::{dec, field};
 use crate::cli;
+use crate::regex::Regex;
+
+/// libsmartcols' limits (SCOLS_FILTER_MAX_*).
+const MAX_EXPR: usize = 1024;
+const MAX_NODES: usize = 256;
+const MAX_REGEX: usize = 256;
+const MAX_REPEAT: u64 = 1024;
+
+/// Why an expression is refused.
+enum Fail {
+    /// A syntax error at this byte.
+    At(usize),
+    /// Already reported (an unknown column).
+    Init,
+    /// A limit or a regular expression error.
+    Why(&'static str),
+}
 
 /// The first word of the space-separated `list` that `f` accepts.
 fn find_word(list: &'static str, f: &mut dyn FnMut(&[u8]) -> bool) -> Option<&'static [u8]> {
@@ -21,6 +38,8 @@ fn find_word(list: &'static str, f: &mut dyn FnMut(&[u8]) -> bool) -> Option<&'s
 pub struct Filter {
     nodes: Vec<Node>,
     pub root: usize,
+    /// Regular expressions read UTF-8 characters (else bytes).
+    utf8: bool,
 }
 
 enum Val {
@@ -36,6 +55,8 @@ enum Node {
     Not(usize),
     Is(Val),
     Cmp(u8, Val, Val),
+    /// `=~` (or `!~` when true).
+    Re(Val, Regex, bool),
 }
 
 /// Tokens: 0..=7 the comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=~`,
@@ -68,10 +89,13 @@ struct Parser<'a> {
     cols: &'a mut Vec<Column>,
     nodes: Vec<Node>,
     lit: Vec<u8>,
+    /// Nodes made so far, as libsmartcols counts them.
+    count: usize,
+    utf8: bool,
 }
 
 impl Parser<'_> {
-    fn lex(&mut self) -> Result<Tok, usize> {
+    fn lex(&mut self) -> Result<Tok, Fail> {
         let s = self.s;
         while self.i < s.len() && s[self.i].is_ascii_whitespace() {
             self.i += 1;
@@ -92,14 +116,11 @@ impl Parser<'_> {
         } else if c == b'"' || c == b'\'' {
             self.lit.clear();
             let mut k = 1;
+            // No escapes and no newline inside (libsmartcols' scanner).
             loop {
                 match rest.get(k) {
-                    None => return Err(self.i),
+                    None | Some(b'\n') => return Err(Fail::At(self.i)),
                     Some(&q) if q == c => break,
-                    Some(b'\\') if k + 1 < rest.len() => {
-                        self.lit.push(rest[k + 1]);
-                        k += 2;
-                    }
                     Some(&x) => {
                         self.lit.push(x);
                         k += 1;
@@ -110,7 +131,7 @@ impl Parser<'_> {
         } else {
             let digits = c.is_ascii_digit();
             if !digits && !c.is_ascii_alphabetic() && c != b'_' {
-                return Err(self.i);
+                return Err(Fail::At(self.i));
             }
             n = rest
                 .iter()
@@ -133,20 +154,32 @@ impl Parser<'_> {
         Ok(t)
     }
 
-    fn peek(&mut self) -> Result<Tok, usize> {
+    fn peek(&mut self) -> Result<Tok, Fail> {
         let (i, at) = (self.i, self.at);
         let t = self.lex();
         (self.i, self.at) = (i, at);
         t
     }
 
-    fn push(&mut self, n: Node) -> Result<usize, usize> {
+    /// libsmartcols' limit: 256 nodes (operands and operators).
+    fn count(&mut self) -> Result<(), Fail> {
+        self.count += 1;
+        match self.count > MAX_NODES {
+            true => Err(Fail::Why("more than 256 operands and operators")),
+            false => Ok(()),
+        }
+    }
+
+    fn push(&mut self, n: Node) -> Result<usize, Fail> {
+        if !matches!(n, Node::Is(_)) {
+            self.count()?;
+        }
         self.nodes.push(n);
         Ok(self.nodes.len() - 1)
     }
 
     /// `a || b ...` when `or`, else `a && b ...`.
-    fn bin(&mut self, or: bool) -> Result<usize, usize> {
+    fn bin(&mut self, or: bool) -> Result<usize, Fail> {
         let mut a = self.side(or)?;
         while self.peek()? == if or { T_OR } else { T_AND } {
             self.lex()?;
@@ -156,11 +189,11 @@ impl Parser<'_> {
         Ok(a)
     }
 
-    fn side(&mut self, or: bool) -> Result<usize, usize> {
+    fn side(&mut self, or: bool) -> Result<usize, Fail> {
         if or { self.bin(false) } else { self.unary() }
     }
 
-    fn unary(&mut self) -> Result<usize, usize> {
+    fn unary(&mut self) -> Result<usize, Fail> {
         match self.peek()? {
             T_NOT => {
                 self.lex()?;
@@ -172,13 +205,18 @@ impl Parser<'_> {
                 let a = self.bin(true)?;
                 match self.lex()? {
                     T_RPAR => Ok(a),
-                    _ => Err(self.at),
+                    _ => Err(Fail::At(self.at)),
                 }
             }
             _ => {
                 let a = self.operand()?;
                 match self.peek()? {
-                    op @ 0..=7 => {
+                    op @ 6..=7 => {
+                        self.lex()?;
+                        let re = self.regex()?;
+                        self.push(Node::Re(a, re, op == 7))
+                    }
+                    op @ 0..=5 => {
                         self.lex()?;
                         let b = self.operand()?;
                         self.push(Node::Cmp(op, a, b))
@@ -189,14 +227,34 @@ impl Parser<'_> {
         }
     }
 
-    fn operand(&mut self) -> Result<Val, usize> {
+    /// The string after `=~` or `!~`, compiled, within libsmartcols'
+    /// limits.
+    fn regex(&mut self) -> Result<Regex, Fail> {
+        self.count()?;
+        if self.lex()? != T_STR {
+            return Err(Fail::Why("a regular expression must be a string"));
+        }
+        let re = &self.lit;
+        if re.len() > MAX_REGEX {
+            return Err(Fail::Why("regular expression longer than 256 bytes"));
+        }
+        if unsafe_regex(re) {
+            return Err(Fail::Why(
+                "regular expression with nested or consecutive repetitions, or an interval over 1024",
+            ));
+        }
+        Regex::new(re, self.utf8).map_err(|e| Fail::Why(e.text()))
+    }
+
+    fn operand(&mut self) -> Result<Val, Fail> {
+        self.count()?;
         let t = self.lex()?;
         let text = &self.s[self.at..self.i];
         Ok(match t {
             T_NAME => {
                 let Some(id) = Column::by_name(text) else {
                     cli::warnx(&[&b"unknown column: "[..], text].concat());
-                    return Err(usize::MAX);
+                    return Err(Fail::Init);
                 };
                 let pos = match self.cols.iter().position(|&c| c == id) {
                     Some(p) => p,
@@ -210,14 +268,14 @@ impl Parser<'_> {
             T_NUM => Val::Lit(text.to_vec(), true),
             T_STR => Val::Lit(std::mem::take(&mut self.lit), false),
             T_FALSE | T_TRUE => Val::Lit(vec![b'0' + t - T_FALSE], true),
-            _ => return Err(self.at),
+            _ => return Err(Fail::At(self.at)),
         })
     }
 }
 
 impl Filter {
     #[inline(never)]
-    pub fn parse(q: &[u8], cols: &mut Vec<Column>) -> Filter {
+    pub fn parse(q: &[u8], cols: &mut Vec<Column>, utf8: bool) -> Filter {
         let mut p = Parser {
             s: q,
             i: 0,
@@ -225,22 +283,31 @@ impl Filter {
             cols,
             nodes: Vec::new(),
             lit: Vec::new(),
+            count: 0,
+            utf8,
         };
-        // Parsing and evaluation recurse: bound the depth.
-        if q.len() > 4096 {
-            cli::die_parts(&[b"failed to parse filter: expression too long"], None);
-        }
-        let r = p.bin(true).and_then(|root| match p.lex()? {
+        // libsmartcols' limit (parsing and evaluation recurse: it bounds
+        // their depth too).
+        let r = if q.len() > MAX_EXPR {
+            Err(Fail::Why("expression longer than 1024 bytes"))
+        } else {
+            p.bin(true)
+        };
+        let r = r.and_then(|root| match p.lex()? {
             T_END => Ok(root),
-            _ => Err(p.at),
+            _ => Err(Fail::At(p.at)),
         });
         match r {
             Ok(root) => Filter {
                 nodes: p.nodes,
                 root,
+                utf8,
             },
-            Err(usize::MAX) => cli::die_parts(&[b"failed to initialize filter"], None),
-            Err(at) => {
+            Err(Fail::Init) => cli::die_parts(&[b"failed to initialize filter"], None),
+            Err(Fail::Why(why)) => {
+                cli::die_parts(&[b"failed to parse \"", q, b"\": ", why.as_bytes()], None)
+            }
+            Err(Fail::At(at)) => {
                 let mut b = [0u8; 20];
                 let e: [&[u8]; 5] = match q.get(at..) {
                     Some(r @ [_, ..]) => [
@@ -287,12 +354,13 @@ impl Filter {
                 let (s, _) = self.val(v, t, line);
                 !s.is_empty() && s != b"0"
             }
+            Node::Re(a, re, negated) => {
+                let (x, _) = self.val(a, t, line);
+                re.is_match(x, self.utf8) != *negated
+            }
             Node::Cmp(op, a, b) => {
                 let (x, xn) = self.val(a, t, line);
                 let (y, yn) = self.val(b, t, line);
-                if *op >= 6 {
-                    return re_search(y, x) == (*op == 6);
-                }
                 let ord = match (xn || yn, dec(x), dec(y)) {
                     (true, Some(p), Some(q)) => p.cmp(&q),
                     _ => x.cmp(y),
@@ -311,113 +379,76 @@ impl Filter {
     }
 }
 
-/// Whether the extended regular expression `re` matches somewhere in `t`:
-/// `. [] [^] * + ? ^ $ |` and `\` escapes (no groups).
-fn re_search(re: &[u8], t: &[u8]) -> bool {
-    let mut start = 0;
-    let mut depth = false;
-    let mut i = 0;
-    while i <= re.len() {
-        match re.get(i) {
-            Some(b'\\') => i += 1,
-            Some(b'[') => depth = true,
-            Some(b']') => depth = false,
-            Some(b'|') if !depth => {
-                if re_alt(&re[start..i], t) {
-                    return true;
-                }
-                start = i + 1;
-            }
-            None => return re_alt(&re[start..], t),
-            _ => {}
-        }
-        i += 1;
-    }
-    false
-}
-
-fn re_alt(re: &[u8], t: &[u8]) -> bool {
-    if let Some(r) = re.strip_prefix(b"^") {
-        return re_here(r, t);
-    }
-    (0..=t.len()).any(|k| re_here(re, &t[k..]))
-}
-
-/// Length of the atom at the start of `re`.
-fn atom_len(re: &[u8]) -> usize {
-    match re[0] {
-        b'\\' if re.len() > 1 => 2,
-        b'[' => {
-            let mut k = 1;
-            if re.get(k) == Some(&b'^') {
-                k += 1;
-            }
-            if re.get(k) == Some(&b']') {
-                k += 1;
-            }
-            match re[k.min(re.len())..].iter().position(|&c| c == b']') {
-                Some(p) => k + p + 1,
-                None => 1,
-            }
-        }
-        _ => 1,
-    }
-}
-
-fn atom_match(a: &[u8], c: u8) -> bool {
-    match a {
-        [b'.'] => true,
-        [b'\\', x] => *x == c,
-        [b'[', cls @ .., b']'] => {
-            let (neg, cls) = match cls.strip_prefix(b"^") {
-                Some(r) => (true, r),
-                None => (false, cls),
-            };
-            let mut hit = false;
-            let mut k = 0;
-            while k < cls.len() {
-                if k + 2 < cls.len() && cls[k + 1] == b'-' {
-                    hit |= cls[k] <= c && c <= cls[k + 2];
-                    k += 3;
-                } else {
-                    hit |= cls[k] == c;
-                    k += 1;
-                }
-            }
-            hit != neg
-        }
-        _ => a.first() == Some(&c),
-    }
-}
-
-fn re_here(re: &[u8], t: &[u8]) -> bool {
-    if re.is_empty() {
-        return true;
-    }
-    if re == b"$" {
-        return t.is_empty();
-    }
-    let n = atom_len(re);
-    let atom = &re[..n];
-    let rest = &re[n..];
-    let (min, max, rest) = match rest.first() {
-        Some(b'*') => (0, usize::MAX, &rest[1..]),
-        Some(b'+') => (1, usize::MAX, &rest[1..]),
-        Some(b'?') => (0, 1, &rest[1..]),
-        _ => (1, 1, rest),
-    };
-    let mut k = 0;
-    while k < max && k < t.len() && atom_match(atom, t[k]) {
-        k += 1;
-    }
-    while k >= min {
-        if re_here(rest, &t[k..]) {
+/// libsmartcols' `is_unsafe_regex`: what would make glibc's regcomp
+/// allocate without bound (consecutive `+`/`*`, a group ending in a
+/// repetition repeated again, interval bounds over 1024). The same
+/// patterns are refused here, though this matcher would not mind.
+fn unsafe_regex(p: &[u8]) -> bool {
+    let rep = |c: u8| c == b'+' || c == b'*';
+    for i in 0..p.len().saturating_sub(1) {
+        if rep(p[i]) && rep(p[i + 1]) {
             return true;
         }
-        if k == 0 {
-            break;
+        if p[i] == b')' && rep(p[i + 1]) {
+            let group = p[..i].iter().rposition(|&c| c == b'(').map_or(0, |j| j + 1);
+            if p[group..i].iter().any(|&c| rep(c)) {
+                return true;
+            }
         }
-        k -= 1;
+        if p[i] == b'{' && interval_too_big(&p[i + 1..]) {
+            return true;
+        }
     }
     false
+}
+
+/// Whether a number up to the next `}` exceeds 1024.
+fn interval_too_big(s: &[u8]) -> bool {
+    let end = s.iter().position(|&c| c == b'}').unwrap_or(s.len());
+    let mut n: u64 = 0;
+    for &c in &s[..end] {
+        if c.is_ascii_digit() {
+            n = (n * 10 + u64::from(c - b'0')).min(1 << 40);
+            if n > MAX_REPEAT {
+                return true;
+            }
+        } else {
+            n = 0;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_like_libsmartcols() {
+        for re in [
+            "a++",
+            "a**",
+            "a+*",
+            "(a+)+",
+            "(a*)*",
+            "x(b|a+)*",
+            "a{1025}",
+            "a{1,99999}",
+            "a{,2000}",
+        ] {
+            assert!(unsafe_regex(re.as_bytes()), "{re}");
+        }
+        for re in [
+            "a+b+",
+            "(a+)b*",
+            "(a)+",
+            "a{1024}",
+            "a{2,5}",
+            "(a?)*",
+            "a+?",
+            "u(ts|ser)",
+        ] {
+            assert!(!unsafe_regex(re.as_bytes()), "{re}");
+        }
+    }
 }

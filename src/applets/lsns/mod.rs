@@ -72,7 +72,8 @@ pub fn lsns(argv: Argv) -> Res<i32> {
         columns::parse_list(l.as_bytes(), &mut cols);
     }
     let nvis = cols.len();
-    let flt = (o.filter.as_ref()).map(|q| Filter::parse(q.as_bytes(), &mut cols));
+    let utf8 = output::utf8_locale();
+    let flt = (o.filter.as_ref()).map(|q| Filter::parse(q.as_bytes(), &mut cols, utf8));
     let mut ls = collect(&o, &cols);
     let mut tab = Tab::new(&cols, nvis, &o);
     let mut users = Users::default();

@@ -131,24 +131,7 @@ impl Tab {
     }
 
     pub fn print(&self, out: &mut Out) {
-        let mut utf8 = false;
-        for v in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
-            let Some(l) = crate::sys::proc::env(v).filter(|s| !s.is_empty()) else {
-                continue;
-            };
-            let l = l.as_bytes();
-            for i in 0..l.len() {
-                // "utf8" or "utf-8", any case.
-                let t = &l[i..];
-                let d = t.get(3) == Some(&b'-');
-                if t.get(..3).is_some_and(|u| u.eq_ignore_ascii_case(b"utf"))
-                    && t.get(3 + d as usize) == Some(&b'8')
-                {
-                    utf8 = true;
-                }
-            }
-            break;
-        }
+        let utf8 = utf8_locale();
         let order = self.order(utf8);
         if self.json {
             self.json(out, &order);
@@ -328,6 +311,30 @@ impl Tab {
         }
         put(out, b"\n");
     }
+}
+
+/// Whether the locale's characters are UTF-8 (LC_ALL, LC_CTYPE or LANG,
+/// the first set, names `utf8` or `utf-8` in any case).
+pub fn utf8_locale() -> bool {
+    let mut utf8 = false;
+    for v in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
+        let Some(l) = crate::sys::proc::env(v).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let l = l.as_bytes();
+        for i in 0..l.len() {
+            // "utf8" or "utf-8", any case.
+            let t = &l[i..];
+            let d = t.get(3) == Some(&b'-');
+            if t.get(..3).is_some_and(|u| u.eq_ignore_ascii_case(b"utf"))
+                && t.get(3 + d as usize) == Some(&b'8')
+            {
+                utf8 = true;
+            }
+        }
+        break;
+    }
+    utf8
 }
 
 /// The width libsmartcols fits a table into when stdout is a terminal:
