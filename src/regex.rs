@@ -14,39 +14,21 @@ pub struct Regex {
     sets: Vec<Set>,
 }
 
-/// glibc's texts for what regcomp refuses, plus nsbox's own.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Error {
-    BadRepeat,
-    UnmatchedBrace,
-    BadBrace,
-    UnmatchedBracket,
-    UnmatchedParen,
-    BadRange,
-    BadClass,
-    BadCollation,
-    TrailingBackslash,
-    BackReference,
-    TooBig,
-}
+/// Why a pattern is refused: glibc's `regerror` texts, and nsbox's own for
+/// back-references.
+pub type Error = &'static str;
 
-impl Error {
-    pub fn text(self) -> &'static str {
-        match self {
-            Error::BadRepeat => "Invalid preceding regular expression",
-            Error::UnmatchedBrace => "Unmatched \\{",
-            Error::BadBrace => "Invalid content of \\{\\}",
-            Error::UnmatchedBracket => "Unmatched [, [^, [:, [., or [=",
-            Error::UnmatchedParen => "Unmatched ( or \\(",
-            Error::BadRange => "Invalid range end",
-            Error::BadClass => "Invalid character class name",
-            Error::BadCollation => "Invalid collation character",
-            Error::TrailingBackslash => "Trailing backslash",
-            Error::BackReference => "back-references are not supported",
-            Error::TooBig => "Regular expression too big",
-        }
-    }
-}
+pub const BAD_REPEAT: Error = "Invalid preceding regular expression";
+pub const UNMATCHED_BRACE: Error = "Unmatched \\{";
+pub const BAD_BRACE: Error = "Invalid content of \\{\\}";
+pub const UNMATCHED_BRACKET: Error = "Unmatched [, [^, [:, [., or [=";
+pub const UNMATCHED_PAREN: Error = "Unmatched ( or \\(";
+pub const BAD_RANGE: Error = "Invalid range end";
+pub const BAD_CLASS: Error = "Invalid character class name";
+pub const BAD_COLLATION: Error = "Invalid collation character";
+pub const TRAILING_BACKSLASH: Error = "Trailing backslash";
+pub const BACK_REFERENCE: Error = "back-references are not supported";
+pub const TOO_BIG: Error = "Regular expression too big";
 
 /// The most instructions a compiled expression may have.
 const MAX_PROG: usize = 1 << 14;
@@ -63,6 +45,8 @@ enum Assert {
     WordEnd,
 }
 
+/// One instruction; jumps are relative (code can be inserted in front of
+/// a finished piece without fixing it).
 #[derive(Clone, Copy)]
 enum Inst {
     Char(u32),
@@ -71,22 +55,24 @@ enum Inst {
     Set(usize),
     Assert(Assert),
     /// Continue at both.
-    Split(usize, usize),
-    Jmp(usize),
+    Split(isize, isize),
+    Jmp(isize),
     Match,
 }
 
-/// The `[:name:]` classes, in the order of [`CLASSES`].
+/// The `[:name:]` classes, in the order of [`in_class`].
 const CLASSES: [&str; 12] = [
     "alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct", "print", "graph",
     "cntrl", "xdigit",
 ];
+const ALNUM: usize = 2;
+const SPACE: usize = 5;
 
 /// Whether ASCII character `c` is in class `k` (of [`CLASSES`]); other
 /// characters are in none (no Unicode tables).
 fn in_class(k: usize, c: u32) -> bool {
-    let Ok(b) = u8::try_from(c) else { return false };
-    if b >= 0x80 {
+    let b = c as u8;
+    if c >= 0x80 {
         return false;
     }
     match k {
@@ -106,7 +92,7 @@ fn in_class(k: usize, c: u32) -> bool {
 }
 
 fn is_word(c: Option<u32>) -> bool {
-    c.is_some_and(|c| c == u32::from(b'_') || in_class(2, c))
+    c.is_some_and(|c| c == u32::from(b'_') || in_class(ALNUM, c))
 }
 
 /// A bracket expression: ranges and classes, maybe negated.
@@ -124,26 +110,6 @@ impl Set {
             || (0..CLASSES.len()).any(|k| self.classes & 1 << k != 0 && in_class(k, c));
         hit != self.negated
     }
-}
-
-/// The parsed expression.
-enum Node {
-    Empty,
-    Char(u32),
-    Any,
-    Set(usize),
-    Assert(Assert),
-    Cat(Vec<Node>),
-    Alt(Vec<Node>),
-    /// The node, at least `min` and at most `max` times (None: no limit).
-    Repeat(Box<Node>, u32, Option<u32>),
-}
-
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
-    utf8: bool,
-    sets: Vec<Set>,
 }
 
 /// The character at the start of `s` (a UTF-8 sequence when `utf8`, else
@@ -166,7 +132,17 @@ fn decode(s: &[u8], utf8: bool) -> (u32, usize) {
     (c, n)
 }
 
-impl Parser<'_> {
+/// Parses and compiles in one pass (Thompson's construction). A repeated
+/// piece is compiled again from its text for every copy it needs.
+struct Compiler<'a> {
+    s: &'a [u8],
+    i: usize,
+    utf8: bool,
+    prog: Vec<Inst>,
+    sets: Vec<Set>,
+}
+
+impl Compiler<'_> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -184,203 +160,237 @@ impl Parser<'_> {
         c
     }
 
-    /// `a|b|...`, up to an unmatched `)` when `group`.
-    fn alt(&mut self, group: bool) -> Result<Node, Error> {
-        let mut alts = vec![self.cat(group)?];
-        while self.eat(b'|') {
-            alts.push(self.cat(group)?);
-        }
-        Ok(if alts.len() == 1 {
-            alts.pop().unwrap_or(Node::Empty)
-        } else {
-            Node::Alt(alts)
-        })
+    fn push(&mut self, i: Inst) -> Result<(), Error> {
+        self.insert(self.prog.len(), i)
     }
 
-    fn cat(&mut self, group: bool) -> Result<Node, Error> {
-        let mut items = Vec::new();
-        // Whether a quantifier may follow (glibc: not after `^`, `(`, `|`).
-        let mut can_repeat = false;
+    fn insert(&mut self, at: usize, i: Inst) -> Result<(), Error> {
+        if self.prog.len() >= MAX_PROG {
+            return Err(TOO_BIG);
+        }
+        self.prog.insert(at, i);
+        Ok(())
+    }
+
+    /// `a|b|...`, up to an unmatched `)` when `group`: each `|` makes
+    /// what came before the first choice.
+    fn alt(&mut self, group: bool) -> Result<(), Error> {
+        let start = self.prog.len();
+        self.cat(group)?;
+        while self.eat(b'|') {
+            // split +1, B; A; jmp END; B: ...; END:
+            let jmp = self.prog.len() + 1;
+            self.insert(start, Inst::Split(1, (jmp + 1 - start) as isize))?;
+            self.push(Inst::Jmp(0))?;
+            self.cat(group)?;
+            self.prog[jmp] = Inst::Jmp((self.prog.len() - jmp) as isize);
+        }
+        Ok(())
+    }
+
+    fn cat(&mut self, group: bool) -> Result<(), Error> {
         while let Some(b) = self.peek() {
             if b == b'|' || b == b')' && group {
                 break;
             }
-            if matches!(b, b'*' | b'+' | b'?' | b'{') {
-                if !can_repeat {
-                    return Err(Error::BadRepeat);
-                }
-                let last = items.pop().unwrap_or(Node::Empty);
-                items.push(self.quantifier(last)?);
-                continue;
-            }
-            let atom = self.atom()?;
-            can_repeat = !matches!(atom, Node::Assert(Assert::Start | Assert::End));
-            items.push(atom);
+            self.piece(usize::MAX)?;
         }
-        Ok(Node::Cat(items))
+        Ok(())
     }
 
-    /// `*`, `+`, `?` or an interval after `node`.
-    fn quantifier(&mut self, node: Node) -> Result<Node, Error> {
-        let (min, max) = match self.s[self.i] {
+    /// An atom and its quantifiers (those that start before `end`).
+    fn piece(&mut self, end: usize) -> Result<(), Error> {
+        let (p0, a0) = (self.i, self.prog.len());
+        if matches!(self.peek(), Some(b'*' | b'+' | b'?' | b'{')) {
+            return Err(BAD_REPEAT);
+        }
+        // glibc: nothing repeats an anchor.
+        let anchor = self.atom()?;
+        while self.i < end && matches!(self.peek(), Some(b'*' | b'+' | b'?' | b'{')) {
+            if anchor {
+                return Err(BAD_REPEAT);
+            }
+            let p1 = self.i;
+            let (min, max) = self.quantifier()?;
+            let after = self.i;
+            self.prog.truncate(a0);
+            self.repeat(p0, p1, min, max)?;
+            self.i = after;
+        }
+        Ok(())
+    }
+
+    /// `*`, `+`, `?` or an interval: the least and most copies.
+    fn quantifier(&mut self) -> Result<(u32, Option<u32>), Error> {
+        let q = self.s[self.i];
+        self.i += 1;
+        Ok(match q {
             b'*' => (0, None),
             b'+' => (1, None),
             b'?' => (0, Some(1)),
-            _ => {
-                self.i += 1;
-                return self.interval(node);
-            }
-        };
-        self.i += 1;
-        Ok(Node::Repeat(Box::new(node), min, max))
+            _ => return self.interval(),
+        })
     }
 
     /// `{m}`, `{m,}`, `{m,n}`, `{,n}` (the `{` is read).
-    fn interval(&mut self, node: Node) -> Result<Node, Error> {
+    fn interval(&mut self) -> Result<(u32, Option<u32>), Error> {
         let min = self.number()?;
         let comma = self.eat(b',');
         let max = if comma { self.number()? } else { min };
-        if !comma && min.is_none() && self.peek().is_some() {
-            return Err(Error::BadBrace);
-        }
-        match self.peek() {
-            None => return Err(Error::UnmatchedBrace),
-            Some(b'}') => self.i += 1,
-            Some(_) => return Err(Error::BadBrace),
+        if !self.eat(b'}') || !comma && min.is_none() {
+            return Err(BAD_BRACE);
         }
         let min = min.unwrap_or(0);
         if max.is_some_and(|m| m < min) {
-            return Err(Error::BadBrace);
+            return Err(BAD_BRACE);
         }
-        if min > DUP_MAX || max.is_some_and(|m| m > DUP_MAX) {
-            return Err(Error::TooBig);
+        if min.max(max.unwrap_or(0)) > DUP_MAX {
+            return Err(TOO_BIG);
         }
-        Ok(Node::Repeat(Box::new(node), min, max))
+        Ok((min, max))
     }
 
     fn number(&mut self) -> Result<Option<u32>, Error> {
         let mut n: Option<u32> = None;
         while let Some(d @ b'0'..=b'9') = self.peek() {
             self.i += 1;
-            let v = n
-                .unwrap_or(0)
-                .saturating_mul(10)
-                .saturating_add(u32::from(d - b'0'));
-            n = Some(v);
+            n = Some(
+                n.unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(u32::from(d - b'0')),
+            );
         }
-        if self.peek().is_none() {
-            return Err(Error::UnmatchedBrace);
+        match self.peek() {
+            None => Err(UNMATCHED_BRACE),
+            Some(_) => Ok(n),
         }
-        Ok(n)
     }
 
-    fn atom(&mut self) -> Result<Node, Error> {
+    /// The piece written at `p0..p1`, `min` times, then up to `max` (or
+    /// any number of) more times.
+    fn repeat(&mut self, p0: usize, p1: usize, min: u32, max: Option<u32>) -> Result<(), Error> {
+        for _ in 0..min {
+            self.again(p0, p1)?;
+        }
+        let Some(max) = max else {
+            // L: split +1, END; x; jmp L; END:
+            let l = self.prog.len();
+            self.again(p0, p1)?;
+            let jmp = self.prog.len() + 1;
+            self.insert(l, Inst::Split(1, (jmp + 1 - l) as isize))?;
+            return self.push(Inst::Jmp(l as isize - jmp as isize));
+        };
+        for _ in min..max {
+            // split +1, END; x; END:
+            let l = self.prog.len();
+            self.again(p0, p1)?;
+            let len = self.prog.len() + 1 - l;
+            self.insert(l, Inst::Split(1, len as isize))?;
+        }
+        Ok(())
+    }
+
+    /// Compiles the piece at `p0..p1` once more.
+    fn again(&mut self, p0: usize, p1: usize) -> Result<(), Error> {
+        let save = self.i;
+        self.i = p0;
+        self.piece(p1)?;
+        self.i = save;
+        Ok(())
+    }
+
+    /// One atom; true when it is an anchor (`^`, `$`).
+    fn atom(&mut self) -> Result<bool, Error> {
         let b = self.s[self.i];
         self.i += 1;
-        Ok(match b {
+        let inst = match b {
             b'(' => {
-                let inner = self.alt(true)?;
-                if !self.eat(b')') {
-                    return Err(Error::UnmatchedParen);
-                }
-                inner
+                self.alt(true)?;
+                return match self.eat(b')') {
+                    true => Ok(false),
+                    false => Err(UNMATCHED_PAREN),
+                };
             }
-            b'.' => Node::Any,
-            b'^' => Node::Assert(Assert::Start),
-            b'$' => Node::Assert(Assert::End),
+            b'.' => Inst::Any,
+            b'^' => Inst::Assert(Assert::Start),
+            b'$' => Inst::Assert(Assert::End),
             b'[' => self.bracket()?,
             b'\\' => self.escape()?,
             _ => {
                 self.i -= 1;
-                Node::Char(self.char())
+                Inst::Char(self.char())
             }
-        })
+        };
+        self.push(inst)?;
+        Ok(b == b'^' || b == b'$')
     }
 
     /// What follows a `\`.
-    fn escape(&mut self) -> Result<Node, Error> {
+    fn escape(&mut self) -> Result<Inst, Error> {
         let Some(b) = self.peek() else {
-            return Err(Error::TrailingBackslash);
-        };
-        let set = |p: &mut Self, class: usize, negated: bool| {
-            p.sets.push(Set {
-                negated,
-                ranges: if class == 2 {
-                    vec![(95, 95)]
-                } else {
-                    Vec::new()
-                },
-                classes: 1 << class,
-            });
-            Node::Set(p.sets.len() - 1)
+            return Err(TRAILING_BACKSLASH);
         };
         self.i += 1;
-        Ok(match b {
-            b'1'..=b'9' => return Err(Error::BackReference),
-            b'w' | b'W' => set(self, 2, b == b'W'),
-            b's' | b'S' => set(self, 5, b == b'S'),
-            b'b' => Node::Assert(Assert::WordBoundary),
-            b'B' => Node::Assert(Assert::NotWordBoundary),
-            b'<' => Node::Assert(Assert::WordStart),
-            b'>' => Node::Assert(Assert::WordEnd),
-            b'`' => Node::Assert(Assert::Start),
-            b'\'' => Node::Assert(Assert::End),
+        let (class, word) = match b {
+            b'1'..=b'9' => return Err(BACK_REFERENCE),
+            b'w' | b'W' => (ALNUM, vec![(95, 95)]),
+            b's' | b'S' => (SPACE, Vec::new()),
+            b'b' => return Ok(Inst::Assert(Assert::WordBoundary)),
+            b'B' => return Ok(Inst::Assert(Assert::NotWordBoundary)),
+            b'<' => return Ok(Inst::Assert(Assert::WordStart)),
+            b'>' => return Ok(Inst::Assert(Assert::WordEnd)),
+            b'`' => return Ok(Inst::Assert(Assert::Start)),
+            b'\'' => return Ok(Inst::Assert(Assert::End)),
             _ => {
                 self.i -= 1;
-                Node::Char(self.char())
+                return Ok(Inst::Char(self.char()));
             }
-        })
+        };
+        Ok(self.set(Set {
+            negated: b.is_ascii_uppercase(),
+            ranges: word,
+            classes: 1 << class,
+        }))
+    }
+
+    fn set(&mut self, set: Set) -> Inst {
+        self.sets.push(set);
+        Inst::Set(self.sets.len() - 1)
+    }
+
+    /// Whether a range's `-` comes next (not the `-` before the `]`).
+    fn dash(&self) -> bool {
+        self.peek() == Some(b'-') && self.s.get(self.i + 1).is_some_and(|&c| c != b']')
     }
 
     /// A bracket expression (the `[` is read).
-    fn bracket(&mut self) -> Result<Node, Error> {
+    fn bracket(&mut self) -> Result<Inst, Error> {
         let mut set = Set {
             negated: self.eat(b'^'),
             ..Set::default()
         };
         let mut first = true;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(Error::UnmatchedBracket);
-            };
-            if b == b']' && !first {
-                self.i += 1;
-                break;
-            }
+        while first || !self.eat(b']') {
             first = false;
-            let lo = match self.bracket_item(&mut set)? {
-                Some(c) => c,
-                None => {
-                    // A class cannot start a range.
-                    if self
-                        .s
-                        .get(self.i..self.i + 2)
-                        .is_some_and(|r| r[0] == b'-' && r[1] != b']')
-                    {
-                        return Err(Error::BadRange);
-                    }
-                    continue;
+            // A class cannot start a range.
+            let Some(lo) = self.bracket_item(&mut set)? else {
+                if self.dash() {
+                    return Err(BAD_RANGE);
                 }
-            };
-            let range = self.s.get(self.i) == Some(&b'-')
-                && self.s.get(self.i + 1).is_some_and(|&c| c != b']');
-            if !range {
-                set.ranges.push((lo, lo));
                 continue;
-            }
-            self.i += 1;
-            let Some(hi) = self.bracket_item(&mut set)? else {
-                return Err(Error::BadRange);
             };
-            // A range ends the item: `[a-c-e]` is refused.
-            if hi < lo || self.s.get(self.i) == Some(&b'-') && self.s.get(self.i + 1) != Some(&b']')
-            {
-                return Err(Error::BadRange);
+            let mut hi = lo;
+            if self.dash() {
+                self.i += 1;
+                hi = self.bracket_item(&mut set)?.ok_or(BAD_RANGE)?;
+                // A range ends the item: `[a-c-e]` is refused.
+                if hi < lo || self.dash() {
+                    return Err(BAD_RANGE);
+                }
             }
             set.ranges.push((lo, hi));
         }
-        self.sets.push(set);
-        Ok(Node::Set(self.sets.len() - 1))
+        Ok(self.set(set))
     }
 
     /// One character of a bracket expression (`[.c.]` and `[=c=]` too),
@@ -389,107 +399,23 @@ impl Parser<'_> {
         let rest = &self.s[self.i..];
         let kind = match rest {
             [b'[', k @ (b':' | b'.' | b'='), ..] => *k,
-            [] => return Err(Error::UnmatchedBracket),
+            [] => return Err(UNMATCHED_BRACKET),
             _ => return Ok(Some(self.char())),
         };
         let body = &rest[2..];
-        let Some(end) = body.windows(2).position(|w| w == [kind, b']']) else {
-            return Err(Error::UnmatchedBracket);
-        };
+        let end = (body.windows(2).position(|w| w == [kind, b']'])).ok_or(UNMATCHED_BRACKET)?;
         let name = &body[..end];
         self.i += end + 4;
         if kind == b':' {
             let k = CLASSES.iter().position(|c| c.as_bytes() == name);
-            set.classes |= 1 << k.ok_or(Error::BadClass)?;
+            set.classes |= 1 << k.ok_or(BAD_CLASS)?;
             return Ok(None);
         }
         // Only single characters collate (the C locale's elements).
-        match name {
-            [] => Err(Error::BadCollation),
-            _ => {
-                let (c, n) = decode(name, self.utf8);
-                if n == name.len() {
-                    Ok(Some(c))
-                } else {
-                    Err(Error::BadCollation)
-                }
-            }
+        match name.is_empty() || decode(name, self.utf8).1 != name.len() {
+            true => Err(BAD_COLLATION),
+            false => Ok(Some(decode(name, self.utf8).0)),
         }
-    }
-}
-
-/// Emits the code of a node.
-struct Compiler {
-    prog: Vec<Inst>,
-}
-
-impl Compiler {
-    fn push(&mut self, i: Inst) -> Result<usize, Error> {
-        if self.prog.len() >= MAX_PROG {
-            return Err(Error::TooBig);
-        }
-        self.prog.push(i);
-        Ok(self.prog.len() - 1)
-    }
-
-    fn emit(&mut self, n: &Node) -> Result<(), Error> {
-        match n {
-            Node::Empty => {}
-            Node::Char(c) => drop(self.push(Inst::Char(*c))?),
-            Node::Any => drop(self.push(Inst::Any)?),
-            Node::Set(s) => drop(self.push(Inst::Set(*s))?),
-            Node::Assert(a) => drop(self.push(Inst::Assert(*a))?),
-            Node::Cat(v) => {
-                for x in v {
-                    self.emit(x)?;
-                }
-            }
-            Node::Alt(v) => {
-                // split L1, next; L1: a; jmp end; next: split L2, ... ; last
-                let mut jumps = Vec::new();
-                for (k, x) in v.iter().enumerate() {
-                    if k + 1 == v.len() {
-                        self.emit(x)?;
-                        break;
-                    }
-                    let split = self.push(Inst::Split(0, 0))?;
-                    self.emit(x)?;
-                    jumps.push(self.push(Inst::Jmp(0))?);
-                    self.prog[split] = Inst::Split(split + 1, self.prog.len());
-                }
-                let end = self.prog.len();
-                for j in jumps {
-                    self.prog[j] = Inst::Jmp(end);
-                }
-            }
-            Node::Repeat(x, min, max) => self.repeat(x, *min, *max)?,
-        }
-        Ok(())
-    }
-
-    /// `x` `min` times, then up to `max` (or any number of) more times.
-    fn repeat(&mut self, x: &Node, min: u32, max: Option<u32>) -> Result<(), Error> {
-        for _ in 0..min {
-            self.emit(x)?;
-        }
-        let Some(max) = max else {
-            // L: split body, end; body; jmp L
-            let l = self.push(Inst::Split(0, 0))?;
-            self.emit(x)?;
-            self.push(Inst::Jmp(l))?;
-            self.prog[l] = Inst::Split(l + 1, self.prog.len());
-            return Ok(());
-        };
-        let mut splits = Vec::new();
-        for _ in min..max {
-            splits.push(self.push(Inst::Split(0, 0))?);
-            self.emit(x)?;
-        }
-        let end = self.prog.len();
-        for s in splits {
-            self.prog[s] = Inst::Split(s + 1, end);
-        }
-        Ok(())
     }
 }
 
@@ -497,45 +423,46 @@ impl Regex {
     /// Compiles `pattern`; `utf8`: the locale's characters are UTF-8
     /// sequences (else bytes).
     pub fn new(pattern: &[u8], utf8: bool) -> Result<Regex, Error> {
-        let mut p = Parser {
+        let mut c = Compiler {
             s: pattern,
             i: 0,
             utf8,
+            prog: Vec::new(),
             sets: Vec::new(),
         };
-        let node = p.alt(false)?;
-        let mut c = Compiler { prog: Vec::new() };
-        c.emit(&node)?;
+        c.alt(false)?;
         c.push(Inst::Match)?;
         Ok(Regex {
             prog: c.prog,
-            sets: p.sets,
+            sets: c.sets,
         })
     }
 
     /// Whether the expression matches anywhere in `text`.
+    #[inline(never)]
     pub fn is_match(&self, text: &[u8], utf8: bool) -> bool {
         let n = self.prog.len();
         let (mut cur, mut next) = (Vec::with_capacity(n), Vec::with_capacity(n));
         // The step each instruction was last added in (no thread twice).
         let mut seen = vec![usize::MAX; n];
-        let mut stack = Vec::new();
-        let (mut pos, mut step) = (0, 0);
+        let mut pos = 0;
         let mut prev = None;
-        loop {
+        for step in 0.. {
             let here = (pos < text.len()).then(|| decode(&text[pos..], utf8));
             let ctx = Ctx {
                 prev,
                 next: here.map(|h| h.0),
             };
-            // A new thread at every position: the search is unanchored.
-            if self.add(&mut cur, &mut seen, &mut stack, 0, step, ctx) {
-                return true;
+            // A new thread at every position (the search is unanchored),
+            // after the threads that read the last character.
+            next.push(0);
+            cur.clear();
+            for &pc in &next {
+                if self.add(&mut cur, &mut seen, pc, step, ctx) {
+                    return true;
+                }
             }
-            let Some((c, len)) = here else {
-                return false;
-            };
-            step += 1;
+            let Some((c, len)) = here else { break };
             next.clear();
             for &pc in &cur {
                 let hit = match self.prog[pc] {
@@ -548,18 +475,10 @@ impl Regex {
                     next.push(pc + 1);
                 }
             }
-            // Follow the new threads' empty moves at the next position.
             pos += len;
             prev = Some(c);
-            let after = (pos < text.len()).then(|| decode(&text[pos..], utf8).0);
-            let ctx = Ctx { prev, next: after };
-            cur.clear();
-            for &pc in &next {
-                if self.add(&mut cur, &mut seen, &mut stack, pc, step, ctx) {
-                    return true;
-                }
-            }
         }
+        false
     }
 
     /// Adds thread `pc` and all it reaches without reading; true when one
@@ -568,26 +487,23 @@ impl Regex {
         &self,
         list: &mut Vec<usize>,
         seen: &mut [usize],
-        stack: &mut Vec<usize>,
         pc: usize,
         step: usize,
         ctx: Ctx,
     ) -> bool {
-        stack.push(pc);
+        let mut stack = vec![pc];
         while let Some(pc) = stack.pop() {
             if seen[pc] == step {
                 continue;
             }
             seen[pc] = step;
+            let at = |d: isize| pc.wrapping_add_signed(d);
             match self.prog[pc] {
-                Inst::Match => {
-                    stack.clear();
-                    return true;
-                }
-                Inst::Jmp(t) => stack.push(t),
+                Inst::Match => return true,
+                Inst::Jmp(d) => stack.push(at(d)),
                 Inst::Split(a, b) => {
-                    stack.push(b);
-                    stack.push(a);
+                    stack.push(at(b));
+                    stack.push(at(a));
                 }
                 Inst::Assert(a) => {
                     if ctx.holds(a) {
@@ -700,32 +616,32 @@ mod tests {
     #[test]
     fn refuses_like_glibc() {
         let bad = [
-            ("*a", Error::BadRepeat),
-            ("a|*b", Error::BadRepeat),
-            ("(*a)", Error::BadRepeat),
-            ("^*a", Error::BadRepeat),
-            ("{1}", Error::BadRepeat),
-            ("+a", Error::BadRepeat),
-            ("a{", Error::UnmatchedBrace),
-            ("a{1", Error::UnmatchedBrace),
-            ("a{x}", Error::BadBrace),
-            ("a{2,1}", Error::BadBrace),
-            ("a{1,2,3}", Error::BadBrace),
-            ("a{65536}", Error::TooBig),
-            ("[z-a]", Error::BadRange),
-            ("[a-c-e]", Error::BadRange),
-            ("[[:alpha:]-z]", Error::BadRange),
-            ("[a-[:alpha:]]", Error::BadRange),
-            ("[[:foo:]]", Error::BadClass),
-            ("[a", Error::UnmatchedBracket),
-            ("[[:alpha:]", Error::UnmatchedBracket),
-            ("[[.space.]]", Error::BadCollation),
-            ("a\\", Error::TrailingBackslash),
-            ("(a)\\1", Error::BackReference),
-            ("(a", Error::UnmatchedParen),
-            ("a{}", Error::BadBrace),
-            ("$*", Error::BadRepeat),
-            ("(x{1000}){1000}", Error::TooBig),
+            ("*a", BAD_REPEAT),
+            ("a|*b", BAD_REPEAT),
+            ("(*a)", BAD_REPEAT),
+            ("^*a", BAD_REPEAT),
+            ("{1}", BAD_REPEAT),
+            ("+a", BAD_REPEAT),
+            ("a{", UNMATCHED_BRACE),
+            ("a{1", UNMATCHED_BRACE),
+            ("a{x}", BAD_BRACE),
+            ("a{2,1}", BAD_BRACE),
+            ("a{1,2,3}", BAD_BRACE),
+            ("a{65536}", TOO_BIG),
+            ("[z-a]", BAD_RANGE),
+            ("[a-c-e]", BAD_RANGE),
+            ("[[:alpha:]-z]", BAD_RANGE),
+            ("[a-[:alpha:]]", BAD_RANGE),
+            ("[[:foo:]]", BAD_CLASS),
+            ("[a", UNMATCHED_BRACKET),
+            ("[[:alpha:]", UNMATCHED_BRACKET),
+            ("[[.space.]]", BAD_COLLATION),
+            ("a\\", TRAILING_BACKSLASH),
+            ("(a)\\1", BACK_REFERENCE),
+            ("(a", UNMATCHED_PAREN),
+            ("a{}", BAD_BRACE),
+            ("$*", BAD_REPEAT),
+            ("(x{1000}){1000}", TOO_BIG),
         ];
         for (re, e) in bad {
             assert_eq!(m(re, "a").err(), Some(e), "{re}");

@@ -243,7 +243,7 @@ impl Parser<'_> {
                 "regular expression with nested or consecutive repetitions, or an interval over 1024",
             ));
         }
-        Regex::new(re, self.utf8).map_err(|e| Fail::Why(e.text()))
+        Regex::new(re, self.utf8).map_err(Fail::Why)
     }
 
     fn operand(&mut self) -> Result<Val, Fail> {
