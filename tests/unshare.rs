@@ -1151,6 +1151,32 @@ fn no_namespace_flags_is_valid() {
     }
 }
 
+/// util-linux resets SIGCHLD to its default before anything else: a
+/// program started by a caller that ignores SIGCHLD does not inherit that
+/// (the kernel keeps an ignored signal ignored across exec).
+#[test]
+fn inherited_sigchld_ignore_is_cleared() {
+    let l = Links::new();
+    let sig_ign = |args: &[&str]| {
+        let mut c = Command::new("bash");
+        c.args(["-c", "trap '' CHLD; exec \"$@\"", "bash"])
+            .args(args)
+            .env("PATH", PATH);
+        let o = run(&mut c);
+        assert_code(&o, 0);
+        let line = stdout(&o);
+        let mask = line.trim().strip_prefix("SigIgn:").map(str::trim);
+        let mask = u64::from_str_radix(mask.unwrap_or("x"), 16).expect("SigIgn mask");
+        mask & 1 << (17 - 1) != 0
+    };
+    let status = ["grep", "^SigIgn", "/proc/self/status"];
+    assert!(sig_ign(&status), "bash did not ignore SIGCHLD: no control");
+    let unshare = l.path("unshare");
+    let mut args = vec![unshare.to_str().unwrap()];
+    args.extend(status);
+    assert!(!sig_ign(&args), "the program inherited an ignored SIGCHLD");
+}
+
 // ------------------------------------------------------------------ hints
 
 #[test]

@@ -134,8 +134,12 @@ struct Opts {
     /// `--whitelist-env` names with the values they had, as `NAME=VALUE\0`s.
     keep_env: Option<Vec<u8>>,
     argv: Vec<OsString>,
+    /// The caller's effective ids, read by the first option that implies
+    /// `--user` (only those use them; util-linux reads them first thing,
+    /// which nobody can tell apart).
     euid: u32,
     egid: u32,
+    ids_read: bool,
 }
 
 /// `unshare`.
@@ -268,8 +272,6 @@ impl Id {
 #[inline(never)]
 fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
-    o.euid = rustix::process::geteuid().as_raw();
-    o.egid = rustix::process::getegid().as_raw();
     let mut a = ManuallyDrop::new(Args::new(argv));
     while let Some(item) = cli::ok(a.next_opt(OPTS)) {
         match item {
@@ -288,6 +290,11 @@ fn parse(o: &mut Opts, argv: Argv) {
 fn apply(o: &mut Opts, id: Id, val: Option<S>) {
     if id.implies_user() {
         o.flags |= g::CLONE_NEWUSER;
+        if !o.ids_read {
+            o.euid = rustix::process::geteuid().as_raw();
+            o.egid = rustix::process::getegid().as_raw();
+            o.ids_read = true;
+        }
     }
     if id.implies_mount() {
         o.flags |= g::CLONE_NEWNS;
@@ -744,7 +751,8 @@ struct Helper {
     go: OwnedFd,
 }
 
-fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Helper {
+fn spawn_helper(o: &Opts, work: fn(&Opts, Pid) -> Res) -> Helper {
+    let me = getpid();
     let (r, w) = pipe();
     match fork() {
         Forked::Child => {
@@ -843,14 +851,15 @@ fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
 #[inline(never)]
-fn check_targets(o: &Opts, me: Pid) -> bool {
+fn check_targets(o: &Opts) -> bool {
     let mut any = false;
     for &i in &ns::ENTER_ORDER {
         let Some((k, file)) = target(o, i) else {
             continue;
         };
         any = true;
-        let bad = |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(me, k, file, e, hint)) };
+        let bad =
+            |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(getpid(), k, file, e, hint)) };
         if k.flag == g::CLONE_NEWPID && !o.fork {
             bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)");
         }
@@ -978,17 +987,17 @@ fn run(o: &'static mut Opts) -> ! {
             None,
         );
     }
-    let me = getpid();
-    let persist = check_targets(o, me);
+    // getpid() where it is needed, as util-linux does: not on the plain path.
+    let persist = check_targets(o);
     let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
 
     let mut binder = None;
     if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
-        binder = Some(spawn_helper(o, me, bind_files));
+        binder = Some(spawn_helper(o, bind_files));
     }
     let mut mapper = None;
     if !o.users.is_empty() || !o.groups.is_empty() {
-        mapper = Some(spawn_helper(o, me, write_maps));
+        mapper = Some(spawn_helper(o, write_maps));
     }
     if let Some((u, gid)) = o.owner {
         set_ids(Some(u), Some(gid));
@@ -1017,7 +1026,7 @@ fn run(o: &'static mut Opts) -> ! {
             cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
         }
         if o.kill_sig != 0 {
-            let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
+            let fd = rustix::process::pidfd_open(getpid(), rustix::process::PidfdFlags::empty())
                 .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
             parent_fd = Some(fd);
         }
@@ -1054,7 +1063,7 @@ fn run(o: &'static mut Opts) -> ! {
     if persist && (child.is_some() || !o.fork) {
         let r = match binder {
             Some(h) => h.go(),
-            None => bind_files(o, me),
+            None => bind_files(o, getpid()),
         };
         if let Err(e) = r {
             if let Some(pid) = child {
