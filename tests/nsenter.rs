@@ -952,6 +952,8 @@ fn wrong_namespace_files_are_explained() {
     let o = nsenter(&l, &["--uts=/proc/self/ns/ipc", "true"]);
     assert_code(&o, 1);
     let e = stderr(&o);
+    // An EINVAL for a kind the kernel has: no "kernel does not support"
+    // hint (the messages are exact).
     let base = "nsenter: reassociate to namespace 'ns/uts' failed: Invalid argument";
     if qemu_user() {
         assert!(e.starts_with(base), "{e}"); // no NS_GET_NSTYPE under qemu-user

@@ -516,7 +516,13 @@ fn enter_namespaces(o: &Opts, pidfd: Option<Fd>) {
             if f != 0 {
                 match nsfd::setns(p, f) {
                     Ok(()) => done |= f,
-                    Err(e) if pass == 1 => cli::die(b"reassociate to namespaces failed", Some(e)),
+                    Err(e) if pass == 1 => {
+                        let lacking = ns::unsupported_hint(e, f, c"/proc/self/ns");
+                        cli::die(
+                            &crate::cat!("reassociate to namespaces failed: ", e, lacking),
+                            None,
+                        )
+                    }
                     Err(_) => {}
                 }
             }
@@ -713,8 +719,9 @@ fn check(r: Result<(), Errno>, msg: &[u8]) {
 /// of another type.
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
-    if f.is_empty() || e != Errno::INVAL {
-        cli::die(&m, None)
+    let lacking = ns::unsupported_hint(e, flag, c"/proc/self/ns");
+    if f.is_empty() || e != Errno::INVAL || !lacking.is_empty() {
+        cli::die_parts(&[&m, &lacking], None)
     }
     if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
         cli::die_parts(&[&m, b" (", f, b" is not a namespace file)"], None)

@@ -1210,12 +1210,17 @@ fn single_map(path: &[u8], inner: u32, outer: u32) {
     );
 }
 
-/// `unshare failed: strerror`, or better: which namespace failed and why,
-/// when that can be known (util-linux issue #3851). The process exits
-/// right after, so the flags can be tried one by one (user first: it is
-/// what grants the capabilities for the others).
+/// `unshare failed: strerror`, plus which kind the kernel lacks when that
+/// is why; or better: which namespace failed and why, when that can be
+/// known (util-linux issue #3851). The process exits right after, so the
+/// flags can be tried one by one (user first: it is what grants the
+/// capabilities for the others).
 #[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
+    let lacking = ns::unsupported_hint(e, flags, c"/proc/self/ns");
+    if !lacking.is_empty() {
+        return cli::errx(&ManuallyDrop::new(cat!("unshare failed: ", e, lacking)));
+    }
     // The user namespace first (pass 0), then the others in table order.
     for pass in 0..2 {
         for k in &ns::KINDS {
@@ -1225,12 +1230,13 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
             let Err(ke) = su::unshare(k.flag) else {
                 continue;
             };
-            let name = if k.name == "mnt" { "ns" } else { k.name };
-            let mut m = ManuallyDrop::new(cat!("unshare(CLONE_NEW", name));
-            if let Some(n) = m.get_mut(17..) {
-                n.make_ascii_uppercase();
-            }
-            crate::put!(&mut m, ") failed: ", ke, " (hint: ");
+            let mut m = ManuallyDrop::new(cat!(
+                "unshare(",
+                k.flag_name(),
+                ") failed: ",
+                ke,
+                " (hint: "
+            ));
             if !hint(k, ke, flags, &mut m) {
                 return cli::err(b"unshare failed", e);
             }
