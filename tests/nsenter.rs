@@ -1147,3 +1147,27 @@ fn write_tmp(d: &TempDir, name: &str, text: &str) -> std::path::PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// `-N FD` as util-linux HEAD parses it: str2num_or_err(S, 10, ..., 0,
+/// INT_MAX), where a low of 0 is no limit, so a negative descriptor
+/// means no socket (and so, here, no namespace).
+#[test]
+fn net_socket_values() {
+    let l = Links::new();
+    assert_err(
+        &nsenter(&l, &["-N", "x", "true"]),
+        "failed to parse file descriptor: 'x'",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "2147483648", "true"]),
+        "failed to parse file descriptor: '2147483648': Numerical result out of range",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "-1", "true"]),
+        "no namespace specified",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "3", "true"]),
+        "no target PID specified",
+    );
+}
