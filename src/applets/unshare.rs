@@ -136,6 +136,9 @@ struct Opts {
     /// `--whitelist-env` names with the values they had, as `NAME=VALUE\0`s.
     keep_env: Option<Vec<u8>>,
     argv: Vec<OsString>,
+    /// `--kill-child`: a pidfd of unshare, for the forked child to see
+    /// whether unshare died before its prctl(PR_SET_PDEATHSIG).
+    parent_fd: Option<OwnedFd>,
     /// The caller's effective ids, read by the first option that implies
     /// `--user` (only those use them; util-linux reads them first thing,
     /// which nobody can tell apart).
@@ -925,29 +928,15 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
     exec::exec(&argv)
 }
 
+/// util-linux's order after parsing: checks, helpers forked, unshare(2),
+/// the maps and time offsets, the fork, persistence, then the program.
 #[inline(never)]
 fn run(o: &'static mut Opts) -> ! {
-    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
-        cli::die(
-            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
-            None,
-        );
-    }
-    // Fold the single maps into the range lists, as util-linux does.
-    let owner = o.owner.is_some();
-    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
-    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
-    // util-linux finds this after unshare(2); nothing is done yet here.
-    if o.setgroups == Some(true) && o.map_group.is_some() {
-        cli::die(
-            b"options --setgroups=allow and --map-group are mutually exclusive",
-            None,
-        );
-    }
-    // getpid() where it is needed, as util-linux does: not on the plain path.
+    check_combinations(o);
     let persist = check_targets(o);
+    // Clear an inherited SIG_IGN: we wait for children, and the program
+    // would inherit it (util-linux does this unconditionally).
     let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
-
     let mut binder = None;
     if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
         binder = Some(spawn_helper(o, bind_files));
@@ -968,75 +957,102 @@ fn run(o: &'static mut Opts) -> ! {
     // CLOCK_BOOTTIME, then CLOCK_MONOTONIC.
     timens_offset(7, o.boottime);
     timens_offset(1, o.monotonic);
+    match o.fork {
+        true => fork_program(o, persist, binder),
+        false if persist => persist_namespaces(o, binder, None),
+        false => {}
+    }
+    setup_and_exec(o)
+}
 
-    let mut child = None;
-    let mut parent_fd = None;
-    let mut child_go = None;
-    if o.fork {
-        let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
-        let old =
-            sigprocmask(0, both).unwrap_or_else(|e| cli::die(b"sigprocmask block failed", Some(e)));
-        if o.forward
-            && let Err(s) = su::install_forwarder()
-        {
-            let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-            cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
-        }
-        if o.kill_sig != 0 {
-            let fd = rustix::process::pidfd_open(getpid(), rustix::process::PidfdFlags::empty())
-                .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
-            parent_fd = Some(fd);
-        }
-        let sync = if persist { Some(pipe()) } else { None };
-        match fork() {
-            Forked::Child => {
-                if o.forward {
-                    let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
-                    let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
-                }
-                if let Err(e) = sigprocmask(2, old) {
-                    cli::die(b"sigprocmask restore failed", Some(e));
-                }
-                drop(binder.take());
-                if let Some((r, w)) = sync {
-                    // Wait until the parent has persisted the namespaces.
-                    drop(w);
-                    let mut b = [0u8];
-                    if rustix::io::read(&r, &mut b) != Ok(1) {
-                        cli::quit(Exit(1));
-                    }
+/// The combinations util-linux refuses before doing anything; folds the
+/// single maps into the range lists, as util-linux does.
+fn check_combinations(o: &mut Opts) {
+    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
+        cli::die(
+            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
+            None,
+        );
+    }
+    let owner = o.owner.is_some();
+    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
+    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
+    // util-linux finds this after unshare(2); nothing is done yet here.
+    if o.setgroups == Some(true) && o.map_group.is_some() {
+        cli::die(
+            b"options --setgroups=allow and --map-group are mutually exclusive",
+            None,
+        );
+    }
+}
+
+/// `--fork`: SIGINT and SIGTERM blocked (or forwarded), `--kill-child`'s
+/// pidfd of unshare, then fork(2). Returns in the child, once the parent
+/// has persisted the namespaces; the parent persists them, then waits for
+/// the child and ends as it ended.
+fn fork_program(o: &mut Opts, persist: bool, mut binder: Option<Helper>) {
+    let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
+    let old =
+        sigprocmask(0, both).unwrap_or_else(|e| cli::die(b"sigprocmask block failed", Some(e)));
+    if o.forward
+        && let Err(s) = su::install_forwarder()
+    {
+        let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+        cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
+    }
+    if o.kill_sig != 0 {
+        let fd = rustix::process::pidfd_open(getpid(), rustix::process::PidfdFlags::empty())
+            .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
+        o.parent_fd = Some(fd);
+    }
+    let sync = if persist { Some(pipe()) } else { None };
+    match fork() {
+        Forked::Child => {
+            if o.forward {
+                let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
+                let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
+            }
+            if let Err(e) = sigprocmask(2, old) {
+                cli::die(b"sigprocmask restore failed", Some(e));
+            }
+            drop(binder.take());
+            if let Some((r, w)) = sync {
+                // Wait until the parent has persisted the namespaces.
+                drop(w);
+                let mut b = [0u8];
+                if rustix::io::read(&r, &mut b) != Ok(1) {
+                    cli::quit(Exit(1));
                 }
             }
-            Forked::Parent(pid) => {
-                child = Some(pid);
-                child_go = sync.map(|(_, w)| w);
-                if o.forward {
-                    su::forward_to(pid.as_raw_nonzero().get());
-                    let _ = sigprocmask(2, old);
-                }
+        }
+        Forked::Parent(child) => {
+            if o.forward {
+                su::forward_to(child.as_raw_nonzero().get());
+                let _ = sigprocmask(2, old);
             }
-        }
-    }
-    if persist && (child.is_some() || !o.fork) {
-        let r = match binder {
-            Some(h) => h.go(),
-            None => bind_files(o, getpid()),
-        };
-        if let Err(e) = r {
-            if let Some(pid) = child {
-                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-                let _ = waitpid(Some(pid), WaitOptions::empty());
+            if let Some((_, go)) = sync {
+                persist_namespaces(o, binder, Some(child));
+                let _ = rustix::io::write(&go, b"\x06");
             }
-            cli::quit(e);
-        }
-        if let Some(w) = child_go {
-            let _ = rustix::io::write(&w, b"\x06");
+            cli::quit(exec::wait_and_mirror(child, Mirror::Exit))
         }
     }
-    if let Some(pid) = child {
-        cli::quit(exec::wait_and_mirror(pid, Mirror::Exit));
+}
+
+/// Binds the namespaces on their files (through the helper when there is
+/// one); on failure, kills the forked `child` and ends.
+fn persist_namespaces(o: &Opts, binder: Option<Helper>, child: Option<Pid>) {
+    let r = match binder {
+        Some(h) => h.go(),
+        None => bind_files(o, getpid()),
+    };
+    if let Err(e) = r {
+        if let Some(pid) = child {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            let _ = waitpid(Some(pid), WaitOptions::empty());
+        }
+        cli::quit(e);
     }
-    setup_and_exec(o, parent_fd)
 }
 
 /// Writes the offset of `clock`, if given, to /proc/self/timens_offsets.
@@ -1067,65 +1083,32 @@ fn set_ids(uid: Option<u32>, gid: Option<u32>) {
     }
 }
 
-/// What the program's process does after unshare(2) (and the fork).
+/// What the program's process does after unshare(2) (and the fork), in
+/// util-linux's order.
 #[inline(never)]
-fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
+fn setup_and_exec(o: &mut Opts) -> ! {
     if o.kill_sig != 0 {
-        cli::check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
-        if let Some(fd) = parent_fd {
-            // Did the parent die before the prctl? Then nobody waits for us.
-            if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
-                .unwrap_or_else(|e| cli::die(b"poll parent pidfd failed", Some(e)))
-            {
-                cli::quit(Exit(1));
-            }
-        }
+        die_with_parent(o);
     }
-    if let Some(u) = o.map_user {
-        single_map(b"/proc/self/uid_map", u, o.euid);
-    }
-    if let Some(gid) = o.map_group {
-        setgroups_control(false);
-        single_map(b"/proc/self/gid_map", gid, o.egid);
-    }
-    if let Some(allow) = o.setgroups {
-        setgroups_control(allow);
-    }
+    write_single_maps(o);
     if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
         mount(c"none", c"/", c"", o.propagation)
             .unwrap_or_else(|e| cli::die(b"cannot change root filesystem propagation", Some(e)));
     }
-    let fixed = o.interp.as_ref().is_some_and(|i| {
-        let b = *i;
-        b.iter()
+    // A fixed-binary (`F`) interpreter is registered before the chroot,
+    // while its path still resolves outside.
+    let fixed = o.interp.is_some_and(|i| {
+        i.iter()
             .rposition(|&c| c == b':')
-            .is_some_and(|p| b.get(p..).unwrap_or_default().contains(&b'F'))
+            .is_some_and(|p| i.get(p..).unwrap_or_default().contains(&b'F'))
     });
     let early = fixed && o.root.is_some();
     if early {
         binfmt(BINFMT, o.interp);
     }
-    let mut wd = o.wd;
-    if let Some(r) = o.root {
-        rustix::process::chroot(cstr(r))
-            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
-        wd = Some(wd.unwrap_or(b"/"));
-    }
-    if let Some(d) = wd {
-        rustix::process::chdir(cstr(d))
-            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
-    }
+    change_directories(o);
     if let Some(p) = o.proc_dir {
-        let dir = cstr(p);
-        if o.root.is_none() && o.propagation != PRIVATE {
-            match mount(c"none", dir, c"", PRIVATE) {
-                Ok(()) | Err(Errno::INVAL) => {}
-                Err(e) => {
-                    die("cannot change ", p, " filesystem propagation", Some(e));
-                }
-            }
-        }
-        mount_fs(c"proc", p);
+        mount_proc(o, p);
     }
     if let Some(b) = o.binfmt {
         binfmt(b, o.interp.filter(|_| !early));
@@ -1138,6 +1121,59 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
         crate::sys::proc::set_environ(o.keep_env.take().unwrap_or_default());
     }
     cli::quit(exec::exec(&o.argv))
+}
+
+/// `--kill-child`: the signal when unshare dies; if it died already
+/// (before the prctl), nobody waits for us: the end.
+fn die_with_parent(o: &mut Opts) {
+    cli::check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
+    if let Some(fd) = o.parent_fd.take()
+        && su::readable_now(rustix::fd::AsFd::as_fd(&fd))
+            .unwrap_or_else(|e| cli::die(b"poll parent pidfd failed", Some(e)))
+    {
+        cli::quit(Exit(1));
+    }
+}
+
+/// The single maps (`--map-user`, `--map-group`, `-r`, `-c`) and
+/// `--setgroups`, written by the process itself.
+fn write_single_maps(o: &Opts) {
+    if let Some(u) = o.map_user {
+        single_map(b"/proc/self/uid_map", u, o.euid);
+    }
+    if let Some(gid) = o.map_group {
+        setgroups_control(false);
+        single_map(b"/proc/self/gid_map", gid, o.egid);
+    }
+    if let Some(allow) = o.setgroups {
+        setgroups_control(allow);
+    }
+}
+
+/// `--root` (then `/` as working directory unless `--wd`), `--wd`.
+fn change_directories(o: &Opts) {
+    let mut wd = o.wd;
+    if let Some(r) = o.root {
+        rustix::process::chroot(cstr(r))
+            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
+        wd = Some(wd.unwrap_or(b"/"));
+    }
+    if let Some(d) = wd {
+        rustix::process::chdir(cstr(d))
+            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
+    }
+}
+
+/// `--mount-proc=DIR`: DIR made private first when `/` was not (its
+/// mount would propagate out otherwise; EINVAL: DIR is no mount point).
+fn mount_proc(o: &Opts, p: S) {
+    if o.root.is_none() && o.propagation != PRIVATE {
+        match mount(c"none", cstr(p), c"", PRIVATE) {
+            Ok(()) | Err(Errno::INVAL) => {}
+            Err(e) => die("cannot change ", p, " filesystem propagation", Some(e)),
+        }
+    }
+    mount_fs(c"proc", p);
 }
 
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
