@@ -851,37 +851,24 @@ fn lex_err(e: lexopt::Error) -> Exit {
     }
 }
 
-/// Parses an unsigned decimal number like util-linux's `strtoul_or_err`:
-/// `failed to parse WHAT: 'S'`, or with ERANGE's text when it is too big.
-pub fn parse_u64(s: &OsStr, what: &str, max: u64) -> Res<u64> {
-    let b = s.as_bytes();
-    let digits = b.strip_prefix(b"+").unwrap_or(b);
-    let mut n: u64 = 0;
-    let (mut range, mut bad) = (false, digits.is_empty());
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            bad = true;
-            break;
-        }
-        match n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add((d - b'0') as u64))
-        {
-            Some(m) if m <= max => n = m,
-            _ => range = true,
-        }
-    }
-    if bad || range {
-        let msg = cat!("failed to parse ", what, ": '", s, "'");
-        // Only an all-digit string can be out of range (strtoul's ERANGE).
-        return Err(fail(&msg, (!bad).then_some(Errno::RANGE)));
-    }
-    Ok(n)
+/// `b` as a C string, kept for the process's lifetime (for applets that
+/// exec or exit right after; paths from argv and /proc hold no NUL, one
+/// that did would be the empty path).
+#[inline(never)]
+pub fn leaked_cstr(b: &[u8]) -> &'static std::ffi::CStr {
+    Box::leak(
+        std::ffi::CString::new(b)
+            .unwrap_or_default()
+            .into_boxed_c_str(),
+    )
 }
 
-/// Parses a u32 id (uid, gid, pid ...).
-pub fn parse_u32(s: &OsStr, what: &str) -> Res<u32> {
-    parse_u64(s, what, u32::MAX as u64).map(|n| n as u32)
+/// The end with `msg: strerror`, unless `r` is Ok.
+#[inline(never)]
+pub fn check(r: Result<(), Errno>, msg: &[u8]) {
+    if let Err(e) = r {
+        die(msg, Some(e))
+    }
 }
 
 /// Buffered stdout for applets that print tables.
@@ -1068,23 +1055,5 @@ mod tests {
         assert_eq!(unpack(E), b"");
         assert_eq!(A.len(), 1 + 2 * 3);
         assert_eq!(unpack(A), [b'a'; 41]);
-    }
-
-    #[test]
-    fn parse_numbers() {
-        assert_eq!(parse_u32(OsStr::new("1000"), "uid"), Ok(1000));
-        assert_eq!(parse_u32(OsStr::new("abc"), "uid"), Err(Exit(1)));
-        assert_eq!(parse_u32(OsStr::new("4294967296"), "uid"), Err(Exit(1)));
-        assert_eq!(parse_u32(OsStr::new(""), "uid"), Err(Exit(1)));
-        assert_eq!(parse_u32(OsStr::new("+7"), "uid"), Ok(7));
-        assert_eq!(
-            parse_u64(OsStr::new("18446744073709551615"), "n", u64::MAX),
-            Ok(u64::MAX)
-        );
-        assert_eq!(
-            parse_u64(OsStr::new("18446744073709551616"), "n", u64::MAX),
-            Err(Exit(1))
-        );
-        assert_eq!(parse_u64(OsStr::new("1x"), "n", u64::MAX), Err(Exit(1)));
     }
 }

@@ -76,6 +76,58 @@ pub fn by_flag(f: u32) -> Option<&'static NsKind> {
     KINDS.iter().find(|k| k.flag == f)
 }
 
+impl NsKind {
+    /// The flag's name in C: `CLONE_NEWNS` for mnt, else `CLONE_NEW` and
+    /// the name in capitals.
+    pub fn flag_name(&self) -> Vec<u8> {
+        let name = if self.flag == g::CLONE_NEWNS {
+            "ns"
+        } else {
+            self.name
+        };
+        let mut v = crate::cat!("CLONE_NEW", name);
+        v.make_ascii_uppercase();
+        v
+    }
+}
+
+/// The first kind among `flags` (in [`KINDS`] order) that the running
+/// kernel was built without: procfs lists every kind the kernel has in
+/// `/proc/self/ns` (passed as `dir`), so a missing `dir/NAME` tells. None
+/// when `dir` itself cannot be opened (no /proc: nothing can be told).
+pub fn unsupported(flags: u32, dir: &std::ffi::CStr) -> Option<&'static NsKind> {
+    use rustix::fs::{Access, AtFlags, Mode, OFlags};
+    let fd = rustix::fs::open(
+        dir,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    KINDS.iter().find(|k| {
+        flags & k.flag != 0
+            && rustix::fs::accessat(&fd, k.name, Access::EXISTS, AtFlags::empty())
+                == Err(rustix::io::Errno::NOENT)
+    })
+}
+
+/// ` (hint: the kernel does not support CLONE_NEWX: no /proc/self/ns/X)`
+/// for an EINVAL from unshare(2) or setns(2) with `flags`, when that is
+/// why; else nothing.
+pub fn unsupported_hint(e: rustix::io::Errno, flags: u32, dir: &std::ffi::CStr) -> Vec<u8> {
+    match unsupported(flags, dir) {
+        Some(k) if e == rustix::io::Errno::INVAL => crate::cat!(
+            " (hint: the kernel does not support ",
+            k.flag_name(),
+            ": no ",
+            dir.to_bytes(),
+            "/",
+            k.name,
+            ")"
+        ),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +164,59 @@ mod tests {
             let p = format!("/proc/self/ns/{}", k.name);
             assert!(std::path::Path::new(&p).exists() || k.name == "time", "{p}");
         }
+    }
+
+    #[test]
+    fn flag_names() {
+        let names: Vec<_> = KINDS
+            .iter()
+            .map(|k| String::from_utf8(k.flag_name()).unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CLONE_NEWNS",
+                "CLONE_NEWNET",
+                "CLONE_NEWPID",
+                "CLONE_NEWUTS",
+                "CLONE_NEWIPC",
+                "CLONE_NEWUSER",
+                "CLONE_NEWCGROUP",
+                "CLONE_NEWTIME"
+            ]
+        );
+    }
+
+    /// A kernel without time namespaces, as a /proc/self/ns lacking `time`
+    /// (the running kernel cannot lose a kind).
+    #[test]
+    fn unsupported_kinds_from_a_missing_entry() {
+        let dir = std::env::temp_dir().join(format!("nsbox-ns-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for k in &KINDS[..TIME] {
+            std::fs::write(dir.join(k.name), "").unwrap();
+        }
+        let c = std::ffi::CString::new(dir.to_str().unwrap()).unwrap();
+        let all = KINDS.iter().fold(0, |f, k| f | k.flag);
+        assert_eq!(unsupported(all, &c), Some(&KINDS[TIME]));
+        assert_eq!(unsupported(all & !g::CLONE_NEWTIME, &c), None);
+        let hint = unsupported_hint(
+            rustix::io::Errno::INVAL,
+            g::CLONE_NEWUTS | g::CLONE_NEWTIME,
+            &c,
+        );
+        let want = format!(
+            " (hint: the kernel does not support CLONE_NEWTIME: no {}/time)",
+            dir.display()
+        );
+        assert_eq!(String::from_utf8(hint).unwrap(), want);
+        // Another error, or a kind the kernel has: no hint.
+        assert!(unsupported_hint(rustix::io::Errno::PERM, g::CLONE_NEWTIME, &c).is_empty());
+        assert!(unsupported_hint(rustix::io::Errno::INVAL, g::CLONE_NEWUTS, &c).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+        // No such directory (no /proc): nothing can be told.
+        assert_eq!(unsupported(all, &c), None);
+        // The running kernel has every kind this test machine's tests use.
+        assert_eq!(unsupported(all & !g::CLONE_NEWTIME, c"/proc/self/ns"), None);
     }
 }

@@ -146,6 +146,30 @@ pub fn strtos32_or_err(s: &OsStr, what: &str) -> i32 {
     or_die(strtos32(s.as_bytes(), 10), what, s)
 }
 
+/// What `sscanf(s, "%u:%u:%u")` reads, for up to N numbers: each after
+/// the white space and sign `%u` skips, with `sep` between them (None:
+/// only that white space, as in `" %u %u"`). Gives the numbers, how many
+/// were read (sscanf's count: the scan stops at the first mismatch, and at
+/// a number beyond 32 bits) and what follows the last one read.
+pub fn scan_u32s<const N: usize>(s: &[u8], sep: Option<u8>) -> ([u32; N], usize, &[u8]) {
+    let mut values = [0u32; N];
+    let mut rest = s;
+    for (i, slot) in values.iter_mut().enumerate() {
+        let after_sep = match sep {
+            Some(c) if i > 0 => rest.strip_prefix(&[c]),
+            _ => Some(rest),
+        };
+        let Some(d) = after_sep.and_then(|r| scan(r, 10)) else {
+            return (values, i, rest);
+        };
+        let Some(v) = d.unsigned().ok().and_then(|v| u32::try_from(v).ok()) else {
+            return (values, i, rest);
+        };
+        (*slot, rest) = (v, d.rest);
+    }
+    (values, N, rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +222,32 @@ mod tests {
         assert_eq!(strtou64_max(b"100000", 8, 0o7777), Err(Errno::RANGE));
         assert_eq!(strtou64_max(b"abc", 8, 0o7777), Err(Errno::INVAL));
         assert_eq!(strtou64_max(b"8", 8, 0o7777), Err(Errno::INVAL));
+    }
+
+    #[test]
+    fn sscanf_lists() {
+        assert_eq!(
+            scan_u32s::<3>(b"1:2:3", Some(b':')),
+            ([1, 2, 3], 3, &b""[..])
+        );
+        assert_eq!(
+            scan_u32s::<3>(b"1: 2:+3x", Some(b':')),
+            ([1, 2, 3], 3, &b"x"[..])
+        );
+        assert_eq!(
+            scan_u32s::<3>(b"1,2:3", Some(b':')),
+            ([1, 0, 0], 1, &b",2:3"[..])
+        );
+        assert_eq!(
+            scan_u32s::<3>(b"         0          0 4294967295\n", None),
+            ([0, 0, u32::MAX], 3, &b"\n"[..])
+        );
+        assert_eq!(scan_u32s::<2>(b"4294967296:1", Some(b':')).1, 0);
+        assert_eq!(
+            scan_u32s::<3>(b"6.1.0-18-amd64", Some(b'.')),
+            ([6, 1, 0], 3, &b"-18-amd64"[..])
+        );
+        assert_eq!(scan_u32s::<3>(b"6.1", Some(b'.')), ([6, 1, 0], 2, &b""[..]));
+        assert_eq!(scan_u32s::<3>(b"", Some(b'.')).1, 0);
     }
 }

@@ -265,10 +265,17 @@ fn syscalls_unshare_u() {
     let base = true_alone();
     let (n, table) = strace_total(&[p(&u), os("-u"), os("/bin/true")], 0);
     let own = n.saturating_sub(base);
-    eprintln!("unshare -u /bin/true: {n} in total, /bin/true alone {base}, own {own} (budget 8)");
-    assert!(
-        own <= 8,
-        "unshare -u /bin/true: own {own} syscalls ({n} - {base} for /bin/true); budget 8\n{table}"
+    // execve, musl's start (arch_prctl, set_tid_address), util-linux's
+    // rt_sigaction(SIGCHLD, SIG_DFL) (the program must not inherit an
+    // ignored SIGCHLD), unshare. No id or pid queries: nothing on this path
+    // uses them.
+    let want = 5;
+    eprintln!(
+        "unshare -u /bin/true: {n} in total, /bin/true alone {base}, own {own} (exactly {want})"
+    );
+    assert_eq!(
+        own, want,
+        "unshare -u /bin/true: own {own} syscalls ({n} - {base} for /bin/true), not {want}\n{table}"
     );
 }
 
@@ -300,12 +307,17 @@ fn syscalls_nsenter_ui() {
         0,
     );
     let own = n.saturating_sub(base);
+    // execve, musl's start (arch_prctl, set_tid_address), pidfd_open,
+    // open /proc/PID/ (the pid's proc directory, for the namespace files),
+    // pidfd_send_signal (the pid was not reused), uname (whether setns takes
+    // a pidfd), one setns for both namespaces.
+    let want = 8;
     eprintln!(
-        "nsenter -t PID -u -i /bin/true: {n} in total, /bin/true alone {base}, own {own} (budget 12)"
+        "nsenter -t PID -u -i /bin/true: {n} in total, /bin/true alone {base}, own {own} (exactly {want})"
     );
-    assert!(
-        own <= 12,
-        "nsenter -t PID -u -i /bin/true: own {own} syscalls ({n} - {base}); budget 12\n{table}"
+    assert_eq!(
+        own, want,
+        "nsenter -t PID -u -i /bin/true: own {own} syscalls ({n} - {base}), not {want}\n{table}"
     );
 }
 

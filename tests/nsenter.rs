@@ -952,6 +952,8 @@ fn wrong_namespace_files_are_explained() {
     let o = nsenter(&l, &["--uts=/proc/self/ns/ipc", "true"]);
     assert_code(&o, 1);
     let e = stderr(&o);
+    // An EINVAL for a kind the kernel has: no "kernel does not support"
+    // hint (the messages are exact).
     let base = "nsenter: reassociate to namespace 'ns/uts' failed: Invalid argument";
     if qemu_user() {
         assert!(e.starts_with(base), "{e}"); // no NS_GET_NSTYPE under qemu-user
@@ -1144,4 +1146,28 @@ fn write_tmp(d: &TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let p = d.join(name);
     std::fs::write(&p, text).unwrap();
     p
+}
+
+/// `-N FD` as util-linux HEAD parses it: str2num_or_err(S, 10, ..., 0,
+/// INT_MAX), where a low of 0 is no limit, so a negative descriptor
+/// means no socket (and so, here, no namespace).
+#[test]
+fn net_socket_values() {
+    let l = Links::new();
+    assert_err(
+        &nsenter(&l, &["-N", "x", "true"]),
+        "failed to parse file descriptor: 'x'",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "2147483648", "true"]),
+        "failed to parse file descriptor: '2147483648': Numerical result out of range",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "-1", "true"]),
+        "no namespace specified",
+    );
+    assert_err(
+        &nsenter(&l, &["-N", "3", "true"]),
+        "no target PID specified",
+    );
 }

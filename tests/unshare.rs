@@ -1094,7 +1094,17 @@ fn bad_inputs() {
         (&["--setgroups", "maybe"], "unshare: unsupported --setgroups argument 'maybe'\n".into()),
         (&["--propagation", "foo"], "unshare: unsupported propagation mode: foo\n".into()),
         (&["-S", "abc"], "unshare: failed to parse uid: 'abc'\n".into()),
-        (&["--setgid=-1"], "unshare: failed to parse gid: '-1'\n".into()),
+        // util-linux's ul_strtou64: a negative number is ERANGE.
+        (&["--setgid=-1"], "unshare: failed to parse gid: '-1': Numerical result out of range\n".into()),
+        (&["-S", "4294967296"], "unshare: failed to parse uid: '4294967296': Numerical result out of range\n".into()),
+        (&["--map-user=-1"], "unshare: failed to parse uid '-1': Numerical result out of range\n".into()),
+        (&["--map-user=4294967295"], "unshare: failed to parse uid '4294967295': Invalid argument\n".into()),
+        (&["--owner=1:2x"], "unshare: failed to parse owner\n".into()),
+        (&["--owner=1"], "unshare: failed to parse owner\n".into()),
+        (&["--map-users=1:2:3:4", "true"], "unshare: invalid mapping '1:2:3:4'\n".into()),
+        // rtsig_to_signum wants MIN+n, MAX-n or n after RT.
+        (&["--kill-child=RTMIN"], "unshare: unknown signal: RTMIN\n".into()),
+        (&["--kill-child=SIGRT"], "unshare: unknown signal: SIGRT\n".into()),
         (&["--map-user", "no-such-user"], "unshare: failed to parse uid 'no-such-user': Invalid argument\n".into()),
         (&["--map-group", "99999999999"], "unshare: failed to parse gid '99999999999': Numerical result out of range\n".into()),
     ];
@@ -1103,6 +1113,22 @@ fn bad_inputs() {
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert_eq!(&stderr(&o), msg, "{args:?}");
         assert_eq!(stdout(&o), "", "{args:?}");
+    }
+}
+
+/// Values util-linux's parsers take: C's strtol/sscanf rules (leading
+/// blanks, a sign, RT signal numbers with what follows them unread).
+#[test]
+fn numbers_as_util_linux_reads_them() {
+    let l = Links::new();
+    for sig in ["RT2", "sigrtmin+3x", "rtmax-0", "iot", "Cld", "SIGPOLL"] {
+        let o = unshare(&l, &[&format!("--kill-child={sig}"), "true"]);
+        assert_code(&o, 0);
+    }
+    if need_root("numbers_as_util_linux_reads_them") {
+        let o = unshare(&l, &["-S", " 7", "-G", "+8", "sh", "-c", "id -u; id -g"]);
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "7\n8\n");
     }
 }
 
@@ -1149,6 +1175,32 @@ fn no_namespace_flags_is_valid() {
         assert_code(&o, 0);
         assert_eq!(stdout(&o), "x\n");
     }
+}
+
+/// util-linux resets SIGCHLD to its default before anything else: a
+/// program started by a caller that ignores SIGCHLD does not inherit that
+/// (the kernel keeps an ignored signal ignored across exec).
+#[test]
+fn inherited_sigchld_ignore_is_cleared() {
+    let l = Links::new();
+    let sig_ign = |args: &[&str]| {
+        let mut c = Command::new("bash");
+        c.args(["-c", "trap '' CHLD; exec \"$@\"", "bash"])
+            .args(args)
+            .env("PATH", PATH);
+        let o = run(&mut c);
+        assert_code(&o, 0);
+        let line = stdout(&o);
+        let mask = line.trim().strip_prefix("SigIgn:").map(str::trim);
+        let mask = u64::from_str_radix(mask.unwrap_or("x"), 16).expect("SigIgn mask");
+        mask & 1 << (17 - 1) != 0
+    };
+    let status = ["grep", "^SigIgn", "/proc/self/status"];
+    assert!(sig_ign(&status), "bash did not ignore SIGCHLD: no control");
+    let unshare = l.path("unshare");
+    let mut args = vec![unshare.to_str().unwrap()];
+    args.extend(status);
+    assert!(!sig_ign(&args), "the program inherited an ignored SIGCHLD");
 }
 
 // ------------------------------------------------------------------ hints

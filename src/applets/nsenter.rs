@@ -17,9 +17,11 @@
 //! `-W` without DIR is the target's cwd path, looked up after setns. No
 //! SELinux (`-Z`).
 
+use crate::cli::leaked_cstr as cstr;
 use crate::cli::{self, Args, Item, Opt, Res, Val};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, KINDS};
+use crate::num;
 use crate::sys::Argv;
 use crate::sys::nsfd::ByIdError;
 use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition};
@@ -31,7 +33,7 @@ use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::{Gid, Pid, PidfdFlags, PidfdGetfdFlags, Uid};
-use std::ffi::{CStr, CString, OsStr, OsString};
+use std::ffi::{CStr, OsStr, OsString};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -203,13 +205,6 @@ fn open_at(dir: Option<&Fd>, path: &CStr, flags: OFlags) -> Result<Fd, Errno> {
 fn open_or_die(dir: Option<&Fd>, shown: &[u8], path: &CStr, flags: OFlags) -> Fd {
     open_at(dir, path, flags)
         .unwrap_or_else(|e| cli::die_parts(&[b"cannot open ", shown, path.to_bytes()], Some(e)))
-}
-
-/// `b` as a C string, kept for the process's lifetime (paths from argv
-/// and /proc hold no NUL; one that did would be the empty path).
-#[inline(never)]
-fn cstr(b: &[u8]) -> &'static CStr {
-    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
 }
 
 /// An optional path, opened now (before any setns).
@@ -393,12 +388,16 @@ fn parse(o: &mut Opts, argv: Argv) {
                 o.target = Some(open_target(required()));
             }
             Id::NetSocket => {
-                let fd = cli::parse_u64(required(), "file descriptor", i32::MAX as u64);
-                o.sock = Some(cli::ok(fd));
+                // util-linux's str2num_or_err(S, 10, ..., 0, INT_MAX): a low
+                // of 0 means no low limit, and a negative descriptor no -N.
+                let s = required();
+                let fd = num::strtos64(s.as_bytes(), 10)
+                    .and_then(|n| i32::try_from(n).map_err(|_| Errno::RANGE));
+                o.sock = u64::try_from(num::or_die(fd, "failed to parse file descriptor", s)).ok();
             }
             Id::UserParent => o.user_parent = true,
-            Id::Setuid => o.uid = Some(parse_id(required(), "uid")),
-            Id::Setgid => o.gid = Some(parse_id(required(), "gid")),
+            Id::Setuid => o.uid = Some(parse_id(required(), "failed to parse uid")),
+            Id::Setgid => o.gid = Some(parse_id(required(), "failed to parse gid")),
             Id::PreserveCredentials => o.preserve_credentials = true,
             Id::KeepCaps => o.keep_caps = true,
             Id::Root => o.root = Place::of(val.map(open_given)),
@@ -516,7 +515,13 @@ fn enter_namespaces(o: &Opts, pidfd: Option<Fd>) {
             if f != 0 {
                 match nsfd::setns(p, f) {
                     Ok(()) => done |= f,
-                    Err(e) if pass == 1 => cli::die(b"reassociate to namespaces failed", Some(e)),
+                    Err(e) if pass == 1 => {
+                        let lacking = ns::unsupported_hint(e, f, c"/proc/self/ns");
+                        cli::die(
+                            &crate::cat!("reassociate to namespaces failed: ", e, lacking),
+                            None,
+                        )
+                    }
                     Err(_) => {}
                 }
             }
@@ -552,12 +557,12 @@ fn change_directories(o: &Opts) {
                     cli::die(b"cannot open current working directory", Some(e))
                 }));
         }
-        check(
+        cli::check(
             rustix::process::fchdir(r),
             b"change directory by root file descriptor failed",
         );
-        check(rustix::process::chroot(c"."), b"chroot failed");
-        check(
+        cli::check(rustix::process::chroot(c"."), b"chroot failed");
+        cli::check(
             rustix::process::chdir(c"/"),
             b"cannot change directory to /",
         );
@@ -566,7 +571,7 @@ fn change_directories(o: &Opts) {
         wd = Some(open_given(p));
     }
     if let Some(w) = wd {
-        check(
+        cli::check(
             rustix::process::fchdir(w),
             b"change directory by working directory file descriptor failed",
         );
@@ -581,7 +586,7 @@ fn join_cgroup(procs: Fd) {
         rustix::process::getpid().as_raw_nonzero().get() as u64,
         &mut b,
     );
-    check(
+    cli::check(
         rustix::io::write(procs, me).map(drop),
         b"cannot write our PID to cgroup.procs",
     );
@@ -635,13 +640,13 @@ fn set_credentials(o: &Opts, user: bool, groups_failed: bool) {
                 cli::die_parts(&[&crate::cat!("setgroups failed: ", e), hint], None);
             }
         }
-        check(
+        cli::check(
             rustix::thread::set_thread_gid(Gid::from_raw(g)),
             b"setgid() failed",
         );
     }
     if let Some(u) = o.uid {
-        check(
+        cli::check(
             rustix::thread::set_thread_uid(Uid::from_raw(u)),
             b"setuid() failed",
         );
@@ -700,21 +705,14 @@ fn socket_netns(t: &Target, s: u64) -> Fd {
     keep(n)
 }
 
-/// The end, with `msg: strerror`, unless `r` is Ok.
-#[inline(never)]
-fn check(r: Result<(), Errno>, msg: &[u8]) {
-    if let Err(e) = r {
-        cli::die_parts(&[msg], Some(e))
-    }
-}
-
 /// util-linux's message for a failed setns, plus what is wrong when a file
 /// given for the namespace was refused (EINVAL): it is no namespace, or one
 /// of another type.
 fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
     let m = crate::cat!("reassociate to namespace 'ns/", name, "' failed: ", e);
-    if f.is_empty() || e != Errno::INVAL {
-        cli::die(&m, None)
+    let lacking = ns::unsupported_hint(e, flag, c"/proc/self/ns");
+    if f.is_empty() || e != Errno::INVAL || !lacking.is_empty() {
+        cli::die_parts(&[&m, &lacking], None)
     }
     if !rfs::fstatfs(fd).is_ok_and(|s| s.f_type as u64 == NSFS_MAGIC as u64) {
         cli::die_parts(&[&m, b" (", f, b" is not a namespace file)"], None)
@@ -735,7 +733,7 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
 /// kernel feature that is missing, when that is why).
 #[inline(never)]
 fn open_by_id(id: &[u8]) -> Fd {
-    let Ok(n) = strtou64(id) else {
+    let Ok(n) = num::strtou64(id, 10) else {
         cli::die_parts(&[b"failed to parse nsid: ", id], None);
     };
     match nsfd::open_by_id(n) {
@@ -824,14 +822,14 @@ const PIDFS_MAGIC: u64 = 0x5049_4446;
 /// (leading blanks, a sign), then a positive pid_t (`0`, `-5`, too big:
 /// ERANGE), then `:` and a non-zero u64 inode, then nothing (EINVAL).
 fn parse_pid(s: &[u8]) -> Result<(i32, Option<u64>), Errno> {
-    let (neg, n, rest) = strtoint(s)?;
-    let pid = match n {
-        Some(n @ 1..=0x7fff_ffff) if !neg => n as i32,
+    let d = num::scan(s, 10).ok_or(Errno::INVAL)?;
+    let pid = match d.signed() {
+        Ok(n @ 1..=0x7fff_ffff) => n as i32,
         _ => return Err(Errno::RANGE),
     };
-    match rest {
+    match d.rest {
         [] => Ok((pid, None)),
-        [b':', ino @ ..] => match strtou64(ino)? {
+        [b':', ino @ ..] => match num::strtou64(ino, 10)? {
             0 => Err(Errno::RANGE),
             ino => Ok((pid, Some(ino))),
         },
@@ -839,68 +837,24 @@ fn parse_pid(s: &[u8]) -> Result<(i32, Option<u64>), Errno> {
     }
 }
 
-/// util-linux's ul_strtou64: a u64 and nothing after it; a negative
-/// number is ERANGE (not strtoumax's wrap-around).
-fn strtou64(s: &[u8]) -> Result<u64, Errno> {
-    match strtoint(s)? {
-        (true, n, _) if n != Some(0) => Err(Errno::RANGE),
-        (_, None, _) => Err(Errno::RANGE),
-        (_, Some(n), []) => Ok(n),
-        _ => Err(Errno::INVAL),
-    }
-}
-
-/// The start of `s` as C's strto* read it in base 10: blanks, a sign,
-/// digits (none: EINVAL). Gives the sign, the magnitude (None when it
-/// does not fit a u64) and what follows the digits.
-fn strtoint(s: &[u8]) -> Result<(bool, Option<u64>, &[u8]), Errno> {
-    // isspace(): space, \t \n \v \f \r.
-    let blanks = s
-        .iter()
-        .take_while(|&&c| c == b' ' || (9..=13).contains(&c));
-    let s = s.get(blanks.count()..).unwrap_or_default();
-    let (neg, s) = match s {
-        [b'-', r @ ..] => (true, r),
-        [b'+', r @ ..] => (false, r),
-        r => (false, r),
-    };
-    let end = s
-        .iter()
-        .position(|c| !c.is_ascii_digit())
-        .unwrap_or(s.len());
-    if end == 0 {
-        return Err(Errno::INVAL);
-    }
-    let (digits, rest) = s.split_at(end);
-    let n = digits.iter().try_fold(0u64, |n, &c| {
-        n.checked_mul(10)?.checked_add((c - b'0') as u64)
-    });
-    Ok((neg, n, rest))
-}
-
 #[inline(never)]
 fn parse_id(s: &OsStr, what: &str) -> u32 {
     if s.as_bytes() == b"follow" {
         return FOLLOW;
     }
-    cli::ok(cli::parse_u64(s, what, FOLLOW as u64 - 1)) as u32
+    let v = num::strtou64_max(s.as_bytes(), 10, FOLLOW as u64 - 1);
+    num::or_die(v, what, s) as u32
 }
 
-/// setns on a pidfd arrived in Linux 5.8.
+/// setns on a pidfd arrived in Linux 5.8: util-linux asks
+/// `get_linux_version() > KERNEL_VERSION(5, 7, 0)` (its sscanf of the
+/// release, `%d.%d.%d`).
 #[inline(never)]
 fn pidfd_setns_works() -> bool {
     let u = rustix::system::uname();
-    let (mut v, mut n) = ([0u32; 2], 0);
-    for &c in u.release().to_bytes() {
-        if c.is_ascii_digit() {
-            v[n] = v[n].saturating_mul(10).saturating_add((c - b'0') as u32);
-        } else if n == 1 {
-            break;
-        } else {
-            n = 1;
-        }
-    }
-    v >= [5, 8]
+    let ([x, y, z], _, _) = num::scan_u32s(u.release().to_bytes(), Some(b'.'));
+    let version = |x: u32, y: u32, z: u32| (x << 16).wrapping_add(y << 8).wrapping_add(z);
+    version(x, y, z) > version(5, 7, 0)
 }
 
 #[inline(never)]

@@ -4,9 +4,11 @@
 //! propagation before chroot; proc mounted last, in the forked child).
 
 use crate::cat;
+use crate::cli::leaked_cstr as cstr;
 use crate::cli::{self, Args, Exit, Item, Opt, Res, Val};
 use crate::exec::{self, Mirror};
 use crate::ns::{self, NsKind};
+use crate::num;
 use crate::sys::proc::{Forked, SIG_DFL, fork_process, set_disposition, sigbit, sigprocmask};
 use crate::sys::{Argv, unshare as su};
 use linux_raw_sys::general as g;
@@ -15,7 +17,7 @@ use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use rustix::mount::{MountFlags, UnmountFlags};
 use rustix::process::{Pid, WaitOptions, getpid, waitpid};
-use std::ffi::{CStr, CString, OsStr, OsString};
+use std::ffi::{CStr, OsStr, OsString};
 use std::mem::ManuallyDrop;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -134,8 +136,15 @@ struct Opts {
     /// `--whitelist-env` names with the values they had, as `NAME=VALUE\0`s.
     keep_env: Option<Vec<u8>>,
     argv: Vec<OsString>,
+    /// `--kill-child`: a pidfd of unshare, for the forked child to see
+    /// whether unshare died before its prctl(PR_SET_PDEATHSIG).
+    parent_fd: Option<OwnedFd>,
+    /// The caller's effective ids, read by the first option that implies
+    /// `--user` (only those use them; util-linux reads them first thing,
+    /// which nobody can tell apart).
     euid: u32,
     egid: u32,
+    ids_read: bool,
 }
 
 /// `unshare`.
@@ -268,8 +277,6 @@ impl Id {
 #[inline(never)]
 fn parse(o: &mut Opts, argv: Argv) {
     o.propagation = PRIVATE;
-    o.euid = rustix::process::geteuid().as_raw();
-    o.egid = rustix::process::getegid().as_raw();
     let mut a = ManuallyDrop::new(Args::new(argv));
     while let Some(item) = cli::ok(a.next_opt(OPTS)) {
         match item {
@@ -288,6 +295,11 @@ fn parse(o: &mut Opts, argv: Argv) {
 fn apply(o: &mut Opts, id: Id, val: Option<S>) {
     if id.implies_user() {
         o.flags |= g::CLONE_NEWUSER;
+        if !o.ids_read {
+            o.euid = rustix::process::geteuid().as_raw();
+            o.egid = rustix::process::getegid().as_raw();
+            o.ids_read = true;
+        }
     }
     if id.implies_mount() {
         o.flags |= g::CLONE_NEWNS;
@@ -333,27 +345,31 @@ fn apply(o: &mut Opts, id: Id, val: Option<S>) {
             o.users.push(subid_range("/etc/subuid", o.euid, identity));
             o.groups.push(subid_range("/etc/subgid", o.euid, identity));
         }
-        Id::Owner => match cut(vb, b':').map(|(u, gid)| (dec(u), dec(gid))) {
-            Some((Some(u), Some(gid))) => o.owner = Some((u, gid)),
+        Id::Owner => match num::scan_u32s(vb, Some(b':')) {
+            ([u, gid], 2, []) => o.owner = Some((u, gid)),
             _ => cli::die(b"failed to parse owner", None),
         },
-        Id::Setgroups => match pick(vb, "deny allow") {
-            Some(i) => o.setgroups = Some(i == 1),
-            None => die("unsupported --setgroups argument '", vb, "'", None),
-        },
+        Id::Setgroups => {
+            o.setgroups = Some(match vb {
+                b"allow" => true,
+                b"deny" => false,
+                _ => die("unsupported --setgroups argument '", vb, "'", None),
+            })
+        }
         Id::Propagation => {
-            let modes = [g::MS_SLAVE, g::MS_PRIVATE, g::MS_SHARED, 0];
-            o.propagation = match pick(vb, "slave private shared unchanged") {
-                Some(3) => 0,
-                Some(i) => g::MS_REC | modes[i],
-                None => die("unsupported propagation mode: ", vb, "", None),
+            o.propagation = match vb {
+                b"slave" => g::MS_REC | g::MS_SLAVE,
+                b"private" => g::MS_REC | g::MS_PRIVATE,
+                b"shared" => g::MS_REC | g::MS_SHARED,
+                b"unchanged" => 0,
+                _ => die("unsupported propagation mode: ", vb, "", None),
             }
         }
         Id::KeepCaps => o.keep_caps = true,
         Id::Setuid | Id::Setgid => {
             let (slot, what) = match id {
-                Id::Setuid => (&mut o.setuid, "uid"),
-                _ => (&mut o.setgid, "gid"),
+                Id::Setuid => (&mut o.setuid, "failed to parse uid"),
+                _ => (&mut o.setgid, "failed to parse gid"),
             };
             *slot = Some(parse_u32(vb, what));
         }
@@ -361,10 +377,14 @@ fn apply(o: &mut Opts, id: Id, val: Option<S>) {
         Id::Wd => o.wd = val,
         Id::Monotonic | Id::Boottime => {
             let (slot, what) = match id {
-                Id::Monotonic => (&mut o.monotonic, "monotonic offset"),
-                _ => (&mut o.boottime, "boottime offset"),
+                Id::Monotonic => (&mut o.monotonic, "failed to parse monotonic offset"),
+                _ => (&mut o.boottime, "failed to parse boottime offset"),
             };
-            *slot = Some(parse_i64(vb, what));
+            *slot = Some(num::or_die(
+                num::strtos64(vb, 10),
+                what,
+                OsStr::from_bytes(vb),
+            ));
         }
         Id::ClearEnv => o.clear_env = true,
         Id::WhitelistEnv => whitelist_env(o.keep_env.get_or_insert_with(Vec::new), vb),
@@ -399,12 +419,6 @@ fn whitelist_env(keep: &mut Vec<u8>, list: &[u8]) {
     }
 }
 
-/// The position of `s` among the space-separated words of `table`.
-#[inline(never)]
-fn pick(s: &[u8], table: &str) -> Option<usize> {
-    table.split(' ').position(|w| w.as_bytes() == s)
-}
-
 /// `PROG: A B C[: strerror]`, then the end (exit status 1): errors end
 /// unshare, and the kernel closes its descriptors (this keeps the error
 /// paths free of drop code).
@@ -413,18 +427,12 @@ fn die(a: &str, b: &[u8], c: &str, e: Option<Errno>) -> ! {
     cli::die(&cat!(a, b, c), e)
 }
 
-/// The end with `msg: strerror`, unless `r` is Ok.
-#[inline(never)]
-fn check(r: Result<(), Errno>, msg: &[u8]) {
-    if let Err(e) = r {
-        cli::die(msg, Some(e))
-    }
-}
-
-/// `failed to parse WHAT: 'S'` unless `s` is a u32.
+/// util-linux's `strtoul_or_err(s, what)` for an id: `WHAT: 'S'` (with
+/// `: strerror` when out of range) unless `s` is a u32.
 #[inline(never)]
 fn parse_u32(s: &[u8], what: &str) -> u32 {
-    cli::ok(cli::parse_u32(OsStr::from_bytes(s), what))
+    let v = num::strtou64_max(s, 10, u32::MAX as u64);
+    num::or_die(v, what, OsStr::from_bytes(s)) as u32
 }
 
 /// `--mount-binfmt` without a directory and `-l` also mount proc.
@@ -436,61 +444,41 @@ fn default_binfmt(o: &mut Opts) {
 }
 
 /// `s` split at its first `c`.
-#[inline(never)]
 fn cut(s: &[u8], c: u8) -> Option<(&[u8], &[u8])> {
     let i = s.iter().position(|&b| b == c)?;
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
-/// A plain decimal u32.
-fn dec(b: &[u8]) -> Option<u32> {
-    crate::passwd::parse_dec(b)
-}
-
-/// `--map-user`/`--map-group`: a number, else a name from `db`. util-linux:
-/// `failed to parse uid 'S': strerror`.
+/// `--map-user`/`--map-group`, as util-linux's ul_getuserpw_str: a number
+/// (ERANGE beyond 32 bits or negative), else a name from `db`; uid -1 is
+/// refused. `failed to parse uid 'S': strerror`.
 fn id_or_name(b: &[u8], db: &str, what: &str) -> u32 {
-    let e = if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
-        match dec(b) {
-            Some(n) if n != u32::MAX => return n,
-            Some(_) => Errno::INVAL,
-            None => Errno::RANGE,
-        }
-    } else {
-        match ManuallyDrop::new(crate::passwd::Db::load(db)).id_of(b) {
+    let e = match num::strtou64(b, 10) {
+        Ok(n) if n < u32::MAX as u64 => return n as u32,
+        Ok(n) if n == u32::MAX as u64 => Errno::INVAL,
+        Err(Errno::INVAL) => match ManuallyDrop::new(crate::passwd::Db::load(db)).id_of(b) {
             Some(n) => return n,
             None => Errno::INVAL,
-        }
+        },
+        _ => Errno::RANGE,
     };
     die(what, b, "'", Some(e))
-}
-
-/// Three numbers separated by `sep` (runs of spaces for `b' '`).
-fn triple(b: &[u8], sep: u8) -> Option<[u32; 3]> {
-    let mut r = [0u32; 3];
-    let mut n = 0;
-    for f in b.split(|&c| c == sep) {
-        if sep == b' ' && f.is_empty() {
-            continue;
-        }
-        *r.get_mut(n)? = dec(f)?;
-        n += 1;
-    }
-    (n == 3).then_some(r)
 }
 
 /// One `--map-users`/`--map-groups` value.
 #[inline(never)]
 fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
-    let r = match pick(s, "auto subids all") {
-        Some(i @ (0 | 1)) => subid_range(subid, euid, i == 1),
-        Some(_) => {
+    let r = match s {
+        b"auto" => subid_range(subid, euid, false),
+        b"subids" => subid_range(subid, euid, true),
+        b"all" => {
+            // Every `start _ count` line of the kernel's own map.
             let data = ManuallyDrop::new(read(kmap));
             for l in data.split(|&b| b == b'\n') {
-                if let Some([i, _, count]) = triple(l, b' ') {
+                if let ([start, _, count], 3, _) = num::scan_u32s(l, None) {
                     v.push(Range {
-                        inner: i,
-                        outer: i,
+                        inner: start,
+                        outer: start,
                         count,
                     });
                 }
@@ -498,8 +486,8 @@ fn map_spec(v: &mut Vec<Range>, s: &[u8], subid: &str, kmap: &str, euid: u32) {
             return;
         }
         // inner:outer:count, or the deprecated outer,inner,count.
-        _ => match (triple(s, b':'), triple(s, b',')) {
-            (Some([inner, outer, count]), _) | (_, Some([outer, inner, count])) => Range {
+        _ => match (num::scan_u32s(s, Some(b':')), num::scan_u32s(s, Some(b','))) {
+            (([inner, outer, count], 3, []), _) | (_, ([outer, inner, count], 3, [])) => Range {
                 inner,
                 outer,
                 count,
@@ -530,14 +518,16 @@ fn subid_range(file: &str, euid: u32, identity: bool) -> Range {
         else {
             continue;
         };
-        if who != name && dec(who) != Some(euid) {
+        // The user's name or uid. (util-linux compares `strtoul(who, NULL,
+        // 10)`, so any name without digits would match root: not copied.)
+        if who != name && num::strtou64(who, 10) != Ok(euid as u64) {
             continue;
         }
-        let outer = parse_u32(start, "subid map");
+        let outer = parse_u32(start, "failed to parse subid map");
         return Range {
             inner: if identity { outer } else { AUTO },
             outer,
-            count: parse_u32(count, "subid map"),
+            count: parse_u32(count, "failed to parse subid map"),
         };
     }
     cli::die(
@@ -610,69 +600,45 @@ fn fold(ranges: &[Range], outer: u32, inner: Option<u32>) -> Vec<Range> {
 }
 
 /// A signal name as util-linux's signame_to_signum takes it: any case,
-/// optional `SIG`, `RTMIN+n`/`RTMAX-n`; numbers are not names.
+/// optional `SIG`, `RTMIN+n`/`RTMAX-n`/`RTn`; numbers are not names.
 #[inline(never)]
 fn signum(s: &[u8]) -> Option<i32> {
-    // Signals 1 to 31, then IOT, CLD and POLL: other names of ABRT, CHLD
-    // and IO.
+    // Signals 1 to 31 in number order.
     const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
-        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
-        IOT CLD POLL";
+        TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
     let up = ManuallyDrop::new(s.to_ascii_uppercase());
     let n = up.strip_prefix(b"SIG").unwrap_or(&up);
     if let Some(rt) = n.strip_prefix(b"RT") {
-        // glibc's range (32 and 33 are its own), as util-linux sees it.
-        let (base, rest, sign) = match (rt.strip_prefix(b"MIN"), rt.strip_prefix(b"MAX")) {
-            (Some(r), _) => (34, r, b'+'),
-            (_, Some(r)) => (64, r, b'-'),
-            _ => return None,
-        };
-        let off = match rest {
-            [] => 0,
-            [c, d @ ..] if *c == sign => dec(d)? as i64,
-            _ => return None,
-        };
-        let sig = if sign == b'+' { base + off } else { base - off };
-        return (34..=64).contains(&sig).then_some(sig as i32);
+        return rt_signum(rt);
     }
-    Some(match pick(n, NAMES)? {
-        31 => 6,
-        32 => 17,
-        33 => 29,
-        i => i as i32 + 1,
-    })
+    let sig = match n {
+        b"IOT" => g::SIGABRT,
+        b"CLD" => g::SIGCHLD,
+        b"POLL" => g::SIGIO,
+        _ => NAMES.split(' ').position(|w| w.as_bytes() == n)? as u32 + 1,
+    };
+    Some(sig as i32)
 }
 
-/// A signed 64-bit number: `failed to parse WHAT: 'S'`.
-#[inline(never)]
-fn parse_i64(s: &[u8], what: &str) -> i64 {
-    let (neg, d) = match s {
-        [b'-', d @ ..] => (true, d),
-        [b'+', d @ ..] => (false, d),
-        d => (false, d),
+/// util-linux's rtsig_to_signum of what follows `RT`: `MIN+n`, `MAX-n` or
+/// `n`, digits first (strtol, what follows them is not looked at), in
+/// glibc's real-time range as util-linux sees it (32 and 33 are glibc's
+/// own).
+fn rt_signum(rt: &[u8]) -> Option<i32> {
+    const SIGRTMIN: i32 = 34;
+    const SIGRTMAX: i32 = 64;
+    let (digits, from_max) = match (rt.strip_prefix(b"MIN+"), rt.strip_prefix(b"MAX-")) {
+        (Some(d), _) => (d, false),
+        (_, Some(d)) => (d, true),
+        _ => (rt, false),
     };
-    let mut n: u64 = 0;
-    let mut bad = d.is_empty();
-    for &c in d {
-        bad |= !c.is_ascii_digit();
-        n = n
-            .saturating_mul(10)
-            .saturating_add(c.wrapping_sub(b'0') as u64);
+    if !digits.first().is_some_and(u8::is_ascii_digit) {
+        return None;
     }
-    // The magnitude of i64::MIN is one more than i64::MAX.
-    let e = match bad {
-        true => None,
-        false if n > i64::MAX as u64 + neg as u64 => Some(Errno::RANGE),
-        false if neg => return (n as i64).wrapping_neg(),
-        false => return n as i64,
-    };
-    cli::die(&cat!("failed to parse ", what, ": '", s, "'"), e)
-}
-
-/// `b` as a C string (empty if it holds a NUL), kept like [`leak`].
-#[inline(never)]
-fn cstring(b: &[u8]) -> &'static CStr {
-    Box::leak(CString::new(b).unwrap_or_default().into_boxed_c_str())
+    // `int num = strtol(...)`: truncated to an int as C does.
+    let n = num::scan(digits, 10)?.signed().ok()? as i32;
+    let sig = if from_max { SIGRTMAX - n } else { SIGRTMIN + n };
+    (SIGRTMIN..=SIGRTMAX).contains(&sig).then_some(sig)
 }
 
 /// `mount(2)` with C strings (no generic path handling).
@@ -690,7 +656,7 @@ fn mount(src: &CStr, target: &CStr, fstype: &CStr, flags: u32) -> Result<(), Err
 /// Err(0, e): the open failed; Err(1, e): the write did.
 fn put_raw(path: &[u8], data: &[u8]) -> Result<(), (usize, Errno)> {
     let fd = rustix::fs::open(
-        cstring(path),
+        cstr(path),
         OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOCTTY,
         Mode::empty(),
     )
@@ -720,8 +686,9 @@ fn setgroups_control(allow: bool) {
 }
 
 /// A small number from a /proc/sys file.
-fn read_small(path: &[u8]) -> Option<u32> {
-    dec(ManuallyDrop::new(cli::read_file(OsStr::from_bytes(path)).ok()?).trim_ascii())
+fn read_small(path: &[u8]) -> Option<u64> {
+    let text = ManuallyDrop::new(cli::read_file(OsStr::from_bytes(path)).ok()?);
+    num::strtou64(text.trim_ascii(), 10).ok()
 }
 
 /// A close-on-exec pipe, or the end.
@@ -744,7 +711,8 @@ struct Helper {
     go: OwnedFd,
 }
 
-fn spawn_helper(o: &Opts, me: Pid, work: fn(&Opts, Pid) -> Res) -> Helper {
+fn spawn_helper(o: &Opts, work: fn(&Opts, Pid) -> Res) -> Helper {
+    let me = getpid();
     let (r, w) = pipe();
     match fork() {
         Forked::Child => {
@@ -811,11 +779,11 @@ fn bind_files(o: &Opts, pid: Pid) -> Res {
         let Some((k, file)) = target(o, i) else {
             continue;
         };
-        if let Err(e) = mount(cstring(ns_path(pid, k)), cstring(file), c"", g::MS_BIND) {
+        if let Err(e) = mount(cstr(ns_path(pid, k)), cstr(file), c"", g::MS_BIND) {
             // Undo the binds made before this one.
             for &d in ns::ENTER_ORDER.get(..n).unwrap_or_default() {
                 if let Some((_, f)) = target(o, d) {
-                    let _ = rustix::mount::unmount(cstring(f), UnmountFlags::DETACH);
+                    let _ = rustix::mount::unmount(cstr(f), UnmountFlags::DETACH);
                 }
             }
             return Err(mount_failed(pid, k, file, e, ""));
@@ -843,18 +811,19 @@ fn mount_failed(pid: Pid, k: &NsKind, file: &[u8], e: Errno, hint: &str) -> Exit
 /// `--pid=FILE` needs `--fork`, and a mount namespace cannot be bound on a
 /// shared mount (util-linux issue #289: a bare EINVAL).
 #[inline(never)]
-fn check_targets(o: &Opts, me: Pid) -> bool {
+fn check_targets(o: &Opts) -> bool {
     let mut any = false;
     for &i in &ns::ENTER_ORDER {
         let Some((k, file)) = target(o, i) else {
             continue;
         };
         any = true;
-        let bad = |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(me, k, file, e, hint)) };
+        let bad =
+            |e: Errno, hint: &str| -> ! { cli::quit(mount_failed(getpid(), k, file, e, hint)) };
         if k.flag == g::CLONE_NEWPID && !o.fork {
             bad(Errno::NOENT, " (hint: --pid=FILE needs --fork)");
         }
-        let fd = rustix::fs::open(cstring(file), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
+        let fd = rustix::fs::open(cstr(file), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())
             .unwrap_or_else(|e| bad(e, ""));
         if k.flag == g::CLONE_NEWNS
             && let Some(mp) = shared_mount(&fd)
@@ -959,36 +928,22 @@ fn new_idmap(tool: &str, ppid: Pid, map: &[Range]) -> Exit {
     exec::exec(&argv)
 }
 
+/// util-linux's order after parsing: checks, helpers forked, unshare(2),
+/// the maps and time offsets, the fork, persistence, then the program.
 #[inline(never)]
 fn run(o: &'static mut Opts) -> ! {
-    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
-        cli::die(
-            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
-            None,
-        );
-    }
-    // Fold the single maps into the range lists, as util-linux does.
-    let owner = o.owner.is_some();
-    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
-    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
-    // util-linux finds this after unshare(2); nothing is done yet here.
-    if o.setgroups == Some(true) && o.map_group.is_some() {
-        cli::die(
-            b"options --setgroups=allow and --map-group are mutually exclusive",
-            None,
-        );
-    }
-    let me = getpid();
-    let persist = check_targets(o, me);
+    check_combinations(o);
+    let persist = check_targets(o);
+    // Clear an inherited SIG_IGN: we wait for children, and the program
+    // would inherit it (util-linux does this unconditionally).
     let _ = set_disposition(g::SIGCHLD as i32, SIG_DFL);
-
     let mut binder = None;
     if persist && o.flags & (g::CLONE_NEWNS | g::CLONE_NEWUSER) != 0 {
-        binder = Some(spawn_helper(o, me, bind_files));
+        binder = Some(spawn_helper(o, bind_files));
     }
     let mut mapper = None;
     if !o.users.is_empty() || !o.groups.is_empty() {
-        mapper = Some(spawn_helper(o, me, write_maps));
+        mapper = Some(spawn_helper(o, write_maps));
     }
     if let Some((u, gid)) = o.owner {
         set_ids(Some(u), Some(gid));
@@ -1002,75 +957,102 @@ fn run(o: &'static mut Opts) -> ! {
     // CLOCK_BOOTTIME, then CLOCK_MONOTONIC.
     timens_offset(7, o.boottime);
     timens_offset(1, o.monotonic);
+    match o.fork {
+        true => fork_program(o, persist, binder),
+        false if persist => persist_namespaces(o, binder, None),
+        false => {}
+    }
+    setup_and_exec(o)
+}
 
-    let mut child = None;
-    let mut parent_fd = None;
-    let mut child_go = None;
-    if o.fork {
-        let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
-        let old =
-            sigprocmask(0, both).unwrap_or_else(|e| cli::die(b"sigprocmask block failed", Some(e)));
-        if o.forward
-            && let Err(s) = su::install_forwarder()
-        {
-            let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
-            cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
-        }
-        if o.kill_sig != 0 {
-            let fd = rustix::process::pidfd_open(me, rustix::process::PidfdFlags::empty())
-                .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
-            parent_fd = Some(fd);
-        }
-        let sync = if persist { Some(pipe()) } else { None };
-        match fork() {
-            Forked::Child => {
-                if o.forward {
-                    let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
-                    let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
-                }
-                if let Err(e) = sigprocmask(2, old) {
-                    cli::die(b"sigprocmask restore failed", Some(e));
-                }
-                drop(binder.take());
-                if let Some((r, w)) = sync {
-                    // Wait until the parent has persisted the namespaces.
-                    drop(w);
-                    let mut b = [0u8];
-                    if rustix::io::read(&r, &mut b) != Ok(1) {
-                        cli::quit(Exit(1));
-                    }
+/// The combinations util-linux refuses before doing anything; folds the
+/// single maps into the range lists, as util-linux does.
+fn check_combinations(o: &mut Opts) {
+    if (o.monotonic.is_some() || o.boottime.is_some()) && o.flags & g::CLONE_NEWTIME == 0 {
+        cli::die(
+            b"options --monotonic and --boottime require unsharing of a time namespace (-T)",
+            None,
+        );
+    }
+    let owner = o.owner.is_some();
+    fold_into(&mut o.users, o.euid, &mut o.map_user, owner);
+    fold_into(&mut o.groups, o.egid, &mut o.map_group, owner);
+    // util-linux finds this after unshare(2); nothing is done yet here.
+    if o.setgroups == Some(true) && o.map_group.is_some() {
+        cli::die(
+            b"options --setgroups=allow and --map-group are mutually exclusive",
+            None,
+        );
+    }
+}
+
+/// `--fork`: SIGINT and SIGTERM blocked (or forwarded), `--kill-child`'s
+/// pidfd of unshare, then fork(2). Returns in the child, once the parent
+/// has persisted the namespaces; the parent persists them, then waits for
+/// the child and ends as it ended.
+fn fork_program(o: &mut Opts, persist: bool, mut binder: Option<Helper>) {
+    let both = sigbit(g::SIGINT as i32) | sigbit(g::SIGTERM as i32);
+    let old =
+        sigprocmask(0, both).unwrap_or_else(|e| cli::die(b"sigprocmask block failed", Some(e)));
+    if o.forward
+        && let Err(s) = su::install_forwarder()
+    {
+        let name = if s == 15 { "SIGTERM" } else { "SIGINT" };
+        cli::die(&cat!("sigaction ", name, " failed"), Some(Errno::INVAL));
+    }
+    if o.kill_sig != 0 {
+        let fd = rustix::process::pidfd_open(getpid(), rustix::process::PidfdFlags::empty())
+            .unwrap_or_else(|e| cli::die(b"pidfd_open failed", Some(e)));
+        o.parent_fd = Some(fd);
+    }
+    let sync = if persist { Some(pipe()) } else { None };
+    match fork() {
+        Forked::Child => {
+            if o.forward {
+                let _ = set_disposition(g::SIGTERM as i32, SIG_DFL);
+                let _ = set_disposition(g::SIGINT as i32, SIG_DFL);
+            }
+            if let Err(e) = sigprocmask(2, old) {
+                cli::die(b"sigprocmask restore failed", Some(e));
+            }
+            drop(binder.take());
+            if let Some((r, w)) = sync {
+                // Wait until the parent has persisted the namespaces.
+                drop(w);
+                let mut b = [0u8];
+                if rustix::io::read(&r, &mut b) != Ok(1) {
+                    cli::quit(Exit(1));
                 }
             }
-            Forked::Parent(pid) => {
-                child = Some(pid);
-                child_go = sync.map(|(_, w)| w);
-                if o.forward {
-                    su::forward_to(pid.as_raw_nonzero().get());
-                    let _ = sigprocmask(2, old);
-                }
+        }
+        Forked::Parent(child) => {
+            if o.forward {
+                su::forward_to(child.as_raw_nonzero().get());
+                let _ = sigprocmask(2, old);
             }
-        }
-    }
-    if persist && (child.is_some() || !o.fork) {
-        let r = match binder {
-            Some(h) => h.go(),
-            None => bind_files(o, me),
-        };
-        if let Err(e) = r {
-            if let Some(pid) = child {
-                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-                let _ = waitpid(Some(pid), WaitOptions::empty());
+            if let Some((_, go)) = sync {
+                persist_namespaces(o, binder, Some(child));
+                let _ = rustix::io::write(&go, b"\x06");
             }
-            cli::quit(e);
-        }
-        if let Some(w) = child_go {
-            let _ = rustix::io::write(&w, b"\x06");
+            cli::quit(exec::wait_and_mirror(child, Mirror::Exit))
         }
     }
-    if let Some(pid) = child {
-        cli::quit(exec::wait_and_mirror(pid, Mirror::Exit));
+}
+
+/// Binds the namespaces on their files (through the helper when there is
+/// one); on failure, kills the forked `child` and ends.
+fn persist_namespaces(o: &Opts, binder: Option<Helper>, child: Option<Pid>) {
+    let r = match binder {
+        Some(h) => h.go(),
+        None => bind_files(o, getpid()),
+    };
+    if let Err(e) = r {
+        if let Some(pid) = child {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            let _ = waitpid(Some(pid), WaitOptions::empty());
+        }
+        cli::quit(e);
     }
-    setup_and_exec(o, parent_fd)
 }
 
 /// Writes the offset of `clock`, if given, to /proc/self/timens_offsets.
@@ -1087,79 +1069,46 @@ fn timens_offset(clock: u32, off: Option<i64>) {
 #[inline(never)]
 fn set_ids(uid: Option<u32>, gid: Option<u32>) {
     if let Some(gid) = gid {
-        check(rustix::thread::set_thread_groups(&[]), b"setgroups failed");
-        check(
+        cli::check(rustix::thread::set_thread_groups(&[]), b"setgroups failed");
+        cli::check(
             rustix::thread::set_thread_gid(rustix::process::Gid::from_raw(gid)),
             b"setgid() failed",
         );
     }
     if let Some(uid) = uid {
-        check(
+        cli::check(
             rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(uid)),
             b"setuid() failed",
         );
     }
 }
 
-/// What the program's process does after unshare(2) (and the fork).
+/// What the program's process does after unshare(2) (and the fork), in
+/// util-linux's order.
 #[inline(never)]
-fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
+fn setup_and_exec(o: &mut Opts) -> ! {
     if o.kill_sig != 0 {
-        check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
-        if let Some(fd) = parent_fd {
-            // Did the parent die before the prctl? Then nobody waits for us.
-            if su::readable_now(rustix::fd::AsFd::as_fd(&fd))
-                .unwrap_or_else(|e| cli::die(b"poll parent pidfd failed", Some(e)))
-            {
-                cli::quit(Exit(1));
-            }
-        }
+        die_with_parent(o);
     }
-    if let Some(u) = o.map_user {
-        single_map(b"/proc/self/uid_map", u, o.euid);
-    }
-    if let Some(gid) = o.map_group {
-        setgroups_control(false);
-        single_map(b"/proc/self/gid_map", gid, o.egid);
-    }
-    if let Some(allow) = o.setgroups {
-        setgroups_control(allow);
-    }
+    write_single_maps(o);
     if o.flags & g::CLONE_NEWNS != 0 && o.propagation != 0 {
         mount(c"none", c"/", c"", o.propagation)
             .unwrap_or_else(|e| cli::die(b"cannot change root filesystem propagation", Some(e)));
     }
-    let fixed = o.interp.as_ref().is_some_and(|i| {
-        let b = *i;
-        b.iter()
+    // A fixed-binary (`F`) interpreter is registered before the chroot,
+    // while its path still resolves outside.
+    let fixed = o.interp.is_some_and(|i| {
+        i.iter()
             .rposition(|&c| c == b':')
-            .is_some_and(|p| b.get(p..).unwrap_or_default().contains(&b'F'))
+            .is_some_and(|p| i.get(p..).unwrap_or_default().contains(&b'F'))
     });
     let early = fixed && o.root.is_some();
     if early {
         binfmt(BINFMT, o.interp);
     }
-    let mut wd = o.wd;
-    if let Some(r) = o.root {
-        rustix::process::chroot(cstring(r))
-            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
-        wd = Some(wd.unwrap_or(b"/"));
-    }
-    if let Some(d) = wd {
-        rustix::process::chdir(cstring(d))
-            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
-    }
+    change_directories(o);
     if let Some(p) = o.proc_dir {
-        let dir = cstring(p);
-        if o.root.is_none() && o.propagation != PRIVATE {
-            match mount(c"none", dir, c"", PRIVATE) {
-                Ok(()) | Err(Errno::INVAL) => {}
-                Err(e) => {
-                    die("cannot change ", p, " filesystem propagation", Some(e));
-                }
-            }
-        }
-        mount_fs(c"proc", p);
+        mount_proc(o, p);
     }
     if let Some(b) = o.binfmt {
         binfmt(b, o.interp.filter(|_| !early));
@@ -1174,6 +1123,59 @@ fn setup_and_exec(o: &mut Opts, parent_fd: Option<OwnedFd>) -> ! {
     cli::quit(exec::exec(&o.argv))
 }
 
+/// `--kill-child`: the signal when unshare dies; if it died already
+/// (before the prctl), nobody waits for us: the end.
+fn die_with_parent(o: &mut Opts) {
+    cli::check(su::set_pdeathsig(o.kill_sig), b"prctl failed");
+    if let Some(fd) = o.parent_fd.take()
+        && su::readable_now(rustix::fd::AsFd::as_fd(&fd))
+            .unwrap_or_else(|e| cli::die(b"poll parent pidfd failed", Some(e)))
+    {
+        cli::quit(Exit(1));
+    }
+}
+
+/// The single maps (`--map-user`, `--map-group`, `-r`, `-c`) and
+/// `--setgroups`, written by the process itself.
+fn write_single_maps(o: &Opts) {
+    if let Some(u) = o.map_user {
+        single_map(b"/proc/self/uid_map", u, o.euid);
+    }
+    if let Some(gid) = o.map_group {
+        setgroups_control(false);
+        single_map(b"/proc/self/gid_map", gid, o.egid);
+    }
+    if let Some(allow) = o.setgroups {
+        setgroups_control(allow);
+    }
+}
+
+/// `--root` (then `/` as working directory unless `--wd`), `--wd`.
+fn change_directories(o: &Opts) {
+    let mut wd = o.wd;
+    if let Some(r) = o.root {
+        rustix::process::chroot(cstr(r))
+            .unwrap_or_else(|e| die("cannot change root directory to '", r, "'", Some(e)));
+        wd = Some(wd.unwrap_or(b"/"));
+    }
+    if let Some(d) = wd {
+        rustix::process::chdir(cstr(d))
+            .unwrap_or_else(|e| die("cannot change directory to ", d, "", Some(e)));
+    }
+}
+
+/// `--mount-proc=DIR`: DIR made private first when `/` was not (its
+/// mount would propagate out otherwise; EINVAL: DIR is no mount point).
+fn mount_proc(o: &Opts, p: S) {
+    if o.root.is_none() && o.propagation != PRIVATE {
+        match mount(c"none", cstr(p), c"", PRIVATE) {
+            Ok(()) | Err(Errno::INVAL) => {}
+            Err(e) => die("cannot change ", p, " filesystem propagation", Some(e)),
+        }
+    }
+    mount_fs(c"proc", p);
+}
+
 /// Mounts binfmt_misc on `dir`, then registers `interp` there.
 fn binfmt(dir: &[u8], interp: Option<S>) {
     mount_fs(c"binfmt_misc", dir);
@@ -1186,7 +1188,7 @@ fn binfmt(dir: &[u8], interp: Option<S>) {
 #[inline(never)]
 fn mount_fs(fs: &CStr, dir: &[u8]) {
     let flags = g::MS_NOSUID | g::MS_NOEXEC | g::MS_NODEV;
-    if let Err(e) = mount(fs, cstring(dir), fs, flags) {
+    if let Err(e) = mount(fs, cstr(dir), fs, flags) {
         die("mount ", dir, " failed", Some(e))
     }
 }
@@ -1201,12 +1203,17 @@ fn single_map(path: &[u8], inner: u32, outer: u32) {
     );
 }
 
-/// `unshare failed: strerror`, or better: which namespace failed and why,
-/// when that can be known (util-linux issue #3851). The process exits
-/// right after, so the flags can be tried one by one (user first: it is
-/// what grants the capabilities for the others).
+/// `unshare failed: strerror`, plus which kind the kernel lacks when that
+/// is why; or better: which namespace failed and why, when that can be
+/// known (util-linux issue #3851). The process exits right after, so the
+/// flags can be tried one by one (user first: it is what grants the
+/// capabilities for the others).
 #[inline(never)]
 fn unshare_failed(e: Errno, flags: u32) -> Exit {
+    let lacking = ns::unsupported_hint(e, flags, c"/proc/self/ns");
+    if !lacking.is_empty() {
+        return cli::errx(&ManuallyDrop::new(cat!("unshare failed: ", e, lacking)));
+    }
     // The user namespace first (pass 0), then the others in table order.
     for pass in 0..2 {
         for k in &ns::KINDS {
@@ -1216,12 +1223,13 @@ fn unshare_failed(e: Errno, flags: u32) -> Exit {
             let Err(ke) = su::unshare(k.flag) else {
                 continue;
             };
-            let name = if k.name == "mnt" { "ns" } else { k.name };
-            let mut m = ManuallyDrop::new(cat!("unshare(CLONE_NEW", name));
-            if let Some(n) = m.get_mut(17..) {
-                n.make_ascii_uppercase();
-            }
-            crate::put!(&mut m, ") failed: ", ke, " (hint: ");
+            let mut m = ManuallyDrop::new(cat!(
+                "unshare(",
+                k.flag_name(),
+                ") failed: ",
+                ke,
+                " (hint: "
+            ));
             if !hint(k, ke, flags, &mut m) {
                 return cli::err(b"unshare failed", e);
             }
