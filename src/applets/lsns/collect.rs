@@ -10,10 +10,22 @@ use crate::netlink;
 use crate::ns::KINDS;
 use crate::sys::nsioctl;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir, fstat, openat, readlinkat_raw, statat};
+use rustix::fs::{
+    AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat, fstat, openat, readlinkat_raw, statat,
+};
 use rustix::io::Errno;
+use rustix::process::{Pid, PidfdFlags, PidfdGetfdFlags, pidfd_getfd, pidfd_open};
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
+
+/// What read_proc knows about a process while it looks at its fds.
+struct Held {
+    pid: u32,
+    /// Its network namespace (a socket there adds nothing).
+    own_net: u64,
+    types: u8,
+    pidfd: Option<OwnedFd>,
+}
 
 /// No process or line.
 pub const NONE: u32 = u32::MAX;
@@ -96,6 +108,10 @@ pub struct Ls {
     pub targets: Vec<Vec<u8>>,
     pub types: u8,
     pub enotty: bool,
+    /// The st_dev of nsfs files (from /proc/self/ns/net).
+    nsfs_dev: Option<u64>,
+    /// pidfd_getfd is missing (before Linux 5.6): no socket-held namespaces.
+    no_getfd: bool,
 }
 
 /// Sorts (key, index) pairs (heapsort: one small copy of the code).
@@ -201,6 +217,8 @@ impl Ls {
     pub fn scan(&mut self, o: &Opts) {
         let mut extra: Vec<Ns> = Vec::new();
         self.types = o.types;
+        let net = statat(CWD, c"/proc/self/ns/net", AtFlags::empty());
+        self.nsfs_dev = net.ok().map(|st| st.st_dev);
         if let Some(pfd) = open(CWD, b"/proc\0", OFlags::RDONLY | OFlags::DIRECTORY) {
             each_number(&pfd, &mut |name| {
                 self.read_proc(&pfd, name, o.types, &mut extra);
@@ -329,24 +347,77 @@ impl Ls {
         }
         at(&mut path, "fd");
         if let Some(fdd) = open(pfd.as_fd(), &path, OFlags::RDONLY | OFlags::DIRECTORY) {
-            each_number(&fdd, &mut |fd| {
-                match ns_link(fdd.as_fd(), fd) {
-                    Ok(l) => {
-                        if let Some((kind, ino)) = l
-                            && types & 1 << kind != 0
-                        {
-                            let mut x = Ns::new(ino, kind, NONE);
-                            x.path = proc_path(p.pid, b"/fd/", fd.to_bytes_with_nul(), false);
-                            extra.push(x);
-                        }
-                        true
-                    }
-                    // Not ours to see: neither are the other fds.
-                    Err(e) => e != Errno::ACCESS,
+            let mut held = Held {
+                pid: p.pid,
+                own_net: p.ns[NET_KIND as usize],
+                types,
+                pidfd: None,
+            };
+            each_number(&fdd, &mut |fd| match statat(&fdd, fd, AtFlags::empty()) {
+                Ok(st) => {
+                    self.held_by_fd(&mut held, fdd.as_fd(), fd, &st, extra);
+                    true
                 }
+                // Not ours to see: neither are the other fds.
+                Err(e) => e != Errno::ACCESS,
             });
         }
         self.procs.push(p);
+    }
+
+    /// A namespace held by the fd `name` of `dir` (/proc/PID/fd), which is
+    /// `st`: an nsfs file, asked for its type (NS_GET_NSTYPE; its link text
+    /// before Linux 4.11), or a socket, asked for its network namespace
+    /// (pidfd_getfd and SIOCGSKNS), as util-linux does.
+    fn held_by_fd(
+        &mut self,
+        h: &mut Held,
+        dir: BorrowedFd,
+        name: &CStr,
+        st: &Stat,
+        extra: &mut Vec<Ns>,
+    ) {
+        if Some(st.st_dev) == self.nsfs_dev {
+            let kind = open(dir, name.to_bytes_with_nul(), OFlags::RDONLY)
+                .and_then(|f| nsioctl::nstype(&f).ok())
+                .and_then(|flag| KINDS.iter().position(|k| k.flag == flag))
+                .map(|k| k as u8)
+                .or_else(|| ns_link(dir, name).ok().flatten().map(|l| l.0));
+            if let Some(kind) = kind.filter(|&k| h.types & 1 << k != 0) {
+                let mut x = Ns::new(st.st_ino, kind, NONE);
+                x.path = proc_path(h.pid, b"/fd/", name.to_bytes_with_nul(), false);
+                extra.push(x);
+            }
+        } else if FileType::from_raw_mode(st.st_mode) == FileType::Socket
+            && h.types & 1 << NET_KIND != 0
+            && !self.no_getfd
+            && let Some(fd) = super::dec(name.to_bytes())
+            && let Some(ns) = self.socket_netns(h, fd as i32)
+            && let Ok(nst) = fstat(&ns)
+            && nst.st_ino != h.own_net
+            && !extra.iter().any(|x| x.ino == nst.st_ino)
+        {
+            let mut x = Ns::new(nst.st_ino, NET_KIND, NONE);
+            x.fd = Some(ns);
+            extra.push(x);
+        }
+    }
+
+    /// The network namespace of socket `fd` of the process (its pidfd
+    /// opened once).
+    fn socket_netns(&mut self, h: &mut Held, fd: i32) -> Option<OwnedFd> {
+        if h.pidfd.is_none() {
+            let pid = Pid::from_raw(h.pid as i32)?;
+            h.pidfd = pidfd_open(pid, PidfdFlags::empty()).ok();
+        }
+        let sock = match pidfd_getfd(h.pidfd.as_ref()?, fd, PidfdGetfdFlags::empty()) {
+            Ok(s) => s,
+            Err(e) => {
+                self.no_getfd = e == Errno::NOSYS;
+                return None;
+            }
+        };
+        nsioctl::socket_netns(&sock).ok()
     }
 
     pub fn has_pid(&self, ns: &Ns, pid: i32) -> bool {
@@ -358,10 +429,11 @@ impl Ls {
         find(&self.nsx, ino)
     }
 
-    fn open_ns(&mut self, n: usize) -> Option<OwnedFd> {
-        let ns = &mut self.ns[n];
-        if let Some(fd) = ns.fd.take() {
-            return Some(fd);
+    fn open_ns(&self, n: usize) -> Option<OwnedFd> {
+        let ns = &self.ns[n];
+        // Held only by an fd of ours: a copy, for the next question too.
+        if let Some(fd) = &ns.fd {
+            return rustix::io::fcntl_dupfd_cloexec(fd, 0).ok();
         }
         let path = match self.procs.get(ns.proc as usize) {
             Some(p) => proc_path(
