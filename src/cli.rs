@@ -602,7 +602,12 @@ impl Args {
         if others.is_empty() {
             return Ok(first);
         }
-        let mut msg = cat!("option '--", l, "' is ambiguous; possibilities:");
+        // glibc names the option as given, with its `=value`.
+        let mut msg = cat!("option '--", l);
+        if let Some(v) = self.p.optional_value() {
+            put!(&mut msg, "=", v);
+        }
+        put!(&mut msg, "' is ambiguous; possibilities:");
         for i in std::iter::once(first).chain(others) {
             put!(&mut msg, " '--", name(i), "'");
         }

@@ -167,6 +167,15 @@ fn bad_inputs_exact_messages() {
                 l.path("ipcmk").display()
             ),
         ),
+        // glibc names an ambiguous option with its =value.
+        (
+            &["--posix=1M", "-n", "/x"],
+            format!(
+                "{}: option '--posix=1M' is ambiguous; possibilities: '--posix-shmem' \
+                 '--posix-semaphore' '--posix-mqueue'\n{try_help}",
+                l.path("ipcmk").display()
+            ),
+        ),
         (
             &["-m", "10", "-n", "a/b"],
             "ipcmk: create POSIX shared memory failed: Invalid argument\n".into(),
