@@ -26,7 +26,7 @@ install_check() {
     CARGO_TARGET_DIR=$root/target cargo install --quiet --path . --root "$dir" || return 1
     local out
     out=$("$dir/bin/nsbox" hostname) || return 1
-    [ "$out" = "$(uname -n)" ] && "$dir/bin/nsbox" --list | grep -qx unshare
+    [ "$out" = "$(uname -n)" ] && "$dir/bin/nsbox" --list | grep -x unshare >/dev/null
 }
 check cargo-install install_check
 
@@ -40,7 +40,7 @@ if [ "$(uname -m)" = x86_64 ]; then
         local b=target/aarch64-unknown-linux-gnu/release/nsbox out
         out=$(QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$b" hostname) || return 1
         [ "$out" = "$(uname -n)" ] || return 1
-        QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$b" ipcs -l | grep -q 'Shared Memory Limits'
+        QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$b" ipcs -l | grep 'Shared Memory Limits' >/dev/null
     }
     check host-build-aarch64-gnu aarch64_gnu_check
 fi
@@ -69,7 +69,7 @@ staging_check() {
         grep -q '^\.so ' "$page" && continue
         warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
         [ -z "$warn" ] || { echo "$page: $warn"; return 1; }
-        LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q '^OPTIONS' || [[ $page == */nsbox.1 ]] || { echo "$page: no OPTIONS"; return 1; }
+        LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null | grep '^OPTIONS' >/dev/null || [[ $page == */nsbox.1 ]] || { echo "$page: no OPTIONS"; return 1; }
     done
     # Completions, as bash gives them for the last word.
     local c=$d/usr/share/bash-completion/completions
