@@ -16,6 +16,7 @@ mod netlink;
 mod ns;
 mod num;
 mod passwd;
+mod regex;
 mod sys;
 
 use cli::{Exit, Out};

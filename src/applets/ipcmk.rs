@@ -23,16 +23,31 @@ use std::mem::ManuallyDrop;
 use std::os::unix::ffi::OsStrExt;
 
 const HELP_TEXT: &str = "\
-Usage: ipcmk [options]
-Create SysV IPC resources, or POSIX ones (these need -n):
- -M, --shmem <size>        -m, --posix-shmem <size>  shared memory
- -Q, --queue               -q, --posix-mqueue        message queue
- -S, --semaphore <number>  -s, --posix-semaphore     semaphore(s)
- -n, --name <name>         POSIX name
- -p, --mode <mode>         octal permissions (default 0644)
- -h, --help                -V, --version
-<size>: bytes, with K, M, G, T, P, E (KiB...) or KB, MB... (10^3n).
-POSIX semaphores are not supported: sem_t belongs to the C library.
+Usage:
+ ipcmk [options]
+
+Create various IPC resources.
+
+Options:
+ -M, --shmem <size>       create shared memory segment of size <size>
+ -S, --semaphore <number> create semaphore array with <number> elements
+ -Q, --queue              create message queue
+ -m, --posix-shmem <size> create POSIX shared memory segment of size <size>
+ -s, --posix-semaphore    create POSIX semaphore (refused: see below)
+ -q, --posix-mqueue       create POSIX message queue
+ -n, --name <name>        name of the POSIX resource
+ -p, --mode <mode>        permission for the resource (default is 0644)
+
+ -h, --help               display this help
+ -V, --version            display version
+
+Arguments:
+ <size> arguments may be followed by the suffixes for
+   KiB, MiB, GiB, TiB, PiB and EiB (the \"iB\" is optional),
+   or KB, MB, ... for powers of 1000
+
+POSIX semaphores are not supported: a sem_t's layout belongs to the C
+library of the program that uses it, and glibc and musl disagree on it.
 ";
 const HELP: &[u8] = crate::packed!(HELP_TEXT);
 
