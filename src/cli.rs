@@ -47,50 +47,57 @@ fn argv0() -> &'static [u8] {
 pub trait Part {
     fn put(&self, v: &mut Vec<u8>);
 }
+
+/// Appends `b` to `v`: the one copy every piece ends in, not inlined (one
+/// call per piece instead of a grow-and-copy at every message).
+#[inline(never)]
+fn append(v: &mut Vec<u8>, b: &[u8]) {
+    v.extend_from_slice(b)
+}
 impl Part for str {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self.as_bytes())
+        append(v, self.as_bytes())
     }
 }
 impl Part for [u8] {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self)
+        append(v, self)
     }
 }
 impl<const N: usize> Part for [u8; N] {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self)
+        append(v, self)
     }
 }
 impl Part for OsStr {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self.as_bytes())
+        append(v, self.as_bytes())
     }
 }
 impl Part for OsString {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self.as_bytes())
+        append(v, self.as_bytes())
     }
 }
 impl Part for std::path::Path {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self.as_os_str().as_bytes())
+        append(v, self.as_os_str().as_bytes())
     }
 }
 impl Part for String {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self.as_bytes())
+        append(v, self.as_bytes())
     }
 }
 impl Part for Vec<u8> {
     fn put(&self, v: &mut Vec<u8>) {
-        v.extend_from_slice(self)
+        append(v, self)
     }
 }
 impl Part for char {
     fn put(&self, v: &mut Vec<u8>) {
         let mut b = [0; 4];
-        v.extend_from_slice(self.encode_utf8(&mut b).as_bytes())
+        append(v, self.encode_utf8(&mut b).as_bytes())
     }
 }
 impl Part for Errno {
@@ -107,7 +114,7 @@ macro_rules! num_part {
                     v.push(b'-');
                 }
                 let mut b = [0u8; 20];
-                v.extend_from_slice(fmt_u64((*self as i128).unsigned_abs() as u64, &mut b));
+                append(v, fmt_u64((*self as i128).unsigned_abs() as u64, &mut b));
             }
         }
     )*};

@@ -97,15 +97,17 @@ impl NsKind {
 /// when `dir` itself cannot be opened (no /proc: nothing can be told).
 pub fn unsupported(flags: u32, dir: &std::ffi::CStr) -> Option<&'static NsKind> {
     use rustix::fs::{Access, AtFlags, Mode, OFlags};
-    let fd = rustix::fs::open(
+    let dir = rustix::fs::open(
         dir,
         OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )
     .ok()?;
     KINDS.iter().find(|k| {
+        let name = crate::cat!(k.name, "\0");
+        let name = std::ffi::CStr::from_bytes_with_nul(&name).unwrap_or_default();
         flags & k.flag != 0
-            && rustix::fs::accessat(&fd, k.name, Access::EXISTS, AtFlags::empty())
+            && rustix::fs::accessat(&dir, name, Access::EXISTS, AtFlags::empty())
                 == Err(rustix::io::Errno::NOENT)
     })
 }
@@ -115,15 +117,16 @@ pub fn unsupported(flags: u32, dir: &std::ffi::CStr) -> Option<&'static NsKind> 
 /// why; else nothing.
 pub fn unsupported_hint(e: rustix::io::Errno, flags: u32, dir: &std::ffi::CStr) -> Vec<u8> {
     match unsupported(flags, dir) {
-        Some(k) if e == rustix::io::Errno::INVAL => crate::cat!(
-            " (hint: the kernel does not support ",
-            k.flag_name(),
-            ": no ",
+        Some(k) if e == rustix::io::Errno::INVAL => [
+            b" (hint: the kernel does not support ",
+            &*k.flag_name(),
+            b": no ",
             dir.to_bytes(),
-            "/",
-            k.name,
-            ")"
-        ),
+            b"/",
+            k.name.as_bytes(),
+            b")",
+        ]
+        .concat(),
         _ => Vec::new(),
     }
 }

@@ -662,6 +662,8 @@ fn user_parent_namespace() {
     let o = nsenter(
         &l,
         &[
+            "-t",
+            &inner.to_string(),
             &format!("--user=/proc/{inner}/ns/user"),
             "--user-parent",
             "readlink",
@@ -669,6 +671,35 @@ fn user_parent_namespace() {
         ],
     );
     assert_eq!(stdout(&o), format!("{a}\n"));
+    // util-linux HEAD wants a target for --user-parent, even with a file.
+    let o = nsenter(
+        &l,
+        &[
+            &format!("--user=/proc/{inner}/ns/user"),
+            "--user-parent",
+            "true",
+        ],
+    );
+    assert_err(&o, "no target PID specified");
+}
+
+/// The parent of our own user namespace is outside it: NS_GET_USERNS
+/// refuses (EPERM), with util-linux HEAD's message.
+#[test]
+fn user_parent_outside_our_namespace() {
+    if !not_qemu_user("user_parent_outside_our_namespace", "do NS_GET_USERNS") {
+        return;
+    }
+    let l = Links::new();
+    let me = std::process::id().to_string();
+    assert_err(
+        &nsenter(&l, &["-t", &me, "--user-parent", "true"]),
+        "failed to open parent namespace: Operation not permitted",
+    );
+    assert_err(
+        &nsenter(&l, &["--user-parent", "true"]),
+        "no target PID specified",
+    );
 }
 
 #[test]
@@ -1169,5 +1200,18 @@ fn net_socket_values() {
     assert_err(
         &nsenter(&l, &["-N", "3", "true"]),
         "no target PID specified",
+    );
+    if !not_qemu_user("net_socket_values", "do pidfd_getfd") {
+        return;
+    }
+    // HEAD's messages name the pidfd (our first descriptor) and the socket.
+    let me = std::process::id().to_string();
+    assert_err(
+        &nsenter(&l, &["-t", &me, "-N", "999", "true"]),
+        "pidfd_getfd(3, 999): Bad file descriptor",
+    );
+    assert_err(
+        &nsenter(&l, &["-t", "999999999", "-N", "3", "true"]),
+        "failed to pidfd_open() for 999999999: No such process",
     );
 }

@@ -441,7 +441,11 @@ impl Opts {
     }
 }
 
-/// `--user-parent`: the owner of the given user namespace or the target's.
+/// `--user-parent`: the parent of the given user namespace or the
+/// target's, with util-linux HEAD's message. (HEAD falls back to the owner
+/// of another given namespace when the kernel lacks
+/// PIDFD_GET_USER_NAMESPACE, before Linux 6.11; nsbox opens the target's
+/// `ns/user` instead.)
 #[inline(never)]
 fn open_user_parent(o: &mut Opts) {
     let base = match o.fds[ns::USER].take() {
@@ -449,7 +453,7 @@ fn open_user_parent(o: &mut Opts) {
         None => need(&o.target, b"").open(c"ns/user"),
     };
     let parent = nsioctl::userns(base.as_fd())
-        .unwrap_or_else(|e| cli::die(b"cannot open the parent user namespace", Some(e)));
+        .unwrap_or_else(|e| cli::die(b"failed to open parent namespace", Some(e)));
     o.set_fd(ns::USER, keep(parent));
 }
 
@@ -463,10 +467,14 @@ fn open_target_namespaces(o: &mut Opts) -> Option<Fd> {
         | if o.sock.is_some() { CLONE_NEWNET } else { 0 };
     let given = o.given | later;
     let missing = o.want & !given;
+    if missing == 0 && later == 0 {
+        return None;
+    }
+    // util-linux HEAD: -N and --user-parent need a target, even with files.
+    let t = need(&o.target, b"");
     if missing == 0 {
         return None;
     }
-    let t = need(&o.target, b"");
     match t.pidfd {
         Some(p) if o.want & given == 0 && pidfd_setns_works() => return Some(p),
         _ => {}
@@ -682,25 +690,32 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
     want
 }
 
-/// `-N FD`: the network namespace of the target's socket FD.
+/// `-N FD`: the network namespace of the target's socket FD, with util-linux
+/// HEAD's messages (which name the descriptors by number).
 #[inline(never)]
 fn socket_netns(t: &Target, s: u64) -> Fd {
-    let mut b = [0; 20];
-    let n = cli::fmt_u64(s, &mut b);
-    let sk = match &t.pidfd {
-        Some(p) => rustix::process::pidfd_getfd(p, s as i32, PidfdGetfdFlags::empty()),
-        None => Err(Errno::NOSYS),
-    }
-    .unwrap_or_else(|e| {
-        cli::die_parts(
-            &[b"cannot get file descriptor ", n, b" of PID ", t.pid()],
+    let pidfd = match t.pidfd {
+        Some(p) => p,
+        // util-linux tries pidfd_open again here.
+        None => {
+            let pid = num::strtos32(t.pid(), 10).ok().and_then(Pid::from_raw);
+            let e = pid.map_or(Errno::SRCH, |p| {
+                rustix::process::pidfd_open(p, PidfdFlags::empty())
+                    .map_or_else(|e| e, |_| Errno::SRCH)
+            });
+            cli::die_parts(&[b"failed to pidfd_open() for ", t.pid()], Some(e))
+        }
+    };
+    let sk = rustix::process::pidfd_getfd(pidfd, s as i32, PidfdGetfdFlags::empty())
+        .unwrap_or_else(|e| {
+            let msg = crate::cat!("pidfd_getfd(", pidfd.as_raw_fd(), ", ", s, ")");
+            cli::die(&msg, Some(e))
+        });
+    let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
+        cli::die(
+            &crate::cat!("ioctl(", sk.as_raw_fd(), ", SIOCGSKNS)"),
             Some(e),
         )
-    });
-    let n = nsioctl::socket_netns(sk.as_fd()).unwrap_or_else(|e| {
-        let mut b = [0; 20];
-        let n = cli::fmt_u64(sk.as_raw_fd() as u64, &mut b);
-        cli::die_parts(&[b"ioctl(", n, b", SIOCGSKNS)"], Some(e))
     });
     keep(n)
 }
