@@ -800,17 +800,32 @@ fn pid_inode_dead_and_zombie_targets() {
     .unwrap();
     let ino = rustix::fs::fstat(&pidfd).unwrap().st_ino;
     let good = format!("{}:{ino}", t.pid);
-    let o = nsenter(&l, &["-t", &good, "-u", "hostname"]);
-    assert_code(&o, 0);
-    assert_eq!(stdout(&o), "ino\n");
     let bad = format!("{}:{}", t.pid, ino + 1);
-    assert_err(
-        &nsenter(&l, &["-t", &bad, "-u", "hostname"]),
-        &format!(
-            "failed to obtain a valid file descriptor for PID {}: No such process",
-            t.pid
-        ),
-    );
+    // A pidfd's inode identifies the process only on pidfs (Linux 6.9);
+    // before, util-linux (and nsbox) refuse PID:INODE with ENOTSUP.
+    let pidfs = rustix::fs::fstatfs(&pidfd).is_ok_and(|s| s.f_type as u64 == 0x5049_4446);
+    if pidfs {
+        let o = nsenter(&l, &["-t", &good, "-u", "hostname"]);
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "ino\n");
+        assert_err(
+            &nsenter(&l, &["-t", &bad, "-u", "hostname"]),
+            &format!(
+                "failed to obtain a valid file descriptor for PID {}: No such process",
+                t.pid
+            ),
+        );
+    } else {
+        for arg in [&good, &bad] {
+            assert_err(
+                &nsenter(&l, &["-t", arg, "-u", "hostname"]),
+                &format!(
+                    "failed to obtain a valid file descriptor for PID {}: Operation not supported",
+                    t.pid
+                ),
+            );
+        }
+    }
     assert_err(
         &nsenter(&l, &["-t", "12x", "-u", "true"]),
         "failed to parse PID argument '12x': Invalid argument",

@@ -615,7 +615,13 @@ fn signum(s: &[u8]) -> Option<i32> {
         b"IOT" => g::SIGABRT,
         b"CLD" => g::SIGCHLD,
         b"POLL" => g::SIGIO,
-        _ => NAMES.as_bytes().split(|&b| b == b' ').position(|w| w == n)? as u32 + 1,
+        _ => {
+            NAMES
+                .as_bytes()
+                .split(|&b| b == b' ')
+                .position(|w| w == n)? as u32
+                + 1
+        }
     };
     Some(sig as i32)
 }
