@@ -25,6 +25,9 @@ const CLEAN_PATH: &str = "/usr/sbin:/usr/bin:/sbin:/bin";
 enum Arch {
     X86_64,
     Aarch64,
+    Armv7,
+    Riscv64,
+    I686,
 }
 
 /// The ELF machine of `path`.
@@ -38,6 +41,9 @@ fn elf_arch(path: &Path) -> Arch {
     match u16::from_le_bytes([b[18], b[19]]) {
         62 => Arch::X86_64,
         183 => Arch::Aarch64,
+        40 => Arch::Armv7,
+        243 => Arch::Riscv64,
+        3 => Arch::I686,
         m => panic!("{}: unexpected ELF machine {m}", path.display()),
     }
 }
