@@ -189,6 +189,12 @@ pub fn set_disposition(sig: i32, disp: usize) -> Result<(), Errno> {
 /// Installs `handler` for `sig` with SA_RESTART. The handler must be
 /// async-signal-safe (atomics and raw syscalls only).
 pub fn set_handler(sig: i32, handler: extern "C" fn(c_int)) -> Result<(), Errno> {
+    // SA_SIGINFO: on armv7 and i686 a handler without it gets the old
+    // (non-rt) signal frame, which only `sigreturn` unwinds (musl picks
+    // `__restore` or `__restore_rt` by this flag); with it every target gets
+    // the rt frame `restore_rt` is for. The handler takes one argument and
+    // ignores the siginfo and context the C ABI passes after it.
+    const SA_SIGINFO: usize = 4;
     const SA_RESTART: usize = 0x1000_0000;
     #[cfg(not(target_arch = "riscv64"))]
     const SA_RESTORER: usize = 0x0400_0000;
@@ -196,7 +202,7 @@ pub fn set_handler(sig: i32, handler: extern "C" fn(c_int)) -> Result<(), Errno>
     const SA_RESTORER: usize = 0;
     let act = KSigaction {
         handler: handler as usize,
-        flags: SA_RESTART | SA_RESTORER,
+        flags: SA_SIGINFO | SA_RESTART | SA_RESTORER,
         #[cfg(not(target_arch = "riscv64"))]
         restorer: restore_rt as *const () as usize,
         mask: [0; 2],
