@@ -11,11 +11,15 @@
 //! ones. Every kernel struct of every target has compile-time size and
 //! offset checks against the kernel headers' values (`mod layout`).
 //!
-//! [`IPC_64`]: the 32-bit kernels (and the compat layer of a 64-bit kernel
-//! running i686/armv7 binaries) pick the layout from that bit of the
-//! command, and without it write the old 16-bit-uid `ipc_perm` structs; so
-//! it is ORed into every ctl command there. The native 64-bit syscalls know
-//! only the 64-bit layout and reject the bit with EINVAL, so it is 0 there.
+//! [`IPC_64`]: arm's `msgctl`/`semctl`/`shmctl` syscalls are the old ones
+//! (`sys_old_msgctl`... in arch/arm/tools/syscall.tbl, and
+//! `compat_sys_old_*` for armv7 binaries on an arm64 kernel): they pick
+//! the layout from that bit of the command, and without it write the old
+//! 16-bit-uid `ipc_perm` structs, so it is ORed into every ctl command
+//! there. i686's direct calls (new in Linux 5.1: `sys_msgctl`... in
+//! arch/x86/entry/syscalls/syscall_32.tbl) and the 64-bit targets' always
+//! use the `*64_ds` layouts and take no such bit (EINVAL), so it is 0 on
+//! them.
 
 #![allow(non_camel_case_types)]
 
@@ -51,12 +55,13 @@ pub const GETZCNT: i32 = 15;
 pub const SHM_DEST: u32 = 0o1000;
 pub const SHM_LOCKED: u32 = 0o2000;
 
-/// The `IPC_64` command bit (include/uapi/linux/ipc.h): asks a 32-bit
-/// kernel for the `ipc64_perm`/`*64_ds` layouts. 0 where the native
-/// syscalls have only those (64-bit targets, see the module comment).
-#[cfg(target_pointer_width = "32")]
+/// The `IPC_64` command bit (include/uapi/linux/ipc.h): asks arm's old
+/// ctl syscalls for the `ipc64_perm`/`*64_ds` layouts. 0 where the
+/// syscalls have only those (i686 and the 64-bit targets, see the module
+/// comment).
+#[cfg(target_arch = "arm")]
 pub const IPC_64: i32 = 0x100;
-#[cfg(target_pointer_width = "64")]
+#[cfg(not(target_arch = "arm"))]
 pub const IPC_64: i32 = 0;
 
 /// `struct ipc64_perm`, 64-bit layout (include/uapi/asm-generic/ipcbuf.h
@@ -566,7 +571,7 @@ impl Filled for seminfo {
     type Kernel = seminfo;
 }
 
-/// The command as the kernel takes it: with [`IPC_64`] on 32-bit targets.
+/// The command as the kernel takes it: with [`IPC_64`] on armv7.
 fn ctl_cmd(cmd: i32) -> usize {
     (cmd | IPC_64) as usize
 }

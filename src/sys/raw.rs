@@ -32,7 +32,8 @@ pub mod nr {
     pub const GETPID: usize = g::__NR_getpid as usize;
     /// The direct SysV IPC calls. On i686 they exist since Linux 5.1 (before,
     /// only the `ipc(2)` multiplexer); there nsbox's IPC calls fail with
-    /// ENOSYS ("Function not implemented") on older kernels.
+    /// ENOSYS ("Function not implemented") on older kernels. (armv7 has had
+    /// them always, as the old-style ctl calls: see `ipc::IPC_64`.)
     pub const MSGGET: usize = g::__NR_msgget as usize;
     pub const MSGCTL: usize = g::__NR_msgctl as usize;
     pub const SEMGET: usize = g::__NR_semget as usize;
