@@ -458,9 +458,16 @@ pub mod abi32 {
 
 /// Compile-time checks of every kernel struct's size and field offsets,
 /// per target. The numbers are the kernel headers' (named on each struct
-/// above), worked out by hand from their field types and the C ABI's
-/// alignment (u64 is 8-aligned on armv7 EABI, 4-aligned on i686; no field
-/// of the 32-bit structs is wider than 4 bytes, so both agree there).
+/// above), worked out from their field types and the C ABI's alignment
+/// (u64 is 8-aligned on armv7 EABI, 4-aligned on i686; no field of the
+/// 32-bit structs is wider than 4 bytes, so both agree there), and checked
+/// (2026-12-03) by `_Static_assert`s of the same numbers compiled by gcc
+/// against Debian's linux-libc-dev (Linux 6.x UAPI): `gcc -m32` for the
+/// 32-bit ones (x86's headers under `__i386__`, which take the asm-generic
+/// layouts armv7 uses), plain gcc for x86_64's. A wrong armv7
+/// `semid64_ds` (sem_ctime and sem_otime_high swapped) fails here, and with
+/// this check removed, the unit test `sem_create_stat_remove` under
+/// qemu-arm.
 mod layout {
     use super::*;
     use core::mem::{offset_of, size_of};
