@@ -25,6 +25,9 @@ const CLEAN_PATH: &str = "/usr/sbin:/usr/bin:/sbin:/bin";
 enum Arch {
     X86_64,
     Aarch64,
+    Armv7,
+    Riscv64,
+    I686,
 }
 
 /// The ELF machine of `path`.
@@ -38,6 +41,9 @@ fn elf_arch(path: &Path) -> Arch {
     match u16::from_le_bytes([b[18], b[19]]) {
         62 => Arch::X86_64,
         183 => Arch::Aarch64,
+        40 => Arch::Armv7,
+        243 => Arch::Riscv64,
+        3 => Arch::I686,
         m => panic!("{}: unexpected ELF machine {m}", path.display()),
     }
 }
@@ -122,12 +128,6 @@ fn size_within_budget() {
         .len();
     let arch = elf_arch(&bin);
     let tiny = is_tiny(&bin);
-    let budget = match (tiny, arch) {
-        (true, Arch::X86_64) => 112_000,
-        (true, Arch::Aarch64) => 132_000,
-        (false, Arch::X86_64) => 430_000,
-        (false, Arch::Aarch64) => 390_000,
-    };
     // Where the budget is met (tiny aarch64) the ceiling is the budget
     // itself. Where it is not met yet, no growth is allowed either: a
     // ceiling just above the size last reached (2026-12-03: tiny x86_64
@@ -135,11 +135,28 @@ fn size_within_budget() {
     // nightly (+1,080 bytes) and with the option-table engine beside the
     // legacy word-list parser (+3,104) until every applet is ported; stable
     // 533,592 / 477,240). The budget itself stays exact and is reported below.
+    // armv7, riscv64 and i686 (issue 16) have no budget of their own: their
+    // ceilings are just above the sizes they first landed at (2026-12-03:
+    // tiny 140,520 / 117,704 / 150,000, stable 409,792 / 434,768 /
+    // 534,768), and are their budgets too.
     let ceiling = match (tiny, arch) {
         (true, Arch::X86_64) => 128_500,
         (true, Arch::Aarch64) => 132_000,
+        (true, Arch::Armv7) => 141_000,
+        (true, Arch::Riscv64) => 118_000,
+        (true, Arch::I686) => 150_500,
         (false, Arch::X86_64) => 536_000,
         (false, Arch::Aarch64) => 480_000,
+        (false, Arch::Armv7) => 412_000,
+        (false, Arch::Riscv64) => 437_000,
+        (false, Arch::I686) => 537_000,
+    };
+    let budget = match (tiny, arch) {
+        (true, Arch::X86_64) => 112_000,
+        (true, Arch::Aarch64) => 132_000,
+        (false, Arch::X86_64) => 430_000,
+        (false, Arch::Aarch64) => 390_000,
+        (_, Arch::Armv7 | Arch::Riscv64 | Arch::I686) => ceiling,
     };
     let build = if tiny { "tiny" } else { "stable" };
     eprintln!(

@@ -152,13 +152,23 @@ fn combos() -> Vec<(String, Vec<&'static str>)> {
     v
 }
 
+/// A 32-bit nsbox (armv7, i686) gets the shm limits as 32-bit unsigned
+/// longs, as a 32-bit util-linux would, but the util-linux it is compared
+/// with is the host's 64-bit one: limits that fit in 32 bits, set in the
+/// test's own IPC namespace, make both print the same.
+const LIMITS_FOR_32_BIT: &str = if cfg!(target_pointer_width = "32") {
+    "echo 4294967295 >/proc/sys/kernel/shmmax && echo 2097152 >/proc/sys/kernel/shmall || exit 4\n"
+} else {
+    ""
+};
+
 /// Runs every combination with both ipcs in one namespace (where the
 /// objects live) and compares stdout, stderr and exit status.
 fn compare_all(test: &str, flags: u32, prelude: &str) {
     let l = Links::new();
     let out = TempDir::new("ipcs-cmp");
     let list = combos();
-    let mut script = make_objects() + prelude;
+    let mut script = LIMITS_FOR_32_BIT.to_owned() + &make_objects() + prelude;
     for (i, (env, args)) in list.iter().enumerate() {
         let a = words(args);
         script += &format!(
@@ -348,10 +358,9 @@ fn unprivileged_caller() {
     let l = Links::new();
     let out = TempDir::new("ipcs-unpriv");
     let runs = ["", "-c", "-t", "-q -i 0", "-m -i 0", "-s -i 0", "-u", "-l"];
-    let mut script = String::from(
-        "ipcmk -Q -p 600 >/dev/null && ipcmk -M 100 -p 600 >/dev/null && ipcmk -S 2 -p 600 >/dev/null || exit 3\n\
-         chmod 755 \"$OUT\"\n",
-    );
+    let mut script = String::from(LIMITS_FOR_32_BIT)
+        + "ipcmk -Q -p 600 >/dev/null && ipcmk -M 100 -p 600 >/dev/null && ipcmk -S 2 -p 600 >/dev/null || exit 3\n\
+         chmod 755 \"$OUT\"\n";
     for (i, r) in runs.iter().enumerate() {
         for (tag, bin) in [("u", "$UL"), ("n", "$NS")] {
             script += &format!(

@@ -18,7 +18,7 @@ else
     passed=$((passed + 1))
     echo "ok     tiny-build"
     grep '^build-tiny: target/tiny/' "$logs/tiny-build.log" | sed 's/^build-tiny: /       /'
-    for tiny_t in $T64 $TA64; do
+    for tiny_t in $ALL_TARGETS; do
         # Fully static: no program interpreter, no shared libraries.
         check "static-elf-tiny-$tiny_t" bash -c "f=target/tiny/$tiny_t/nsbox; [ -x \$f ] && ! readelf -l \$f | grep -q INTERP && ! readelf -d \$f | grep -q NEEDED"
     done
@@ -67,4 +67,8 @@ else
     fi
     NSBOX_BIN=$root/target/tiny/$T64/nsbox cargo_tests tiny-x86_64 --release --target $T64 --test '*'
     NSBOX_BIN=$root/target/tiny/$TA64/nsbox cargo_tests tiny-aarch64-qemu-user --release --target $TA64 --test '*'
+    # armv7, riscv64, i686: the tiny binaries' budgets (size ceilings).
+    for tiny_t in $TARM $TRV $T32; do
+        NSBOX_BIN=$root/target/tiny/$tiny_t/nsbox cargo_tests "tiny-${tiny_t%%-*}-budgets" --release --target $tiny_t --test budgets
+    done
 fi

@@ -2,10 +2,24 @@
 //! syscalls and the kernel structs they fill, which neither rustix nor
 //! linux-raw-sys provide.
 //!
-//! Layouts are the 64-bit kernel UAPI ones (`ipc64_perm`, `*64_ds`); every
-//! struct has a compile-time size check. `IPC_64` is never ORed into a
-//! command: the native x86_64/aarch64 syscalls always use the 64-bit layout
-//! and reject the flag with EINVAL.
+//! The public structs ([`ipc64_perm`], [`msqid64_ds`], ...) are the 64-bit
+//! kernel UAPI layouts, which is what the kernel writes on x86_64, aarch64
+//! and riscv64. On the 32-bit targets (armv7, i686) the kernel writes the
+//! 32-bit layouts of [`abi32`] (`unsigned long` fields, a 16-bit mode, and
+//! each time split into `*_time`/`*_time_high` halves, so they hold 64-bit
+//! times since Linux 5.1 / y2038), which the wrappers widen into the public
+//! ones. Every kernel struct of every target has compile-time size and
+//! offset checks against the kernel headers' values (`mod layout`).
+//!
+//! [`IPC_64`]: arm's `msgctl`/`semctl`/`shmctl` syscalls are the old ones
+//! (`sys_old_msgctl`... in arch/arm/tools/syscall.tbl, and
+//! `compat_sys_old_*` for armv7 binaries on an arm64 kernel): they pick
+//! the layout from that bit of the command, and without it write the old
+//! 16-bit-uid `ipc_perm` structs, so it is ORed into every ctl command
+//! there. i686's direct calls (new in Linux 5.1: `sys_msgctl`... in
+//! arch/x86/entry/syscalls/syscall_32.tbl) and the 64-bit targets' always
+//! use the `*64_ds` layouts and take no such bit (EINVAL), so it is 0 on
+//! them.
 
 #![allow(non_camel_case_types)]
 
@@ -41,7 +55,17 @@ pub const GETZCNT: i32 = 15;
 pub const SHM_DEST: u32 = 0o1000;
 pub const SHM_LOCKED: u32 = 0o2000;
 
-/// `struct ipc64_perm` (asm-generic; the same on x86_64 and aarch64).
+/// The `IPC_64` command bit (include/uapi/linux/ipc.h): asks arm's old
+/// ctl syscalls for the `ipc64_perm`/`*64_ds` layouts. 0 where the
+/// syscalls have only those (i686 and the 64-bit targets, see the module
+/// comment).
+#[cfg(target_arch = "arm")]
+pub const IPC_64: i32 = 0x100;
+#[cfg(not(target_arch = "arm"))]
+pub const IPC_64: i32 = 0;
+
+/// `struct ipc64_perm`, 64-bit layout (include/uapi/asm-generic/ipcbuf.h
+/// with a 32-bit `__kernel_mode_t`: x86_64, aarch64, riscv64).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct ipc64_perm {
@@ -57,7 +81,8 @@ pub struct ipc64_perm {
     pub __unused2: u64,
 }
 
-/// `struct msqid64_ds` (asm-generic 64-bit, both arches).
+/// `struct msqid64_ds`, 64-bit layout (include/uapi/asm-generic/msgbuf.h,
+/// `__BITS_PER_LONG == 64`; x86's msgbuf.h uses it too).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct msqid64_ds {
@@ -74,7 +99,8 @@ pub struct msqid64_ds {
     pub __unused5: u64,
 }
 
-/// `struct shmid64_ds` (asm-generic 64-bit, both arches).
+/// `struct shmid64_ds`, 64-bit layout (include/uapi/asm-generic/shmbuf.h;
+/// x86's shmbuf.h uses it too).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct shmid64_ds {
@@ -90,7 +116,8 @@ pub struct shmid64_ds {
     pub __unused5: u64,
 }
 
-/// `struct semid64_ds`, x86_64 layout (arch/x86/include/uapi/asm/sembuf.h).
+/// `struct semid64_ds`, x86_64 layout (arch/x86/include/uapi/asm/sembuf.h,
+/// not `__i386__`: a padding word after each time).
 #[cfg(target_arch = "x86_64")]
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
@@ -105,7 +132,9 @@ pub struct semid64_ds {
     pub __unused4: u64,
 }
 
-/// `struct semid64_ds`, asm-generic 64-bit layout (aarch64).
+/// `struct semid64_ds`, asm-generic 64-bit layout
+/// (include/uapi/asm-generic/sembuf.h: aarch64, riscv64); the 32-bit
+/// targets' kernel struct is [`abi32::semid64_ds`], widened into this.
 #[cfg(not(target_arch = "x86_64"))]
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
@@ -118,7 +147,8 @@ pub struct semid64_ds {
     pub __unused4: u64,
 }
 
-/// `struct msginfo` (msgctl IPC_INFO / MSG_INFO).
+/// `struct msginfo` (include/uapi/linux/msg.h; ints only, the same on every
+/// target).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct msginfo {
@@ -132,7 +162,8 @@ pub struct msginfo {
     pub msgseg: u16,
 }
 
-/// `struct shminfo64` (shmctl IPC_INFO).
+/// `struct shminfo64` (shmctl IPC_INFO; include/uapi/asm-generic/shmbuf.h),
+/// 64-bit layout.
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct shminfo64 {
@@ -147,7 +178,8 @@ pub struct shminfo64 {
     pub __unused4: u64,
 }
 
-/// `struct shm_info` (shmctl SHM_INFO).
+/// `struct shm_info` (shmctl SHM_INFO; include/uapi/linux/shm.h), 64-bit
+/// layout.
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct shm_info {
@@ -159,7 +191,8 @@ pub struct shm_info {
     pub swap_successes: u64,
 }
 
-/// `struct seminfo` (semctl IPC_INFO / SEM_INFO).
+/// `struct seminfo` (semctl IPC_INFO / SEM_INFO; include/uapi/linux/sem.h;
+/// ints only, the same on every target).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct seminfo {
@@ -175,7 +208,9 @@ pub struct seminfo {
     pub semaem: i32,
 }
 
-/// `struct mq_attr`.
+/// `struct mq_attr` (include/uapi/linux/mqueue.h), 64-bit layout; the
+/// kernel's fields are `__kernel_long_t`, 32 bits on armv7/i686
+/// ([`abi32::mq_attr`]).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug)]
 pub struct mq_attr {
@@ -186,20 +221,319 @@ pub struct mq_attr {
     pub __reserved: [i64; 4],
 }
 
-const _: () = {
-    assert!(size_of::<ipc64_perm>() == 48);
-    assert!(size_of::<msqid64_ds>() == 120);
-    assert!(size_of::<shmid64_ds>() == 112);
+/// The kernel structs of the 32-bit targets (armv7, i686), as
+/// include/uapi/asm-generic/{ipcbuf,msgbuf,shmbuf,sembuf}.h define them for
+/// `__BITS_PER_LONG == 32` (arm has no headers of its own for these; x86's
+/// msgbuf.h/shmbuf.h take the generic ones on i386, and its sembuf.h has
+/// the same fields under `__i386__`). `__kernel_mode_t` is `unsigned short`
+/// on both (arch/arm/include/uapi/asm/posix_types.h,
+/// arch/x86/include/uapi/asm/posix_types_32.h), hence the `__pad1` after
+/// `mode`. Each `*_time` is the low half of a 64-bit time, `*_time_high`
+/// the high half (Linux 5.1 and later; 0 before).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+pub mod abi32 {
+    /// `struct ipc64_perm`, 32-bit.
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct ipc64_perm {
+        pub key: i32,
+        pub uid: u32,
+        pub gid: u32,
+        pub cuid: u32,
+        pub cgid: u32,
+        pub mode: u16,
+        pub __pad1: u16,
+        pub seq: u16,
+        pub __pad2: u16,
+        pub __unused1: u32,
+        pub __unused2: u32,
+    }
+
+    /// `struct msqid64_ds`, 32-bit.
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct msqid64_ds {
+        pub msg_perm: ipc64_perm,
+        pub msg_stime: u32,
+        pub msg_stime_high: u32,
+        pub msg_rtime: u32,
+        pub msg_rtime_high: u32,
+        pub msg_ctime: u32,
+        pub msg_ctime_high: u32,
+        pub msg_cbytes: u32,
+        pub msg_qnum: u32,
+        pub msg_qbytes: u32,
+        pub msg_lspid: i32,
+        pub msg_lrpid: i32,
+        pub __unused4: u32,
+        pub __unused5: u32,
+    }
+
+    /// `struct shmid64_ds`, 32-bit.
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct shmid64_ds {
+        pub shm_perm: ipc64_perm,
+        pub shm_segsz: u32,
+        pub shm_atime: u32,
+        pub shm_atime_high: u32,
+        pub shm_dtime: u32,
+        pub shm_dtime_high: u32,
+        pub shm_ctime: u32,
+        pub shm_ctime_high: u32,
+        pub shm_cpid: i32,
+        pub shm_lpid: i32,
+        pub shm_nattch: u32,
+        pub __unused4: u32,
+        pub __unused5: u32,
+    }
+
+    /// `struct semid64_ds`, 32-bit.
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct semid64_ds {
+        pub sem_perm: ipc64_perm,
+        pub sem_otime: u32,
+        pub sem_otime_high: u32,
+        pub sem_ctime: u32,
+        pub sem_ctime_high: u32,
+        pub sem_nsems: u32,
+        pub __unused3: u32,
+        pub __unused4: u32,
+    }
+
+    /// `struct shminfo64`, 32-bit (`unsigned long` fields).
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct shminfo64 {
+        pub shmmax: u32,
+        pub shmmin: u32,
+        pub shmmni: u32,
+        pub shmseg: u32,
+        pub shmall: u32,
+        pub __unused: [u32; 4],
+    }
+
+    /// `struct shm_info`, 32-bit (`__kernel_ulong_t` fields).
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct shm_info {
+        pub used_ids: i32,
+        pub shm_tot: u32,
+        pub shm_rss: u32,
+        pub shm_swp: u32,
+        pub swap_attempts: u32,
+        pub swap_successes: u32,
+    }
+
+    /// `struct mq_attr`, 32-bit (`__kernel_long_t` fields).
+    #[repr(C)]
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct mq_attr {
+        pub mq_flags: i32,
+        pub mq_maxmsg: i32,
+        pub mq_msgsize: i32,
+        pub mq_curmsgs: i32,
+        pub __reserved: [i32; 4],
+    }
+
+    /// A 64-bit time from its two 32-bit halves.
+    pub fn time(low: u32, high: u32) -> i64 {
+        ((high as u64) << 32 | low as u64) as i64
+    }
+
+    impl From<ipc64_perm> for super::ipc64_perm {
+        fn from(p: ipc64_perm) -> Self {
+            super::ipc64_perm {
+                key: p.key,
+                uid: p.uid,
+                gid: p.gid,
+                cuid: p.cuid,
+                cgid: p.cgid,
+                mode: p.mode.into(),
+                seq: p.seq,
+                ..Default::default()
+            }
+        }
+    }
+
+    impl From<msqid64_ds> for super::msqid64_ds {
+        fn from(d: msqid64_ds) -> Self {
+            super::msqid64_ds {
+                msg_perm: d.msg_perm.into(),
+                msg_stime: time(d.msg_stime, d.msg_stime_high),
+                msg_rtime: time(d.msg_rtime, d.msg_rtime_high),
+                msg_ctime: time(d.msg_ctime, d.msg_ctime_high),
+                msg_cbytes: d.msg_cbytes.into(),
+                msg_qnum: d.msg_qnum.into(),
+                msg_qbytes: d.msg_qbytes.into(),
+                msg_lspid: d.msg_lspid,
+                msg_lrpid: d.msg_lrpid,
+                ..Default::default()
+            }
+        }
+    }
+
+    impl From<shmid64_ds> for super::shmid64_ds {
+        fn from(d: shmid64_ds) -> Self {
+            super::shmid64_ds {
+                shm_perm: d.shm_perm.into(),
+                shm_segsz: d.shm_segsz.into(),
+                shm_atime: time(d.shm_atime, d.shm_atime_high),
+                shm_dtime: time(d.shm_dtime, d.shm_dtime_high),
+                shm_ctime: time(d.shm_ctime, d.shm_ctime_high),
+                shm_cpid: d.shm_cpid,
+                shm_lpid: d.shm_lpid,
+                shm_nattch: d.shm_nattch.into(),
+                ..Default::default()
+            }
+        }
+    }
+
+    impl From<semid64_ds> for super::semid64_ds {
+        fn from(d: semid64_ds) -> Self {
+            super::semid64_ds {
+                sem_perm: d.sem_perm.into(),
+                sem_otime: time(d.sem_otime, d.sem_otime_high),
+                sem_ctime: time(d.sem_ctime, d.sem_ctime_high),
+                sem_nsems: d.sem_nsems.into(),
+                ..Default::default()
+            }
+        }
+    }
+
+    impl From<shminfo64> for super::shminfo64 {
+        fn from(i: shminfo64) -> Self {
+            super::shminfo64 {
+                shmmax: i.shmmax.into(),
+                shmmin: i.shmmin.into(),
+                shmmni: i.shmmni.into(),
+                shmseg: i.shmseg.into(),
+                shmall: i.shmall.into(),
+                ..Default::default()
+            }
+        }
+    }
+
+    impl From<shm_info> for super::shm_info {
+        fn from(i: shm_info) -> Self {
+            super::shm_info {
+                used_ids: i.used_ids,
+                shm_tot: i.shm_tot.into(),
+                shm_rss: i.shm_rss.into(),
+                shm_swp: i.shm_swp.into(),
+                swap_attempts: i.swap_attempts.into(),
+                swap_successes: i.swap_successes.into(),
+            }
+        }
+    }
+
+    impl From<mq_attr> for super::mq_attr {
+        fn from(a: mq_attr) -> Self {
+            super::mq_attr {
+                mq_flags: a.mq_flags.into(),
+                mq_maxmsg: a.mq_maxmsg.into(),
+                mq_msgsize: a.mq_msgsize.into(),
+                mq_curmsgs: a.mq_curmsgs.into(),
+                ..Default::default()
+            }
+        }
+    }
+
+    /// The kernel's `long`s cannot hold more than 32 bits here: a larger
+    /// value (nothing the kernel would accept) saturates.
+    impl From<&super::mq_attr> for mq_attr {
+        fn from(a: &super::mq_attr) -> Self {
+            let n = |v: i64| v.clamp(i32::MIN.into(), i32::MAX.into()) as i32;
+            mq_attr {
+                mq_flags: n(a.mq_flags),
+                mq_maxmsg: n(a.mq_maxmsg),
+                mq_msgsize: n(a.mq_msgsize),
+                mq_curmsgs: n(a.mq_curmsgs),
+                __reserved: [0; 4],
+            }
+        }
+    }
+}
+
+/// Compile-time checks of every kernel struct's size and field offsets,
+/// per target. The numbers are the kernel headers' (named on each struct
+/// above), worked out from their field types and the C ABI's alignment
+/// (u64 is 8-aligned on armv7 EABI, 4-aligned on i686; no field of the
+/// 32-bit structs is wider than 4 bytes, so both agree there), and checked
+/// (2026-12-03) by `_Static_assert`s of the same numbers compiled by gcc
+/// against Debian's linux-libc-dev (Linux 6.x UAPI): `gcc -m32` for the
+/// 32-bit ones (x86's headers under `__i386__`, which take the asm-generic
+/// layouts armv7 uses), plain gcc for x86_64's. A wrong armv7
+/// `semid64_ds` (sem_ctime and sem_otime_high swapped) fails here, and with
+/// this check removed, the unit test `sem_create_stat_remove` under
+/// qemu-arm.
+mod layout {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    macro_rules! check {
+        ($t:ty, $size:expr $(, $f:ident @ $off:expr)*) => {
+            const _: () = {
+                assert!(size_of::<$t>() == $size);
+                $(assert!(offset_of!($t, $f) == $off);)*
+            };
+        };
+    }
+
+    // Target-independent (ints only).
+    check!(msginfo, 32, msgpool @ 0, msgtql @ 24, msgseg @ 28);
+    check!(seminfo, 40, semmap @ 0, semusz @ 28, semaem @ 36);
+
+    // 64-bit kernel layouts, the kernel's on x86_64/aarch64/riscv64. (On
+    // armv7/i686 they are only the widened view, never handed to the
+    // kernel, and i686 aligns u64 to 4 bytes, so they are not checked there.)
+    #[cfg(target_pointer_width = "64")]
+    check!(ipc64_perm, 48, key @ 0, uid @ 4, gid @ 8, cuid @ 12, cgid @ 16,
+        mode @ 20, seq @ 24, __unused1 @ 32, __unused2 @ 40);
+    #[cfg(target_pointer_width = "64")]
+    check!(msqid64_ds, 120, msg_stime @ 48, msg_rtime @ 56, msg_ctime @ 64,
+        msg_cbytes @ 72, msg_qnum @ 80, msg_qbytes @ 88, msg_lspid @ 96,
+        msg_lrpid @ 100, __unused5 @ 112);
+    #[cfg(target_pointer_width = "64")]
+    check!(shmid64_ds, 112, shm_segsz @ 48, shm_atime @ 56, shm_dtime @ 64,
+        shm_ctime @ 72, shm_cpid @ 80, shm_lpid @ 84, shm_nattch @ 88,
+        __unused5 @ 104);
     #[cfg(target_arch = "x86_64")]
-    assert!(size_of::<semid64_ds>() == 104);
-    #[cfg(target_arch = "aarch64")]
-    assert!(size_of::<semid64_ds>() == 88);
-    assert!(size_of::<msginfo>() == 32);
-    assert!(size_of::<shminfo64>() == 72);
-    assert!(size_of::<shm_info>() == 48);
-    assert!(size_of::<seminfo>() == 40);
-    assert!(size_of::<mq_attr>() == 64);
-};
+    check!(semid64_ds, 104, sem_otime @ 48, sem_ctime @ 64, sem_nsems @ 80,
+        __unused4 @ 96);
+    #[cfg(all(target_pointer_width = "64", not(target_arch = "x86_64")))]
+    check!(semid64_ds, 88, sem_otime @ 48, sem_ctime @ 56, sem_nsems @ 64,
+        __unused4 @ 80);
+    #[cfg(target_pointer_width = "64")]
+    check!(shminfo64, 72, shmmax @ 0, shmall @ 32, __unused4 @ 64);
+    #[cfg(target_pointer_width = "64")]
+    check!(shm_info, 48, used_ids @ 0, shm_tot @ 8, shm_rss @ 16, shm_swp @ 24,
+        swap_successes @ 40);
+    #[cfg(target_pointer_width = "64")]
+    check!(mq_attr, 64, mq_flags @ 0, mq_maxmsg @ 8, mq_msgsize @ 16,
+        mq_curmsgs @ 24);
+
+    // 32-bit kernel layouts (armv7, i686).
+    check!(abi32::ipc64_perm, 36, key @ 0, uid @ 4, gid @ 8, cuid @ 12,
+        cgid @ 16, mode @ 20, __pad1 @ 22, seq @ 24, __unused1 @ 28,
+        __unused2 @ 32);
+    check!(abi32::msqid64_ds, 88, msg_stime @ 36, msg_stime_high @ 40,
+        msg_rtime @ 44, msg_rtime_high @ 48, msg_ctime @ 52,
+        msg_ctime_high @ 56, msg_cbytes @ 60, msg_qnum @ 64, msg_qbytes @ 68,
+        msg_lspid @ 72, msg_lrpid @ 76, __unused5 @ 84);
+    check!(abi32::shmid64_ds, 84, shm_segsz @ 36, shm_atime @ 40,
+        shm_atime_high @ 44, shm_dtime @ 48, shm_dtime_high @ 52,
+        shm_ctime @ 56, shm_ctime_high @ 60, shm_cpid @ 64, shm_lpid @ 68,
+        shm_nattch @ 72, __unused5 @ 80);
+    check!(abi32::semid64_ds, 64, sem_otime @ 36, sem_otime_high @ 40,
+        sem_ctime @ 44, sem_ctime_high @ 48, sem_nsems @ 52, __unused4 @ 60);
+    check!(abi32::shminfo64, 36, shmmax @ 0, shmall @ 16, __unused @ 20);
+    check!(abi32::shm_info, 24, used_ids @ 0, shm_tot @ 4, shm_rss @ 8,
+        shm_swp @ 12, swap_successes @ 20);
+    check!(abi32::mq_attr, 32, mq_flags @ 0, mq_maxmsg @ 4, mq_msgsize @ 8,
+        mq_curmsgs @ 12);
+}
 
 /// Marker for the plain-integer kernel structs above: any bit pattern is a
 /// valid value, so the kernel may write into them freely.
@@ -215,23 +549,56 @@ unsafe impl Pod for msginfo {}
 unsafe impl Pod for shminfo64 {}
 unsafe impl Pod for shm_info {}
 unsafe impl Pod for seminfo {}
+unsafe impl Pod for abi32::msqid64_ds {}
+unsafe impl Pod for abi32::shmid64_ds {}
+unsafe impl Pod for abi32::semid64_ds {}
+unsafe impl Pod for abi32::shminfo64 {}
+unsafe impl Pod for abi32::shm_info {}
+
+/// What a ctl command fills: `Kernel` is the struct the kernel writes on
+/// this target, converted into `Self` (the same struct on 64-bit targets).
+trait Filled: From<Self::Kernel> {
+    type Kernel: Pod;
+}
+macro_rules! filled {
+    ($($t:ident),*) => {
+        $(
+            #[cfg(target_pointer_width = "64")]
+            impl Filled for $t { type Kernel = $t; }
+            #[cfg(target_pointer_width = "32")]
+            impl Filled for $t { type Kernel = abi32::$t; }
+        )*
+    };
+}
+filled!(msqid64_ds, shmid64_ds, semid64_ds, shminfo64, shm_info);
+impl Filled for msginfo {
+    type Kernel = msginfo;
+}
+impl Filled for seminfo {
+    type Kernel = seminfo;
+}
+
+/// The command as the kernel takes it: with [`IPC_64`] on armv7.
+fn ctl_cmd(cmd: i32) -> usize {
+    (cmd | IPC_64) as usize
+}
 
 /// One ctl call that fills a `T`: `(id, cmd, &mut T)` for msgctl/shmctl,
 /// `(id, 0, cmd, &mut T)` for semctl. Returns the syscall's result (an id
 /// for `*_STAT*`, the highest index for the info commands).
-fn ctl_into<T: Pod>(n: usize, id: i32, cmd: i32) -> Result<(i32, T), Errno> {
-    let mut buf = T::default();
-    let p = &mut buf as *mut T as usize;
+fn ctl_into<T: Filled>(n: usize, id: i32, cmd: i32) -> Result<(i32, T), Errno> {
+    let mut buf = T::Kernel::default();
+    let p = &mut buf as *mut T::Kernel as usize;
     let args = if n == nr::SEMCTL {
-        [id as usize, 0, cmd as usize, p, 0, 0]
+        [id as usize, 0, ctl_cmd(cmd), p, 0, 0]
     } else {
-        [id as usize, cmd as usize, p, 0, 0, 0]
+        [id as usize, ctl_cmd(cmd), p, 0, 0, 0]
     };
     // SAFETY: `cmd` is one the caller's wrapper pairs with `T` (checked in
-    // the wrappers below), and `buf` is a live, writable `T` of the size the
-    // kernel writes for that command (size asserts above).
+    // the wrappers below), and `buf` is a live, writable struct of the
+    // kernel's layout for that command on this target (layout checks above).
     let r = check(unsafe { syscall6(n, args) })?;
-    Ok((r as i32, buf))
+    Ok((r as i32, buf.into()))
 }
 
 /// Keeps only the stat commands (they write a `*64_ds`).
@@ -374,9 +741,9 @@ fn ctl_any(kind: Kind, id: i32, cmds: [i32; 3]) -> Result<i32, Errno> {
     let p = buf.as_mut_ptr() as usize;
     let i = id as usize;
     let (nr, a) = match kind {
-        Kind::Shm => (nr::SHMCTL, [i, cmds[0] as usize, p, 0]),
-        Kind::Msg => (nr::MSGCTL, [i, cmds[1] as usize, p, 0]),
-        Kind::Sem => (nr::SEMCTL, [i, 0, cmds[2] as usize, p]),
+        Kind::Shm => (nr::SHMCTL, [i, ctl_cmd(cmds[0]), p, 0]),
+        Kind::Msg => (nr::MSGCTL, [i, ctl_cmd(cmds[1]), p, 0]),
+        Kind::Sem => (nr::SEMCTL, [i, 0, ctl_cmd(cmds[2]), p]),
     };
     // SAFETY: `buf` is writable and larger than every struct these commands
     // write (size asserts above).
@@ -412,7 +779,11 @@ pub fn mq_open(
     attr: Option<&mq_attr>,
 ) -> Result<OwnedFd, Errno> {
     let p = mq_name(name)?;
-    let a = attr.map_or(0, |a| a as *const mq_attr as usize);
+    #[cfg(target_pointer_width = "32")]
+    let attr = attr.map(abi32::mq_attr::from);
+    #[cfg(target_pointer_width = "32")]
+    let attr = attr.as_ref();
+    let a = attr.map_or(0, |a| a as *const _ as usize);
     let fl = (oflag | rustix::fs::OFlags::CLOEXEC).bits() as usize;
     // SAFETY: `p` points into the NUL-terminated `name`, `a` is null or a
     // live `mq_attr`; both outlive the call.
@@ -431,11 +802,19 @@ pub fn mq_unlink(name: &CStr) -> Result<(), Errno> {
 /// `mq_getsetattr(fd, new, &old)` → the attributes before any change.
 pub fn mq_getsetattr(fd: BorrowedFd<'_>, new: Option<&mq_attr>) -> Result<mq_attr, Errno> {
     use rustix::fd::AsRawFd;
-    let mut old = mq_attr::default();
-    let n = new.map_or(0, |a| a as *const mq_attr as usize);
-    let o = &mut old as *mut mq_attr as usize;
-    // SAFETY: `n` is null or a live `mq_attr`, `o` a writable one.
+    #[cfg(target_pointer_width = "64")]
+    let (new, mut old) = (new, mq_attr::default());
+    #[cfg(target_pointer_width = "32")]
+    let (new, mut old) = (new.map(abi32::mq_attr::from), abi32::mq_attr::default());
+    #[cfg(target_pointer_width = "32")]
+    let new = new.as_ref();
+    let n = new.map_or(0, |a| a as *const _ as usize);
+    let o = &mut old as *mut _ as usize;
+    // SAFETY: `n` is null or a live `mq_attr` of the kernel's layout for
+    // this target, `o` a writable one.
     check(unsafe { syscall6(nr::MQ_GETSETATTR, [fd.as_raw_fd() as usize, n, o, 0, 0, 0]) })?;
+    #[cfg(target_pointer_width = "32")]
+    let old = old.into();
     Ok(old)
 }
 
@@ -454,7 +833,7 @@ pub fn dir_names(dir: BorrowedFd<'_>, mut f: impl FnMut(&CStr)) -> Result<(), Er
             0,
         ];
         // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
-        let n = check(unsafe { syscall6(linux_raw_sys::general::__NR_getdents64 as usize, a) })?;
+        let n = check(unsafe { syscall6(nr::GETDENTS64, a) })?;
         if n == 0 {
             return Ok(());
         }

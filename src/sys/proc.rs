@@ -16,17 +16,19 @@ unsafe extern "C" {
     #[link_name = "execvp"]
     fn c_execvp(file: *const c_char, argv: *const *const c_char) -> i32;
     fn __errno_location() -> *mut i32;
-    fn getauxval(kind: core::ffi::c_ulong) -> core::ffi::c_ulong;
+    /// `unsigned long getauxval(unsigned long)`: `c_ulong` is `usize` on
+    /// every Linux target.
+    fn getauxval(kind: usize) -> usize;
 }
 
 /// The page size, from the aux vector (rustix's `page_size` goes through
 /// musl's much bigger `sysconf`).
 pub fn page_size() -> u64 {
-    const AT_PAGESZ: core::ffi::c_ulong = 6;
+    const AT_PAGESZ: usize = 6;
     // SAFETY: getauxval only reads the aux vector musl saved at startup.
     match unsafe { getauxval(AT_PAGESZ) } {
         0 => 4096,
-        n => n,
+        n => n as u64,
     }
 }
 
@@ -146,15 +148,25 @@ pub fn sigprocmask(how: usize, set: SigSet) -> Result<SigSet, Errno> {
     Ok(old)
 }
 
-/// Kernel `struct sigaction` (same layout on x86_64 and aarch64).
+/// Kernel `struct sigaction` (include/linux/signal_types.h, the layout
+/// `rt_sigaction` reads): handler, flags, restorer where the architecture
+/// has `SA_RESTORER`, and the 64-bit mask (`unsigned long[64 / BITS]`, so
+/// only 4-aligned on 32-bit targets: two `u32` halves there).
 #[repr(C)]
 struct KSigaction {
     handler: usize,
-    flags: u64,
+    flags: usize,
+    #[cfg(not(target_arch = "riscv64"))]
     restorer: usize,
-    mask: SigSet,
+    mask: [u32; 2],
 }
+#[cfg(all(target_pointer_width = "64", not(target_arch = "riscv64")))]
 const _: () = assert!(core::mem::size_of::<KSigaction>() == 32);
+// riscv64: no sa_restorer (arch/riscv has no SA_RESTORER).
+#[cfg(all(target_pointer_width = "64", target_arch = "riscv64"))]
+const _: () = assert!(core::mem::size_of::<KSigaction>() == 24);
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(core::mem::size_of::<KSigaction>() == 20);
 
 /// Default action (`SIG_DFL`) for [`set_disposition`].
 pub const SIG_DFL: usize = 0;
@@ -167,8 +179,9 @@ pub fn set_disposition(sig: i32, disp: usize) -> Result<(), Errno> {
     let act = KSigaction {
         handler: disp & 1,
         flags: 0,
+        #[cfg(not(target_arch = "riscv64"))]
         restorer: 0,
-        mask: 0,
+        mask: [0; 2],
     };
     sigaction(sig, &act)
 }
@@ -176,11 +189,23 @@ pub fn set_disposition(sig: i32, disp: usize) -> Result<(), Errno> {
 /// Installs `handler` for `sig` with SA_RESTART. The handler must be
 /// async-signal-safe (atomics and raw syscalls only).
 pub fn set_handler(sig: i32, handler: extern "C" fn(c_int)) -> Result<(), Errno> {
+    // SA_SIGINFO: on armv7 and i686 a handler without it gets the old
+    // (non-rt) signal frame, which only `sigreturn` unwinds (musl picks
+    // `__restore` or `__restore_rt` by this flag); with it every target gets
+    // the rt frame `restore_rt` is for. The handler takes one argument and
+    // ignores the siginfo and context the C ABI passes after it.
+    const SA_SIGINFO: usize = 4;
+    const SA_RESTART: usize = 0x1000_0000;
+    #[cfg(not(target_arch = "riscv64"))]
+    const SA_RESTORER: usize = 0x0400_0000;
+    #[cfg(target_arch = "riscv64")]
+    const SA_RESTORER: usize = 0;
     let act = KSigaction {
         handler: handler as usize,
-        flags: 0x1000_0000 | 0x0400_0000, // SA_RESTART | SA_RESTORER
+        flags: SA_SIGINFO | SA_RESTART | SA_RESTORER,
+        #[cfg(not(target_arch = "riscv64"))]
         restorer: restore_rt as *const () as usize,
-        mask: 0,
+        mask: [0; 2],
     };
     sigaction(sig, &act)
 }
@@ -205,6 +230,31 @@ extern "C" fn restore_rt() {
     // SAFETY: as on x86_64: only the kernel enters here, on the signal frame.
     core::arch::naked_asm!("mov x8, #139", "svc #0", "brk #0")
 }
+
+/// See the x86_64 version (musl's arm `__restore_rt` is the same two
+/// instructions): `rt_sigreturn` is 173 on arm EABI. A32 code, as the
+/// armv7 target generates, so the kernel returns into it in ARM state.
+#[cfg(target_arch = "arm")]
+#[unsafe(naked)]
+extern "C" fn restore_rt() {
+    // SAFETY: as on x86_64: only the kernel enters here, on the signal frame.
+    core::arch::naked_asm!("mov r7, #173", "svc #0", "udf #0")
+}
+
+/// See the x86_64 version: `rt_sigreturn` is 173 on i386, through `int
+/// $0x80` (musl's i386 `__restore_rt` is the same). The kernel would fall
+/// back to the vDSO's `__kernel_rt_sigreturn` without SA_RESTORER, but an
+/// own restorer keeps i686 like the others.
+#[cfg(target_arch = "x86")]
+#[unsafe(naked)]
+extern "C" fn restore_rt() {
+    // SAFETY: as on x86_64: only the kernel enters here, on the signal frame.
+    core::arch::naked_asm!("mov eax, 173", "int 0x80", "ud2")
+}
+
+// riscv64 has no SA_RESTORER: the kernel always returns from a handler
+// through the vDSO's `__vdso_rt_sigreturn` (qemu-user through its own
+// trampoline), so there is no restorer to provide.
 
 fn sigaction(sig: i32, act: &KSigaction) -> Result<(), Errno> {
     // SAFETY: `act` is a valid kernel sigaction: SIG_DFL/SIG_IGN, or a

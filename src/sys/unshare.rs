@@ -55,7 +55,7 @@ pub fn readable_now(fd: BorrowedFd<'_>) -> Result<bool, Errno> {
         events: 1, // POLLIN
         revents: 0,
     };
-    let zero = [0i64; 2]; // struct timespec {0, 0}
+    let zero = [0i64; 2]; // struct __kernel_timespec {0, 0} (ppoll_time64 on 32-bit)
     const _: () = assert!(core::mem::size_of::<[i64; 2]>() == 16);
     // SAFETY: one live pollfd, a live timespec, no signal mask.
     let n = check(unsafe {

@@ -172,13 +172,20 @@ pub fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
-/// True when this test process runs under qemu-user (the kernel's arch is
-/// not the one this binary was built for). qemu-user cannot create user
-/// namespaces, setns into mount namespaces, or do the NS_GET ioctls.
+/// True when this test process runs under qemu-user. qemu-user cannot
+/// create user namespaces, setns into mount namespaces, or do the NS_GET
+/// ioctls. A kernel arch other than the binary's is not enough to tell: a
+/// 64-bit kernel runs i686 and armv7 binaries natively (compat). qemu-user
+/// fakes /proc/self/exe but not /proc/thread-self/exe, which names the
+/// emulator.
 pub fn qemu_user() -> bool {
     let karch = std::fs::read_to_string("/proc/sys/kernel/arch").unwrap_or_default();
     let karch = karch.trim();
-    !karch.is_empty() && karch != std::env::consts::ARCH
+    if karch.is_empty() || karch == std::env::consts::ARCH {
+        return false;
+    }
+    std::fs::read_link("/proc/thread-self/exe")
+        .map_or(true, |exe| exe.to_string_lossy().contains("qemu"))
 }
 
 /// True under `CI=true`: root-only tests must run there, not skip.
