@@ -13,8 +13,9 @@
 //! before, `/proc/PID/ns/*`). What still needs /proc, failing with
 //! util-linux's `cannot open /proc/PID/...` messages: `-r`/`-w`/`-W`
 //! without a directory (`root`, `cwd`), `-e` (`environ`), `-c` (`cgroup`),
-//! `-S`/`-G follow` (the owner of `/proc/PID`), and `--all`, which finds
-//! the kernel's kinds in `/proc/self/ns` (without it: no namespace).
+//! `-S`/`-G follow` (the owner of `/proc/PID`); `--all` finds the kernel's
+//! kinds in `/proc/self/ns`, or from pidfds (6.11; before, without /proc,
+//! it finds none: `no namespace specified`, as util-linux always does then).
 //!
 //! Differences from util-linux (on purpose): `--all` without `--target`
 //! says so (2.41+ prints a stat error); with no namespace, `--target` plus
@@ -688,25 +689,37 @@ fn set_credentials(o: &Opts, user: bool, groups_failed: bool) {
 }
 
 /// `--all`: `want` plus every kind of the target's namespaces this kernel
-/// has, except our own user namespace (setns into it is EINVAL).
+/// has, except our own user namespace (setns into it is EINVAL). Without
+/// /proc (util-linux then finds no kind), ours and the target's come from
+/// pidfds where the kernel has `PIDFD_GET_*_NAMESPACE` (Linux 6.11).
 #[inline(never)]
 fn all_kinds(t: &Target, mut want: u32) -> u32 {
-    let mine = open_at(None, c"/proc/self/ns", OFlags::PATH);
+    let dir = open_at(None, c"/proc/self/ns", OFlags::PATH);
+    let me = dir.err().and_then(|_| {
+        rustix::process::pidfd_open(rustix::process::getpid(), PidfdFlags::empty()).ok()
+    });
     for k in &KINDS {
         // Skip kinds this kernel lacks.
-        let Ok(mine) = mine.and_then(|d| stat_at(d, cstr(k.name.as_bytes()))) else {
+        let mine = match (dir, &me) {
+            (Ok(d), _) => stat_at(d, cstr(k.name.as_bytes())),
+            (_, Some(p)) => pidfd_ns_stat(p.as_fd(), k.flag),
+            (Err(e), None) => Err(e),
+        };
+        let Ok(mine) = mine else {
             continue;
         };
         if want & k.flag != 0 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = t
-                .proc
-                .and_then(|d| stat_at(d, c"ns/user"))
-                .unwrap_or_else(|e| {
-                    cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
-                });
+            let theirs = match (t.proc, t.pidfd) {
+                (Ok(d), _) => stat_at(d, c"ns/user"),
+                (Err(_), Some(p)) => pidfd_ns_stat(p, CLONE_NEWUSER),
+                (Err(e), None) => Err(e),
+            };
+            let theirs = theirs.unwrap_or_else(|e| {
+                cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
+            });
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
             }
@@ -714,6 +727,12 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
         want |= k.flag;
     }
     want
+}
+
+/// The namespace of kind `flag` of the pidfd's process (Linux 6.11).
+#[inline(never)]
+fn pidfd_ns_stat(pidfd: BorrowedFd, flag: u32) -> Result<rfs::Stat, Errno> {
+    nsioctl::pidfd_ns(pidfd, flag).and_then(rfs::fstat)
 }
 
 /// `-N FD`: the network namespace of the target's socket FD, with util-linux
