@@ -659,6 +659,21 @@ fn user_parent_namespace() {
     );
     assert_code(&o, 0);
     assert_eq!(lines(&o), [a.clone(), "0".to_owned()]);
+    // Without /proc: the target's user namespace from its pidfd (6.11).
+    let s = format!(
+        "mount --make-rprivate / && umount -l /proc && [ ! -e /proc/self ] &&
+         nsenter -t {inner} --user-parent id -u"
+    );
+    let o = run(in_new_ns(&mut l.sh(&s), CLONE_NEWNS));
+    if kernel_at_least(6, 11) {
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "0\n");
+    } else {
+        assert_err(
+            &o,
+            &format!("cannot open /proc/{inner}/ns/user: No such file or directory"),
+        );
+    }
     let o = nsenter(
         &l,
         &[
