@@ -659,6 +659,21 @@ fn user_parent_namespace() {
     );
     assert_code(&o, 0);
     assert_eq!(lines(&o), [a.clone(), "0".to_owned()]);
+    // Without /proc: the target's user namespace from its pidfd (6.11).
+    let s = format!(
+        "mount --make-rprivate / && umount -l /proc && [ ! -e /proc/self ] &&
+         nsenter -t {inner} --user-parent id -u"
+    );
+    let o = run(in_new_ns(&mut l.sh(&s), CLONE_NEWNS));
+    if kernel_at_least(6, 11) {
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "0\n");
+    } else {
+        assert_err(
+            &o,
+            &format!("cannot open /proc/{inner}/ns/user: No such file or directory"),
+        );
+    }
     let o = nsenter(
         &l,
         &[
@@ -1229,4 +1244,79 @@ fn net_socket_values() {
         &nsenter(&l, &["-t", "999999999", "-N", "3", "true"]),
         "failed to pidfd_open() for 999999999: No such process",
     );
+}
+
+/// The running kernel is at least `x.y` (for what a test expects; nsenter
+/// itself detects features, never versions).
+fn kernel_at_least(x: u32, y: u32) -> bool {
+    let u = rustix::system::uname();
+    let r = u.release().to_string_lossy();
+    let mut v = r
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    (v.next().unwrap_or(0), v.next().unwrap_or(0)) >= (x, y)
+}
+
+/// Without /proc (unmounted in a private mount namespace, as in an
+/// initramfs before it is mounted): the target's namespaces come from its
+/// pidfd, by one setns on it (Linux 5.8), or, mixed with a given file, by
+/// PIDFD_GET_*_NAMESPACE (6.11; before, the /proc file that is not there:
+/// util-linux's message). What still needs /proc says so.
+#[test]
+fn target_namespaces_without_proc() {
+    if !need_root("target_namespaces_without_proc") {
+        return;
+    }
+    // qemu-user refuses unknown ioctls (ENOTTY) and wants /proc itself.
+    if !not_qemu_user(
+        "target_namespaces_without_proc",
+        "do the PIDFD_GET_*_NAMESPACE ioctls or run without /proc",
+    ) {
+        return;
+    }
+    let l = Links::new();
+    let d = TempDir::new("nse-noproc");
+    let t = start(
+        &l,
+        &d,
+        CLONE_NEWUTS | CLONE_NEWIPC,
+        "hostname noproc && ready $$ && exec sleep 60",
+    );
+    let p = t.pid;
+    let s = format!(
+        "set -e; mount --make-rprivate /; P={p}; touch {d}/ipc
+         mount --bind /proc/$P/ns/ipc {d}/ipc
+         nsenter -t $P -u --ipc={d}/ipc hostname; echo rc=$?
+         umount -l /proc
+         [ ! -e /proc/self ] || {{ echo /proc is still there; exit 9; }}
+         set +e
+         for a in '-u' '-u --ipc={d}/ipc' '-r' '-u -e' '-u -S follow' '-a'; do
+             nsenter -t $P $a hostname 2>&1; echo rc=$?
+         done",
+        d = d.path().display()
+    );
+    let o = run(in_new_ns(&mut l.sh(&s), CLONE_NEWNS));
+    assert_code(&o, 0);
+    let gone = "No such file or directory";
+    let (mixed, all) = if kernel_at_least(6, 11) {
+        ("noproc\nrc=0".to_owned(), "noproc\nrc=0")
+    } else {
+        (
+            format!("nsenter: cannot open /proc/{p}/ns/uts: {gone}\nrc=1"),
+            "nsenter: no namespace specified\nrc=1",
+        )
+    };
+    let want = [
+        // With /proc: from the pidfd on 6.11, else /proc/PID/ns/uts.
+        "noproc\nrc=0".to_owned(),
+        "noproc\nrc=0".to_owned(),
+        mixed,
+        format!("nsenter: cannot open /proc/{p}/root: {gone}\nrc=1"),
+        format!("nsenter: cannot open /proc/{p}/environ: {gone}\nrc=1"),
+        format!("nsenter: cannot open /proc/{p}/: {gone}\nrc=1"),
+        // --all finds the kernel's kinds and our user namespace from
+        // pidfds (6.11), else in /proc/self/ns: none (util-linux: none).
+        all.to_owned(),
+    ];
+    assert_eq!(stdout(&o), want.join("\n") + "\n", "{}", stderr(&o));
 }

@@ -7,6 +7,16 @@
 //! one directory fd taken while that pidfd's process was known to exist, so
 //! a recycled PID is never entered by mistake.
 //!
+//! No /proc needed for the target's namespaces: all of them are entered by
+//! one setns on the pidfd (Linux 5.8), or, mixed with given files, taken
+//! one by one from the pidfd with `PIDFD_GET_*_NAMESPACE` (Linux 6.11;
+//! before, `/proc/PID/ns/*`). What still needs /proc, failing with
+//! util-linux's `cannot open /proc/PID/...` messages: `-r`/`-w`/`-W`
+//! without a directory (`root`, `cwd`), `-e` (`environ`), `-c` (`cgroup`),
+//! `-S`/`-G follow` (the owner of `/proc/PID`); `--all` finds the kernel's
+//! kinds in `/proc/self/ns`, or from pidfds (6.11; before, without /proc,
+//! it finds none: `no namespace specified`, as util-linux always does then).
+//!
 //! Differences from util-linux (on purpose): `--all` without `--target`
 //! says so (2.41+ prints a stat error); with no namespace, `--target` plus
 //! -S/-G/-r/-w/-W/-e/-c is allowed; when namespace files are mixed with
@@ -442,15 +452,15 @@ impl Opts {
 }
 
 /// `--user-parent`: the parent of the given user namespace or the
-/// target's, with util-linux HEAD's message. (HEAD falls back to the owner
-/// of another given namespace when the kernel lacks
-/// PIDFD_GET_USER_NAMESPACE, before Linux 6.11; nsbox opens the target's
-/// `ns/user` instead.)
+/// target's (from its pidfd, as util-linux HEAD does first), with HEAD's
+/// message. (HEAD falls back to the owner of another given namespace when
+/// the kernel lacks PIDFD_GET_USER_NAMESPACE, before Linux 6.11; nsbox
+/// opens the target's `ns/user` instead.)
 #[inline(never)]
 fn open_user_parent(o: &mut Opts) {
     let base = match o.fds[ns::USER].take() {
         Some(fd) => fd,
-        None => need(&o.target, b"").open(c"ns/user"),
+        None => target_ns(need(&o.target, b""), ns::USER),
     };
     let parent = nsioctl::userns(base.as_fd())
         .unwrap_or_else(|e| cli::die(b"failed to open parent namespace", Some(e)));
@@ -482,11 +492,28 @@ fn open_target_namespaces(o: &mut Opts) -> Option<Fd> {
     // In util-linux's order: the first that cannot be opened is reported.
     for &i in &ns::ENTER_ORDER {
         if missing & KINDS[i].flag != 0 {
-            let path = ManuallyDrop::new([b"ns/", KINDS[i].name.as_bytes()].concat());
-            o.fds[i] = Some(t.open(cstr(&path)));
+            o.fds[i] = Some(target_ns(t, i));
         }
     }
     None
+}
+
+/// The target's namespace of kind `i`: from its pidfd where the kernel has
+/// `PIDFD_GET_*_NAMESPACE` (Linux 6.11; no /proc needed), else
+/// `/proc/PID/ns/NAME` as util-linux opens it. Any ioctl error goes to the
+/// /proc file when there is one, so that its message is util-linux's;
+/// without /proc, an error other than "unsupported" (ENOTTY, EINVAL) is
+/// told under that file's name.
+#[inline(never)]
+fn target_ns(t: &Target, i: usize) -> Fd {
+    let path = ManuallyDrop::new([b"ns/", KINDS[i].name.as_bytes()].concat());
+    match (t.pidfd.map(|p| nsioctl::pidfd_ns(p, KINDS[i].flag)), t.proc) {
+        (Some(Ok(fd)), _) => keep(fd),
+        (Some(Err(e)), Err(_)) if e != Errno::NOTTY && e != Errno::INVAL => {
+            cli::die_parts(&[b"cannot open ", t.dir, &path], Some(e))
+        }
+        _ => t.open(cstr(&path)),
+    }
 }
 
 /// -r, -w, -W without a directory: the target's (-W: its cwd path, looked
@@ -662,25 +689,37 @@ fn set_credentials(o: &Opts, user: bool, groups_failed: bool) {
 }
 
 /// `--all`: `want` plus every kind of the target's namespaces this kernel
-/// has, except our own user namespace (setns into it is EINVAL).
+/// has, except our own user namespace (setns into it is EINVAL). Without
+/// /proc (util-linux then finds no kind), ours and the target's come from
+/// pidfds where the kernel has `PIDFD_GET_*_NAMESPACE` (Linux 6.11).
 #[inline(never)]
 fn all_kinds(t: &Target, mut want: u32) -> u32 {
-    let mine = open_at(None, c"/proc/self/ns", OFlags::PATH);
+    let dir = open_at(None, c"/proc/self/ns", OFlags::PATH);
+    let me = dir.err().and_then(|_| {
+        rustix::process::pidfd_open(rustix::process::getpid(), PidfdFlags::empty()).ok()
+    });
     for k in &KINDS {
         // Skip kinds this kernel lacks.
-        let Ok(mine) = mine.and_then(|d| stat_at(d, cstr(k.name.as_bytes()))) else {
+        let mine = match (dir, &me) {
+            (Ok(d), _) => stat_at(d, cstr(k.name.as_bytes())),
+            (_, Some(p)) => pidfd_ns_stat(p.as_fd(), k.flag),
+            (Err(e), None) => Err(e),
+        };
+        let Ok(mine) = mine else {
             continue;
         };
         if want & k.flag != 0 {
             continue;
         }
         if k.flag == CLONE_NEWUSER {
-            let theirs = t
-                .proc
-                .and_then(|d| stat_at(d, c"ns/user"))
-                .unwrap_or_else(|e| {
-                    cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
-                });
+            let theirs = match (t.proc, t.pidfd) {
+                (Ok(d), _) => stat_at(d, c"ns/user"),
+                (Err(_), Some(p)) => pidfd_ns_stat(p, CLONE_NEWUSER),
+                (Err(e), None) => Err(e),
+            };
+            let theirs = theirs.unwrap_or_else(|e| {
+                cli::die_parts(&[b"stat of ", t.dir, b"ns/user failed"], Some(e))
+            });
             if (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino) {
                 continue;
             }
@@ -688,6 +727,12 @@ fn all_kinds(t: &Target, mut want: u32) -> u32 {
         want |= k.flag;
     }
     want
+}
+
+/// The namespace of kind `flag` of the pidfd's process (Linux 6.11).
+#[inline(never)]
+fn pidfd_ns_stat(pidfd: BorrowedFd, flag: u32) -> Result<rfs::Stat, Errno> {
+    nsioctl::pidfd_ns(pidfd, flag).and_then(rfs::fstat)
 }
 
 /// `-N FD`: the network namespace of the target's socket FD, with util-linux
