@@ -1,15 +1,28 @@
 //! The raw-syscall layer: everything rustix does not cover, and the only home
-//! of `unsafe` in nsbox besides `pre_exec` closures.
+//! of `unsafe` in nsbox besides `pre_exec` closures in the tests. It imports
+//! nothing above it.
 //!
-//! * [`raw`]: `syscall`/`svc 0` entry, errno mapping to [`rustix::io::Errno`].
-//! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
-//! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
-//! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and their kernel structs.
-//! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
+//! * [`raw`]: syscall entry per architecture (`syscall`, `svc 0`, `ecall`,
+//!   `int $0x80`), numbers from linux-raw-sys, errno mapping to
+//!   [`rustix::io::Errno`].
+//! * [`entry`]: the C `main` that `c_main!` defines (no std runtime: std's
+//!   `lang_start` costs 13 syscalls per exec) and [`Argv`].
+//! * [`alloc`]: the heap, a static arena then mmap (no allocation syscall on
+//!   most runs).
+//! * [`proc`]: `fork` (musl's `_Fork`, glibc's `fork`), signal dispositions
+//!   and masks with our own `rt_sigreturn` restorer, `personality`, environ.
+//! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and the kernel's structs per
+//!   architecture, with compile-time size and offset checks.
+//! * [`nsfd`]: `setns` with flag sets, pidfd signals and liveness, nsfs file
+//!   handles.
+//! * [`nsioctl`]: the nsfs and pidfd namespace ioctls.
+//! * [`unshare`]: unshare(2), the signal-forwarding handler, the parent death
+//!   signal, a zero-timeout `ppoll`.
+//! * [`tty`]: the terminal's width.
 
 pub mod alloc;
 pub mod entry;
-// The complete SysV/mq ABI surface is kept and unit-tested on both arches,
+// The complete SysV/mq ABI surface is kept and unit-tested on every target,
 // though the applets use only part of it.
 #[allow(dead_code)]
 pub mod ipc;
