@@ -87,6 +87,8 @@ macro_rules! c_main {
     ($run:path) => {
         /// The C entry point (see `sys::entry`).
         #[cfg(not(test))]
+        // The crate denies unsafe code outside src/sys/; this expands in main.rs.
+        #[allow(unsafe_code)]
         // SAFETY: the only `main` symbol in the program (the crate is
         // `no_main`); musl's `__libc_start_main` calls it with the
         // kernel-provided argc/argv.

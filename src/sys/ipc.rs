@@ -541,18 +541,29 @@ mod layout {
 /// # Safety
 /// Only for `repr(C)` structs made of integers.
 unsafe trait Pod: Default {}
-// SAFETY: all of these are repr(C) structs of integers only.
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for msqid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for shmid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for semid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for msginfo {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for shminfo64 {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for shm_info {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for seminfo {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for abi32::msqid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for abi32::shmid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for abi32::semid64_ds {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for abi32::shminfo64 {}
+// SAFETY: a repr(C) struct of integers only (see its definition).
 unsafe impl Pod for abi32::shm_info {}
 
 /// What a ctl command fills: `Kernel` is the struct the kernel writes on

@@ -20,6 +20,8 @@
 //!   signal, a zero-timeout `ppoll`.
 //! * [`tty`]: the terminal's width.
 
+#![allow(unsafe_code)]
+
 pub mod alloc;
 pub mod entry;
 // The complete SysV/mq ABI surface is kept and unit-tested on every target,
