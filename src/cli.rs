@@ -506,12 +506,25 @@ pub enum Item<T> {
     Operand(OsString),
 }
 
-/// The table as the parser sees it, without the applet's id type (one
-/// parser for every applet instead of one copy per id type).
-struct Table<'a> {
-    len: usize,
-    row: &'a dyn Fn(usize) -> (Option<char>, Option<&'static str>, Val),
-    same: &'a dyn Fn(usize, usize) -> bool,
+/// The table as the parser sees it, without the applet's id type: one
+/// parser for every applet (through `dyn`) instead of a copy per id type.
+trait Table {
+    fn rows(&self) -> usize;
+    fn row(&self, i: usize) -> (Option<char>, Option<&'static str>, Val);
+    /// Rows `i` and `j` are names of one option.
+    fn same(&self, i: usize, j: usize) -> bool;
+}
+
+impl<T: Copy + PartialEq> Table for &[Opt<T>] {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, i: usize) -> (Option<char>, Option<&'static str>, Val) {
+        (self[i].short, self[i].long, self[i].val)
+    }
+    fn same(&self, i: usize, j: usize) -> bool {
+        self[i].id == self[j].id
+    }
 }
 
 /// Command-line arguments of an applet, read as getopt_long reads them,
@@ -545,19 +558,14 @@ impl Args {
     /// The next option of `opts` (with its value) or operand. Anything
     /// else is getopt's complaint and the try-help line.
     pub fn next_opt<T: Copy + PartialEq>(&mut self, opts: &[Opt<T>]) -> Res<Option<Item<T>>> {
-        let table = Table {
-            len: opts.len(),
-            row: &|i| (opts[i].short, opts[i].long, opts[i].val),
-            same: &|i, j| opts[i].id == opts[j].id,
-        };
-        Ok(match self.next_in(&table)? {
+        Ok(match self.next_in(&opts)? {
             Found::End => None,
             Found::Operand(v) => Some(Item::Operand(v)),
             Found::Opt(i, v) => Some(Item::Opt(opts[i].id, v)),
         })
     }
 
-    fn next_in(&mut self, t: &Table) -> Res<Found> {
+    fn next_in(&mut self, t: &dyn Table) -> Res<Found> {
         if self.cluster.is_empty() {
             let Some(arg) = self.argv.next() else {
                 return Ok(Found::End);
@@ -579,13 +587,13 @@ impl Args {
     }
 
     /// The next letter of the cluster, and its value.
-    fn short(&mut self, t: &Table) -> Res<Found> {
+    fn short(&mut self, t: &dyn Table) -> Res<Found> {
         let (c, rest) = (self.cluster[0], &self.cluster[1..]);
         self.cluster = rest;
-        let Some(i) = (0..t.len).find(|&i| (t.row)(i).0 == Some(c as char)) else {
+        let Some(i) = (0..t.rows()).find(|&i| t.row(i).0 == Some(c as char)) else {
             return Err(getopt_err(&cat!("invalid option -- '", [c], "'")));
         };
-        let value = match (t.row)(i).2 {
+        let value = match t.row(i).2 {
             Val::None => None,
             Val::Optional | Val::Required if !rest.is_empty() => {
                 self.cluster = b"";
@@ -604,14 +612,14 @@ impl Args {
     }
 
     /// `--arg` (without its dashes): `name` or `name=value`.
-    fn long(&mut self, t: &Table, arg: &'static [u8]) -> Res<Found> {
+    fn long(&mut self, t: &dyn Table, arg: &'static [u8]) -> Res<Found> {
         let (name, attached) = match arg.iter().position(|&b| b == b'=') {
             Some(p) => (&arg[..p], Some(OsStr::from_bytes(&arg[p + 1..]))),
             None => (arg, None),
         };
         let i = resolve(t, name, arg)?;
-        let long = (t.row)(i).1.unwrap_or("");
-        let value = match ((t.row)(i).2, attached) {
+        let long = t.row(i).1.unwrap_or("");
+        let value = match (t.row(i).2, attached) {
             (Val::None, Some(_)) => {
                 let msg = cat!("option '--", long, "' doesn't allow an argument");
                 return Err(getopt_err(&msg));
@@ -638,17 +646,17 @@ impl Args {
 /// The row `--name` names: exactly, or as the unambiguous abbreviation of
 /// one option (several names of one option are not ambiguous). Complaints
 /// name the option as given (`arg`, with its `=value`), as glibc does.
-fn resolve(t: &Table, name: &[u8], arg: &[u8]) -> Res<usize> {
-    let long = |i| (t.row)(i).1.unwrap_or("").as_bytes();
-    let named = |i| (t.row)(i).1.is_some();
-    if let Some(i) = (0..t.len).find(|&i| named(i) && long(i) == name) {
+fn resolve(t: &dyn Table, name: &[u8], arg: &[u8]) -> Res<usize> {
+    let long = |i| t.row(i).1.unwrap_or("").as_bytes();
+    let named = |i| t.row(i).1.is_some();
+    if let Some(i) = (0..t.rows()).find(|&i| named(i) && long(i) == name) {
         return Ok(i);
     }
-    let mut hits = (0..t.len).filter(|&i| named(i) && long(i).starts_with(name));
+    let mut hits = (0..t.rows()).filter(|&i| named(i) && long(i).starts_with(name));
     let Some(first) = hits.next() else {
         return Err(getopt_err(&cat!("unrecognized option '--", arg, "'")));
     };
-    let others: Vec<usize> = hits.filter(|&j| !(t.same)(first, j)).collect();
+    let others: Vec<usize> = hits.filter(|&j| !t.same(first, j)).collect();
     if others.is_empty() {
         return Ok(first);
     }
