@@ -647,21 +647,20 @@ impl Args {
 /// one option (several names of one option are not ambiguous). Complaints
 /// name the option as given (`arg`, with its `=value`), as glibc does.
 fn resolve(t: &dyn Table, name: &[u8], arg: &[u8]) -> Res<usize> {
-    let long = |i| t.row(i).1.unwrap_or("").as_bytes();
-    let named = |i| t.row(i).1.is_some();
-    if let Some(i) = (0..t.rows()).find(|&i| named(i) && long(i) == name) {
+    let long = |i| t.row(i).1.map_or(&b""[..], str::as_bytes);
+    let hits = || (0..t.rows()).filter(move |&i| t.row(i).1.is_some() && long(i).starts_with(name));
+    if let Some(i) = hits().find(|&i| long(i) == name) {
         return Ok(i);
     }
-    let mut hits = (0..t.rows()).filter(|&i| named(i) && long(i).starts_with(name));
-    let Some(first) = hits.next() else {
+    let Some(first) = hits().next() else {
         return Err(getopt_err(&cat!("unrecognized option '--", arg, "'")));
     };
-    let others: Vec<usize> = hits.filter(|&j| !t.same(first, j)).collect();
-    if others.is_empty() {
+    let other = |j| !t.same(first, j);
+    if !hits().any(other) {
         return Ok(first);
     }
     let mut msg = cat!("option '--", arg, "' is ambiguous; possibilities:");
-    for i in std::iter::once(first).chain(others) {
+    for i in hits().filter(|&j| j == first || other(j)) {
         put!(&mut msg, " '--", long(i), "'");
     }
     Err(getopt_err(&msg))
