@@ -86,17 +86,13 @@ fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
         path.extend_from_slice(t);
         let name = applet_name(&path);
         if applets::find(name).is_some() {
-            return Some(leak(name));
+            return Some(Box::leak(name.to_vec().into_boxed_slice()));
         }
         if name.starts_with(b"nsbox") {
             return None;
         }
     }
     None
-}
-
-fn leak(b: &[u8]) -> &'static [u8] {
-    Box::leak(b.to_vec().into_boxed_slice())
 }
 
 fn start(a: &applets::Applet, argv0: &'static [u8], name: &'static [u8], argv: Argv) -> i32 {
@@ -136,7 +132,7 @@ fn multiplexer(argv0: &[u8], mut argv: Argv) -> i32 {
             cli::try_help().0
         }
         name => match applets::find(name) {
-            Some(a) => start(a, leak(name), leak(name), argv),
+            Some(a) => start(a, name, name, argv),
             None => not_found(name),
         },
     }
@@ -192,15 +188,14 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     };
     // C strings once: rustix takes them without converting at each call.
     // (argv and readlink results hold no NUL byte.)
-    let exe = self_path(argv0)?;
-    let me = rustix::fs::stat(&*exe).map_err(|e| cli::err(&cat!("cannot stat ", &exe[..]), e))?;
+    let exe = CString::new(self_path(argv0)?).unwrap_or_default();
+    let me =
+        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_bytes()), e))?;
     let target = if symbolic {
-        relative_target(&dir, &exe)
+        CString::new(relative_target(&dir, exe.as_bytes())).unwrap_or_default()
     } else {
         exe.clone()
     };
-    let exe = CString::new(exe).unwrap_or_default();
-    let target = CString::new(target).unwrap_or_default();
     let mut todo = Vec::new();
     let mut refused = false;
     for a in applets::APPLETS {
