@@ -74,7 +74,7 @@ pub fn run(mut argv: Argv) -> i32 {
 fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
     let mut path = argv0.to_vec();
     for _ in 0..8 {
-        let t = rustix::fs::readlink(OsStr::from_bytes(&path), Vec::new()).ok()?;
+        let t = rustix::fs::readlink(CString::new(&path[..]).ok()?, Vec::new()).ok()?;
         let t = t.as_bytes();
         // A relative target is relative to the link's directory.
         if t.starts_with(b"/") {
@@ -280,8 +280,8 @@ fn canonical_dir(dir: &[u8]) -> Option<Vec<u8>> {
         Mode::empty(),
     )
     .ok()?;
-    let link = cat!("/proc/self/fd/", rustix::fd::AsRawFd::as_raw_fd(&fd));
-    let p = rustix::fs::readlink(OsStr::from_bytes(&link), Vec::new()).ok()?;
+    let link = CString::new(cat!("/proc/self/fd/", rustix::fd::AsRawFd::as_raw_fd(&fd))).ok()?;
+    let p = rustix::fs::readlink(&link, Vec::new()).ok()?;
     Some(p.into_bytes()).filter(|p| p.starts_with(b"/"))
 }
 
