@@ -225,10 +225,12 @@ pub fn write_fd(fd: i32, mut buf: &[u8]) -> Result<(), Errno> {
 
 /// Prints `PROG: MSG\n` on stderr in one write.
 pub fn warnx(msg: &[u8]) {
-    let mut v = cat!(prog(), ": ");
-    v.extend_from_slice(msg);
-    v.push(b'\n');
-    let _ = write_fd(2, &v);
+    complain(prog(), msg)
+}
+
+/// Prints `WHO: MSG\n` on stderr in one write.
+fn complain(who: &[u8], msg: &[u8]) {
+    let _ = write_fd(2, &cat!(who, ": ", msg, "\n"));
 }
 
 /// Prints `PROG: MSG: strerror\n` on stderr.
@@ -318,10 +320,7 @@ pub fn usage_err(msg: &[u8]) -> Exit {
 
 /// A complaint in getopt's own words (prefixed by argv[0] as given).
 pub fn getopt_err(msg: &[u8]) -> Exit {
-    let mut v = cat!(argv0(), ": ");
-    v.extend_from_slice(msg);
-    v.push(b'\n');
-    let _ = write_fd(2, &v);
+    complain(argv0(), msg);
     try_help()
 }
 
