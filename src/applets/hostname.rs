@@ -187,14 +187,19 @@ fn run(argv: Argv, which: Which, default: Show, opts: &[Opt<Id>], help: &'static
     }
 }
 
-/// Prints the host or NIS domain name as the kernel has it.
-fn print_uts(which: Which) -> Res<i32> {
-    let u = rustix::system::uname();
-    let n = match which {
+/// The host or NIS domain name in `u`.
+fn current(u: &rustix::system::Uname, which: Which) -> &[u8] {
+    match which {
         Which::Host => u.nodename(),
         Which::Nis => u.domainname(),
     }
-    .to_bytes();
+    .to_bytes()
+}
+
+/// Prints the host or NIS domain name as the kernel has it.
+fn print_uts(which: Which) -> Res<i32> {
+    let u = rustix::system::uname();
+    let n = current(&u, which);
     // A stack buffer: no allocation on this path.
     let mut buf = [0u8; UTS_LEN + 2];
     let len = n.len().min(UTS_LEN + 1);
@@ -220,12 +225,7 @@ fn unset(n: &[u8]) -> bool {
 
 /// `-b`: set `localhost` only when no name is set yet.
 fn boot_default(which: Which) -> Res<i32> {
-    let u = rustix::system::uname();
-    let cur = match which {
-        Which::Host => u.nodename(),
-        Which::Nis => u.domainname(),
-    };
-    if unset(cur.to_bytes()) {
+    if unset(current(&rustix::system::uname(), which)) {
         set(which, b"localhost")
     } else {
         Ok(0)
