@@ -1,13 +1,14 @@
 //! Everything the applets share about talking to the user: the program name,
-//! util-linux-style messages and exit codes, option parsing on top of lexopt,
+//! util-linux-style messages and exit codes, getopt_long-style option parsing,
 //! `--help`/`--version`, number parsing, and a buffered stdout.
 //!
 //! Messages are assembled from byte pieces with [`cat!`] rather than
 //! `format!`, so the core formatting machinery stays off the hot paths.
 
+use crate::sys::Argv;
 use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::sync::OnceLock;
 
 /// The version every applet reports.
@@ -224,10 +225,12 @@ pub fn write_fd(fd: i32, mut buf: &[u8]) -> Result<(), Errno> {
 
 /// Prints `PROG: MSG\n` on stderr in one write.
 pub fn warnx(msg: &[u8]) {
-    let mut v = cat!(prog(), ": ");
-    v.extend_from_slice(msg);
-    v.push(b'\n');
-    let _ = write_fd(2, &v);
+    complain(prog(), msg)
+}
+
+/// Prints `WHO: MSG\n` on stderr in one write.
+fn complain(who: &[u8], msg: &[u8]) {
+    let _ = write_fd(2, &cat!(who, ": ", msg, "\n"));
 }
 
 /// Prints `PROG: MSG: strerror\n` on stderr.
@@ -317,10 +320,7 @@ pub fn usage_err(msg: &[u8]) -> Exit {
 
 /// A complaint in getopt's own words (prefixed by argv[0] as given).
 pub fn getopt_err(msg: &[u8]) -> Exit {
-    let mut v = cat!(argv0(), ": ");
-    v.extend_from_slice(msg);
-    v.push(b'\n');
-    let _ = write_fd(2, &v);
+    complain(argv0(), msg);
     try_help()
 }
 
@@ -505,127 +505,164 @@ pub enum Item<T> {
     Operand(OsString),
 }
 
-/// The table as the parser sees it, without the applet's id type (one
-/// parser for every applet instead of one copy per id type).
-struct Table<'a> {
-    len: usize,
-    row: &'a dyn Fn(usize) -> (Option<char>, Option<&'static str>, Val),
-    same: &'a dyn Fn(usize, usize) -> bool,
+/// The table as the parser sees it, without the applet's id type: one
+/// parser for every applet (through `dyn`) instead of a copy per id type.
+trait Table {
+    fn rows(&self) -> usize;
+    fn row(&self, i: usize) -> (Option<char>, Option<&'static str>, Val);
+    /// Rows `i` and `j` are names of one option.
+    fn same(&self, i: usize, j: usize) -> bool;
 }
 
-/// Command-line arguments of an applet: lexopt with getopt_long's rules
-/// and messages, driven by the applet's option table.
+impl<T: Copy + PartialEq> Table for &[Opt<T>] {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, i: usize) -> (Option<char>, Option<&'static str>, Val) {
+        (self[i].short, self[i].long, self[i].val)
+    }
+    fn same(&self, i: usize, j: usize) -> bool {
+        self[i].id == self[j].id
+    }
+}
+
+/// Command-line arguments of an applet, read as getopt_long reads them,
+/// driven by the applet's option table:
+///
+/// - `--` ends the options; `-` alone and anything not starting with `-`
+///   is an operand (options may follow operands);
+/// - `--name` and `--name=VALUE`, where `name` is the full long name or an
+///   unambiguous abbreviation of one; a required value may also be the
+///   next argument;
+/// - `-abc` is `-a -b -c`; a short option that takes a value takes the rest
+///   of its cluster (`-Fx`) or, when required, the next argument (`-F x`).
 pub struct Args {
-    p: lexopt::Parser,
+    argv: Argv,
+    /// What is left of a short-option cluster (`bc` after the `a` of `-abc`).
+    cluster: &'static [u8],
+    /// After `--`: every argument is an operand.
+    operands_only: bool,
 }
-
-use lexopt::Arg;
 
 impl Args {
     /// Arguments after the applet name.
-    pub fn new<I: IntoIterator<Item = &'static OsStr>>(args: I) -> Args
-    where
-        I::IntoIter: 'static,
-    {
-        let mut p = lexopt::Parser::from_args(args.into_iter().map(OsString::from));
-        p.set_short_equals(false);
-        Args { p }
+    pub fn new(argv: Argv) -> Args {
+        Args {
+            argv,
+            cluster: b"",
+            operands_only: false,
+        }
     }
 
-    /// The next option of `opts` (with its value) or operand, as
-    /// getopt_long would parse it: short clusters, `--long=VALUE`,
-    /// unambiguous abbreviations of long names, `--` ends the options.
-    /// Anything else is getopt's complaint and the try-help line.
+    /// The next option of `opts` (with its value) or operand. Anything
+    /// else is getopt's complaint and the try-help line.
     pub fn next_opt<T: Copy + PartialEq>(&mut self, opts: &[Opt<T>]) -> Res<Option<Item<T>>> {
-        let table = Table {
-            len: opts.len(),
-            row: &|i| (opts[i].short, opts[i].long, opts[i].val),
-            same: &|i, j| opts[i].id == opts[j].id,
-        };
-        Ok(match self.next_in(&table)? {
+        Ok(match self.next_in(&opts)? {
             Found::End => None,
             Found::Operand(v) => Some(Item::Operand(v)),
             Found::Opt(i, v) => Some(Item::Opt(opts[i].id, v)),
         })
     }
 
-    fn next_in(&mut self, t: &Table) -> Res<Found> {
-        let (i, long) = match self.p.next().map_err(lex_err)? {
-            None => return Ok(Found::End),
-            Some(Arg::Value(v)) => return Ok(Found::Operand(v)),
-            Some(Arg::Short(c)) => match (0..t.len).find(|&i| (t.row)(i).0 == Some(c)) {
-                Some(i) => (i, None),
-                None => return Err(getopt_err(&cat!("invalid option -- '", c, "'"))),
-            },
-            Some(Arg::Long(l)) => {
-                let l = l.to_owned();
-                let i = self.resolve(t, &l)?;
-                (i, (t.row)(i).1)
+    fn next_in(&mut self, t: &dyn Table) -> Res<Found> {
+        if self.cluster.is_empty() {
+            let Some(arg) = self.argv.next() else {
+                return Ok(Found::End);
+            };
+            let b = arg.as_bytes();
+            if self.operands_only || b.len() < 2 || b[0] != b'-' {
+                return Ok(Found::Operand(arg.into()));
             }
+            if b == b"--" {
+                self.operands_only = true;
+                return self.next_in(t);
+            }
+            if let Some(long) = b.strip_prefix(b"--") {
+                return self.long(t, long);
+            }
+            self.cluster = &b[1..];
+        }
+        self.short(t)
+    }
+
+    /// The next letter of the cluster, and its value.
+    fn short(&mut self, t: &dyn Table) -> Res<Found> {
+        let (c, rest) = (self.cluster[0], &self.cluster[1..]);
+        self.cluster = rest;
+        let Some(i) = (0..t.rows()).find(|&i| t.row(i).0 == Some(c as char)) else {
+            return Err(getopt_err(&cat!("invalid option -- '", [c], "'")));
         };
-        let (short, _, val) = (t.row)(i);
-        let value = match val {
-            Val::None => {
-                if let Some(name) = long
-                    && self.p.optional_value().is_some()
-                {
-                    let msg = cat!("option '--", name, "' doesn't allow an argument");
+        let value = match t.row(i).2 {
+            Val::None => None,
+            Val::Optional | Val::Required if !rest.is_empty() => {
+                self.cluster = b"";
+                Some(OsStr::from_bytes(rest).into())
+            }
+            Val::Optional => None,
+            Val::Required => match self.argv.next() {
+                Some(v) => Some(v.into()),
+                None => {
+                    let msg = cat!("option requires an argument -- '", [c], "'");
                     return Err(getopt_err(&msg));
                 }
-                None
-            }
-            Val::Optional => self.p.optional_value(),
-            Val::Required => Some(self.p.value().map_err(|_| {
-                getopt_err(&match long {
-                    Some(name) => cat!("option '--", name, "' requires an argument"),
-                    None => cat!(
-                        "option requires an argument -- '",
-                        short.unwrap_or('?'),
-                        "'"
-                    ),
-                })
-            })?),
+            },
         };
         Ok(Found::Opt(i, value))
     }
 
-    /// The row `--l` names: exactly, or as the unambiguous abbreviation of
-    /// one option (several names of one option are not ambiguous).
-    fn resolve(&mut self, t: &Table, l: &str) -> Res<usize> {
-        let name = |i| (t.row)(i).1.unwrap_or("");
-        if let Some(i) = (0..t.len).find(|&i| (t.row)(i).1 == Some(l)) {
-            return Ok(i);
-        }
-        let mut hits = (0..t.len).filter(|&i| (t.row)(i).1.is_some_and(|n| n.starts_with(l)));
-        let Some(first) = hits.next() else {
-            let mut msg = cat!("unrecognized option '--", l);
-            if let Some(v) = self.p.optional_value() {
-                put!(&mut msg, "=", v);
-            }
-            msg.push(b'\'');
-            return Err(getopt_err(&msg));
+    /// `--arg` (without its dashes): `name` or `name=value`.
+    fn long(&mut self, t: &dyn Table, arg: &'static [u8]) -> Res<Found> {
+        let (name, attached) = match arg.iter().position(|&b| b == b'=') {
+            Some(p) => (&arg[..p], Some(OsStr::from_bytes(&arg[p + 1..]))),
+            None => (arg, None),
         };
-        let others: Vec<usize> = hits.filter(|&j| !(t.same)(first, j)).collect();
-        if others.is_empty() {
-            return Ok(first);
-        }
-        // glibc names the option as given, with its `=value`.
-        let mut msg = cat!("option '--", l);
-        if let Some(v) = self.p.optional_value() {
-            put!(&mut msg, "=", v);
-        }
-        put!(&mut msg, "' is ambiguous; possibilities:");
-        for i in std::iter::once(first).chain(others) {
-            put!(&mut msg, " '--", name(i), "'");
-        }
-        Err(getopt_err(&msg))
+        let i = resolve(t, name, arg)?;
+        let long = t.row(i).1.unwrap_or("");
+        let value = match (t.row(i).2, attached) {
+            (Val::None, Some(_)) => {
+                let msg = cat!("option '--", long, "' doesn't allow an argument");
+                return Err(getopt_err(&msg));
+            }
+            (Val::Required, None) => match self.argv.next() {
+                Some(v) => Some(v),
+                None => {
+                    let msg = cat!("option '--", long, "' requires an argument");
+                    return Err(getopt_err(&msg));
+                }
+            },
+            (_, v) => v,
+        };
+        Ok(Found::Opt(i, value.map(OsString::from)))
     }
 
     /// Everything not parsed yet, verbatim (getopt's `+`: options after the
     /// first operand belong to the program).
     pub fn rest(&mut self) -> Vec<OsString> {
-        self.p.raw_args().map(|r| r.collect()).unwrap_or_default()
+        self.argv.by_ref().map(OsString::from).collect()
     }
+}
+
+/// The row `--name` names: exactly, or as the unambiguous abbreviation of
+/// one option (several names of one option are not ambiguous). Complaints
+/// name the option as given (`arg`, with its `=value`), as glibc does.
+fn resolve(t: &dyn Table, name: &[u8], arg: &[u8]) -> Res<usize> {
+    let long = |i| t.row(i).1.map_or(&b""[..], str::as_bytes);
+    let hits = || (0..t.rows()).filter(move |&i| t.row(i).1.is_some() && long(i).starts_with(name));
+    if let Some(i) = hits().find(|&i| long(i) == name) {
+        return Ok(i);
+    }
+    let Some(first) = hits().next() else {
+        return Err(getopt_err(&cat!("unrecognized option '--", arg, "'")));
+    };
+    let other = |j| !t.same(first, j);
+    if !hits().any(other) {
+        return Ok(first);
+    }
+    let mut msg = cat!("option '--", arg, "' is ambiguous; possibilities:");
+    for i in hits().filter(|&j| j == first || other(j)) {
+        put!(&mut msg, " '--", long(i), "'");
+    }
+    Err(getopt_err(&msg))
 }
 
 enum Found {
@@ -689,37 +726,6 @@ pub fn check_help<T>(opts: &[Opt<T>], help: &str) {
 /// The usage error for an operand the applet does not take.
 pub fn unexpected(v: &OsStr) -> Exit {
     usage_err(&cat!("unexpected argument: ", v))
-}
-
-fn lex_err(e: lexopt::Error) -> Exit {
-    use lexopt::Error as E;
-    // getopt's words (after argv[0]) or a usage error (after the name).
-    let (getopt, pre, what, post): (bool, &str, Vec<u8>, &str) = match e {
-        E::MissingValue { option: Some(o) } => match o.strip_prefix('-') {
-            Some(s) if !s.starts_with('-') => {
-                (true, "option requires an argument -- '", s.into(), "'")
-            }
-            _ => (true, "option '", o.into(), "' requires an argument"),
-        },
-        E::UnexpectedValue { option, .. } => (
-            true,
-            "option '",
-            option.into(),
-            "' doesn't allow an argument",
-        ),
-        E::UnexpectedOption(o) => (true, "unrecognized option '", o.into(), "'"),
-        E::UnexpectedArgument(a) => (false, "unexpected argument: ", a.into_vec(), ""),
-        E::NonUnicodeValue(v) => (false, "invalid argument: ", v.into_vec(), ""),
-        // ParsingFailed and Custom come only from lexopt's value parsers,
-        // which nsbox does not use; keep lexopt's Display (core::fmt) out.
-        _ => (false, "invalid argument", Vec::new(), ""),
-    };
-    let msg = cat!(pre, what, post);
-    if getopt {
-        getopt_err(&msg)
-    } else {
-        usage_err(&msg)
-    }
 }
 
 /// `b` as a C string, kept for the process's lifetime (for applets that

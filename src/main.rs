@@ -78,7 +78,7 @@ pub fn run(mut argv: Argv) -> i32 {
 fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
     let mut path = argv0.to_vec();
     for _ in 0..8 {
-        let t = rustix::fs::readlink(OsStr::from_bytes(&path), Vec::new()).ok()?;
+        let t = rustix::fs::readlink(CString::new(&path[..]).ok()?, Vec::new()).ok()?;
         let t = t.as_bytes();
         // A relative target is relative to the link's directory.
         if t.starts_with(b"/") {
@@ -90,17 +90,13 @@ fn follow_links(argv0: &[u8]) -> Option<&'static [u8]> {
         path.extend_from_slice(t);
         let name = applet_name(&path);
         if applets::find(name).is_some() {
-            return Some(leak(name));
+            return Some(Box::leak(name.to_vec().into_boxed_slice()));
         }
         if name.starts_with(b"nsbox") {
             return None;
         }
     }
     None
-}
-
-fn leak(b: &[u8]) -> &'static [u8] {
-    Box::leak(b.to_vec().into_boxed_slice())
 }
 
 fn start(a: &applets::Applet, argv0: &'static [u8], name: &'static [u8], argv: Argv) -> i32 {
@@ -140,7 +136,7 @@ fn multiplexer(argv0: &[u8], mut argv: Argv) -> i32 {
             cli::try_help().0
         }
         name => match applets::find(name) {
-            Some(a) => start(a, leak(name), leak(name), argv),
+            Some(a) => start(a, name, name, argv),
             None => not_found(name),
         },
     }
@@ -196,15 +192,14 @@ fn install(argv0: &[u8], argv: Argv) -> cli::Res {
     };
     // C strings once: rustix takes them without converting at each call.
     // (argv and readlink results hold no NUL byte.)
-    let exe = self_path(argv0)?;
-    let me = rustix::fs::stat(&*exe).map_err(|e| cli::err(&cat!("cannot stat ", &exe[..]), e))?;
+    let exe = CString::new(self_path(argv0)?).unwrap_or_default();
+    let me =
+        rustix::fs::stat(&exe).map_err(|e| cli::err(&cat!("cannot stat ", exe.as_bytes()), e))?;
     let target = if symbolic {
-        relative_target(&dir, &exe)
+        CString::new(relative_target(&dir, exe.as_bytes())).unwrap_or_default()
     } else {
         exe.clone()
     };
-    let exe = CString::new(exe).unwrap_or_default();
-    let target = CString::new(target).unwrap_or_default();
     let mut todo = Vec::new();
     let mut refused = false;
     for a in applets::APPLETS {
@@ -289,8 +284,8 @@ fn canonical_dir(dir: &[u8]) -> Option<Vec<u8>> {
         Mode::empty(),
     )
     .ok()?;
-    let link = cat!("/proc/self/fd/", rustix::fd::AsRawFd::as_raw_fd(&fd));
-    let p = rustix::fs::readlink(OsStr::from_bytes(&link), Vec::new()).ok()?;
+    let link = CString::new(cat!("/proc/self/fd/", rustix::fd::AsRawFd::as_raw_fd(&fd))).ok()?;
+    let p = rustix::fs::readlink(&link, Vec::new()).ok()?;
     Some(p.into_bytes()).filter(|p| p.starts_with(b"/"))
 }
 

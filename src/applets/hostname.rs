@@ -187,14 +187,19 @@ fn run(argv: Argv, which: Which, default: Show, opts: &[Opt<Id>], help: &'static
     }
 }
 
-/// Prints the host or NIS domain name as the kernel has it.
-fn print_uts(which: Which) -> Res<i32> {
-    let u = rustix::system::uname();
-    let n = match which {
+/// The host or NIS domain name in `u`.
+fn current(u: &rustix::system::Uname, which: Which) -> &[u8] {
+    match which {
         Which::Host => u.nodename(),
         Which::Nis => u.domainname(),
     }
-    .to_bytes();
+    .to_bytes()
+}
+
+/// Prints the host or NIS domain name as the kernel has it.
+fn print_uts(which: Which) -> Res<i32> {
+    let u = rustix::system::uname();
+    let n = current(&u, which);
     // A stack buffer: no allocation on this path.
     let mut buf = [0u8; UTS_LEN + 2];
     let len = n.len().min(UTS_LEN + 1);
@@ -220,12 +225,7 @@ fn unset(n: &[u8]) -> bool {
 
 /// `-b`: set `localhost` only when no name is set yet.
 fn boot_default(which: Which) -> Res<i32> {
-    let u = rustix::system::uname();
-    let cur = match which {
-        Which::Host => u.nodename(),
-        Which::Nis => u.domainname(),
-    };
-    if unset(cur.to_bytes()) {
+    if unset(current(&rustix::system::uname(), which)) {
         set(which, b"localhost")
     } else {
         Ok(0)
@@ -259,16 +259,22 @@ fn set(which: Which, name: &[u8]) -> Res<i32> {
     Ok(0)
 }
 
-/// The next whitespace-separated field of `line` from `*p` on.
-fn field<'a>(line: &'a [u8], p: &mut usize) -> Option<&'a [u8]> {
-    while line.get(*p).is_some_and(u8::is_ascii_whitespace) {
-        *p += 1;
-    }
-    let start = *p;
-    while line.get(*p).is_some_and(|b| !b.is_ascii_whitespace()) {
-        *p += 1;
-    }
-    (*p > start).then(|| &line[start..*p])
+/// The /etc/hosts entries in `data`: each line's address and its names
+/// (whitespace-separated fields, comments dropped).
+fn hosts_entries(
+    data: &[u8],
+) -> impl Iterator<Item = (&[u8], impl Iterator<Item = &[u8]> + Clone)> {
+    data.split(|&b| b == b'\n').filter_map(|line| {
+        let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
+        let mut fields = fields(line);
+        Some((fields.next()?, fields))
+    })
+}
+
+/// The whitespace-separated fields of `line`.
+fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
+    line.split(u8::is_ascii_whitespace)
+        .filter(|f| !f.is_empty())
 }
 
 fn show(what: Show) -> Res<i32> {
@@ -294,16 +300,8 @@ fn show(what: Show) -> Res<i32> {
             // the first gives the FQDN and aliases; -i lists every address.
             let data = cli::read_file("/etc/hosts").unwrap_or_default();
             let mut seen: Vec<&[u8]> = Vec::new();
-            for line in data.split(|&b| b == b'\n') {
-                let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
-                let mut p = 0;
-                let Some(addr) = field(line, &mut p) else {
-                    continue;
-                };
-                let names = p;
-                let mut q = p;
-                if !std::iter::from_fn(|| field(line, &mut q)).any(|n| n.eq_ignore_ascii_case(node))
-                {
+            for (addr, mut names) in hosts_entries(&data) {
+                if !names.clone().any(|n| n.eq_ignore_ascii_case(node)) {
                     continue;
                 }
                 if what == Show::Ip {
@@ -313,8 +311,7 @@ fn show(what: Show) -> Res<i32> {
                     }
                     continue;
                 }
-                let mut p = names;
-                let fqdn = field(line, &mut p).unwrap_or(b"");
+                let fqdn = names.next().unwrap_or(b"");
                 match what {
                     Show::Fqdn => {
                         out.put(fqdn);
@@ -326,7 +323,7 @@ fn show(what: Show) -> Res<i32> {
                     }
                     _ => {
                         let mut sep = "";
-                        while let Some(a) = field(line, &mut p) {
+                        for a in names {
                             out.put(sep).put(a);
                             sep = " ";
                         }
@@ -364,12 +361,9 @@ fn show(what: Show) -> Res<i32> {
 
 /// The canonical name (first name) of the first /etc/hosts line for `addr`.
 fn hosts_name_of<'a>(hosts: &'a [u8], addr: &[u8]) -> Option<&'a [u8]> {
-    hosts.split(|&b| b == b'\n').find_map(|line| {
-        let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
-        let mut p = 0;
-        let a = field(line, &mut p)?;
+    hosts_entries(hosts).find_map(|(a, mut names)| {
         if a.eq_ignore_ascii_case(addr) {
-            field(line, &mut p)
+            names.next()
         } else {
             None
         }
