@@ -979,3 +979,54 @@ fn socket_held_network_namespace() {
         stdout(&o)
     );
 }
+
+/// Whether the kernel has listns(2) (Linux 6.19), asked through python3's
+/// ctypes: anything but ENOSYS (here EFAULT, for the null request).
+fn have_listns() -> bool {
+    let o = run(Command::new("python3").args([
+        "-c",
+        "import ctypes\n\
+         c=ctypes.CDLL(None,use_errno=True)\n\
+         print(c.syscall(470,0,0,0,0), ctypes.get_errno())",
+    ]));
+    assert!(o.status.success(), "python3 ctypes: {}", stderr(&o));
+    stdout(&o).trim() != "-1 38"
+}
+
+/// A network namespace held only by a bind mount inside another mount
+/// namespace: /proc and our mountinfo do not show it, listns() does. With
+/// listns nsbox lists it (util-linux does not); without, neither does.
+#[test]
+fn namespace_seen_only_by_listns() {
+    if !have_unshare("namespace_seen_only_by_listns") {
+        return;
+    }
+    if !not_qemu_user("namespace_seen_only_by_listns", "run listns") {
+        return;
+    }
+    let d = TempDir::new("lsns-listns");
+    let (m, f) = (d.join("m"), d.join("ino"));
+    std::fs::create_dir(&m).unwrap();
+    let script = format!(
+        "mount -t tmpfs t {0} && touch {0}/n && unshare --net={0}/n true \
+         && stat -c %i {0}/n > {1}.t && mv {1}.t {1} && exec sleep 100",
+        m.display(),
+        f.display()
+    );
+    let mut c = Command::new("/usr/bin/unshare");
+    c.args(["--mount", "--propagation", "private", "sh", "-c", &script]);
+    let _ch = Child::spawn(&mut c);
+    wait_for(&f);
+    let ino = std::fs::read_to_string(&f).unwrap().trim().to_owned();
+    let l = Links::new();
+    let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,TYPE,NPROCS,PID"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let found = out.lines().filter(|x| x.split(' ').next() == Some(&ino));
+    let want: &[String] = if have_listns() {
+        &[format!("{ino} net 0 ")]
+    } else {
+        &[]
+    };
+    assert_eq!(found.map(str::to_owned).collect::<Vec<_>>(), want, "{out}");
+}

@@ -5,6 +5,7 @@
 //! * [`entry`]: the C `main` (no std runtime: 9 fewer syscalls per exec) and argv.
 //! * [`proc`]: musl `fork`, signal dispositions and masks, `personality`.
 //! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and their kernel structs.
+//! * [`listns`]: `listns` and opening a listed namespace by its ID.
 //! * [`nsfd`]: `setns` with flag sets, nsfs/socket ioctls, pidfd liveness, environ.
 
 pub mod alloc;
@@ -13,6 +14,7 @@ pub mod entry;
 // though the applets use only part of it.
 #[allow(dead_code)]
 pub mod ipc;
+pub mod listns;
 pub mod nsfd;
 pub mod nsioctl;
 pub mod proc;
