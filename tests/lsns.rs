@@ -1030,3 +1030,50 @@ fn namespace_seen_only_by_listns() {
     };
     assert_eq!(found.map(str::to_owned).collect::<Vec<_>>(), want, "{out}");
 }
+
+/// Wide characters under a UTF-8 locale, as libsmartcols (2.38 agrees):
+/// a CJK character takes two columns when padding, a column is cut
+/// before a character that would cross its edge, raw output escapes
+/// the bytes.
+#[test]
+fn wide_characters() {
+    if !have_unshare("wide_characters") {
+        return;
+    }
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        skip("wide_characters", "script(1) not installed");
+        return;
+    }
+    let l = Links::new();
+    let out = in_pid_ns(
+        &l,
+        r#"cd "$D" && cp /bin/sleep ./睡眠测试
+/usr/bin/unshare --uts ./睡眠测试 100 & S=$!
+sleep 0.2
+export S
+"$LSNS" -t uts -p $S -o COMMAND,NPROCS,TYPE; echo "|"
+"$LSNS" -n -t uts -p $S -o COMMAND,TYPE; echo "|"
+"$LSNS" -r -t uts -p $S -o COMMAND,TYPE; echo "|"
+for c in 19 20; do
+  script -qec "stty rows 24 cols $c; \"\$LSNS\" -t uts -p $S -o NPROCS,COMMAND,TYPE" /dev/null </dev/null
+  echo "|"
+done
+kill $S"#,
+        &[("LANG", "C.UTF-8")],
+    );
+    let got: Vec<String> = out
+        .replace("\r\n", "\n")
+        .split_inclusive("|\n")
+        .map(|s| s.trim_end_matches("|\n").to_owned())
+        .collect();
+    let want = [
+        "COMMAND        NPROCS TYPE\n./睡眠测试 100      1 uts\n",
+        "./睡眠测试 100 uts\n",
+        "COMMAND TYPE\n./\\xe7\\x9d\\xa1\\xe7\\x9c\\xa0\\xe6\\xb5\\x8b\\xe8\\xaf\\x95\\x20100 uts\n",
+        // COMMAND cut to 7 columns: 测 would take the 7th and the 8th.
+        "NPROCS COMMAND TYPE\n     1 ./睡眠  uts\n",
+        // To 8: it fits.
+        "NPROCS COMMAND  TYPE\n     1 ./睡眠测 uts\n",
+    ];
+    assert_eq!(got, want, "{out}");
+}
