@@ -176,6 +176,13 @@ fn nsfs_name(b: &[u8]) -> Option<(u8, u64)> {
     Some((kind as u8, dec(d)?))
 }
 
+/// The kind of the namespace `fd` is (NS_GET_NSTYPE, Linux 4.11).
+#[inline(never)]
+fn kind_of(fd: &OwnedFd) -> Option<u8> {
+    let flag = nsioctl::nstype(fd).ok()?;
+    KINDS.iter().position(|k| k.flag == flag).map(|k| k as u8)
+}
+
 /// The namespace a symlink names (`mnt:[4026531841]`), if it names one.
 #[inline(never)]
 fn ns_link(dir: BorrowedFd, name: &CStr) -> Result<Option<(u8, u64)>, Errno> {
@@ -315,13 +322,10 @@ impl Ls {
             return;
         };
         let Ok(st) = fstat(&fd) else { return };
-        let kind = nsioctl::nstype(&fd)
-            .ok()
-            .and_then(|f| KINDS.iter().position(|k| k.flag == f));
-        if let Some(kind) = kind
+        if let Some(kind) = kind_of(&fd)
             && !self.known(st.st_ino, base)
         {
-            let mut n = Ns::new(st.st_ino, kind as u8, NONE);
+            let mut n = Ns::new(st.st_ino, kind, NONE);
             n.id = id;
             self.ns.push(n);
         }
@@ -425,9 +429,7 @@ impl Ls {
     ) {
         if Some(st.st_dev) == self.nsfs_dev {
             let kind = open(dir, name.to_bytes_with_nul(), OFlags::RDONLY)
-                .and_then(|f| nsioctl::nstype(&f).ok())
-                .and_then(|flag| KINDS.iter().position(|k| k.flag == flag))
-                .map(|k| k as u8)
+                .and_then(|f| kind_of(&f))
                 .or_else(|| ns_link(dir, name).ok().flatten().map(|l| l.0));
             if let Some(kind) = kind.filter(|&k| h.types & 1 << k != 0) {
                 let mut x = Ns::new(st.st_ino, kind, NONE);
