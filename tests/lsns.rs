@@ -937,47 +937,42 @@ fn filter_regular_expressions() {
 /// lsns/netns-from-sock): found through pidfd_getfd and SIOCGSKNS.
 #[test]
 fn socket_held_network_namespace() {
-    if !have_unshare("socket_held_network_namespace") {
+    if !need_root("socket_held_network_namespace") {
         return;
     }
     if !not_qemu_user("socket_held_network_namespace", "do SIOCGSKNS") {
         return;
     }
-    if run(Command::new("sh").args(["-c", "command -v python3"]))
-        .status
-        .code()
-        != Some(0)
-    {
-        skip("socket_held_network_namespace", "python3 not installed");
-        return;
-    }
-    let d = TempDir::new("lsns-sock");
-    let f = d.join("ns");
+    use rustix::fd::AsFd;
     // A socket made in a new network namespace, kept by a sleep that runs
     // back in ours: the namespace has no process left.
-    let script = format!(
-        "import socket,os\n\
-         s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n\
-         os.set_inheritable(s.fileno(),True)\n\
-         open('{0}.t','w').write(os.readlink('/proc/self/ns/net'))\n\
-         os.rename('{0}.t','{0}')\n\
-         os.execv('/usr/bin/nsenter',['nsenter','--net=/proc/{1}/ns/net','sleep','100'])",
-        f.display(),
-        std::process::id()
-    );
-    let mut c = Command::new("/usr/bin/unshare");
-    c.args(["--net", "python3", "-c", &script]);
-    let ch = Child::spawn(&mut c);
-    wait_for(&f);
-    let ino = ino(&std::fs::read_to_string(&f).unwrap());
-    // Wait until the sleep runs in our namespace with the socket.
-    let me = ns_link("self", "net");
-    for _ in 0..500 {
-        if ns_link(ch.pid(), "net") == me {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+    let (r, w) = rustix::pipe::pipe().unwrap();
+    let back = std::fs::File::open("/proc/self/ns/net").unwrap();
+    let mut c = Command::new("sleep");
+    c.arg("100");
+    // SAFETY: only syscalls (no allocation) run between fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            use rustix::net::{AddressFamily, SocketFlags, SocketType};
+            rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET)?;
+            let s = rustix::net::socket_with(
+                AddressFamily::UNIX,
+                SocketType::DGRAM,
+                SocketFlags::empty(),
+                None,
+            )?;
+            std::mem::forget(s); // inherited by the sleep
+            let ino = rustix::fs::stat(c"/proc/thread-self/ns/net")?.st_ino;
+            rustix::io::write(&w, &ino.to_ne_bytes())?;
+            let net = Some(rustix::thread::LinkNameSpaceType::Network);
+            rustix::thread::move_into_link_name_space(back.as_fd(), net)?;
+            Ok(())
+        });
     }
+    let _ch = Child::spawn(&mut c);
+    let mut b = [0u8; 8];
+    assert_eq!(rustix::io::read(&r, &mut b), Ok(8));
+    let ino = u64::from_ne_bytes(b);
     let l = Links::new();
     let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,TYPE,NPROCS,PID"]);
     assert_code(&o, 0);
