@@ -793,7 +793,7 @@ echo "$A $P $D"
 "$LSNS" -n -t net -W -o NSFS,NS,NPROCS | grep $A; echo "|"
 "$LSNS" -n -P -t net -o NS,TYPE,NPROCS,PID | grep $P; echo "|"
 "$LSNS" -n -P -t net -o NS,TYPE,NPROCS,PID,COMMAND | grep $P; echo "|"
-pkill -f 'sleep 10[01]'"#,
+true"#,
         &[],
     );
     let (head, rest) = out.split_once('\n').unwrap();
@@ -937,39 +937,42 @@ fn filter_regular_expressions() {
 /// lsns/netns-from-sock): found through pidfd_getfd and SIOCGSKNS.
 #[test]
 fn socket_held_network_namespace() {
-    if !have_unshare("socket_held_network_namespace") {
+    if !need_root("socket_held_network_namespace") {
         return;
     }
     if !not_qemu_user("socket_held_network_namespace", "do SIOCGSKNS") {
         return;
     }
-    let d = TempDir::new("lsns-sock");
-    let f = d.join("ns");
+    use rustix::fd::AsFd;
     // A socket made in a new network namespace, kept by a sleep that runs
     // back in ours: the namespace has no process left.
-    let script = format!(
-        "import socket,os\n\
-         s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n\
-         os.set_inheritable(s.fileno(),True)\n\
-         open('{0}.t','w').write(os.readlink('/proc/self/ns/net'))\n\
-         os.rename('{0}.t','{0}')\n\
-         os.execv('/usr/bin/nsenter',['nsenter','--net=/proc/{1}/ns/net','sleep','100'])",
-        f.display(),
-        std::process::id()
-    );
-    let mut c = Command::new("/usr/bin/unshare");
-    c.args(["--net", "python3", "-c", &script]);
-    let ch = Child::spawn(&mut c);
-    wait_for(&f);
-    let ino = ino(&std::fs::read_to_string(&f).unwrap());
-    // Wait until the sleep runs in our namespace with the socket.
-    let me = ns_link("self", "net");
-    for _ in 0..500 {
-        if ns_link(ch.pid(), "net") == me {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+    let (r, w) = rustix::pipe::pipe().unwrap();
+    let back = std::fs::File::open("/proc/self/ns/net").unwrap();
+    let mut c = Command::new("sleep");
+    c.arg("100");
+    // SAFETY: only syscalls (no allocation) run between fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            use rustix::net::{AddressFamily, SocketFlags, SocketType};
+            rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET)?;
+            let s = rustix::net::socket_with(
+                AddressFamily::UNIX,
+                SocketType::DGRAM,
+                SocketFlags::empty(),
+                None,
+            )?;
+            std::mem::forget(s); // inherited by the sleep
+            let ino = rustix::fs::stat(c"/proc/thread-self/ns/net")?.st_ino;
+            rustix::io::write(&w, &ino.to_ne_bytes())?;
+            let net = Some(rustix::thread::LinkNameSpaceType::Network);
+            rustix::thread::move_into_link_name_space(back.as_fd(), net)?;
+            Ok(())
+        });
     }
+    let _ch = Child::spawn(&mut c);
+    let mut b = [0u8; 8];
+    assert_eq!(rustix::io::read(&r, &mut b), Ok(8));
+    let ino = u64::from_ne_bytes(b);
     let l = Links::new();
     let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,TYPE,NPROCS,PID"]);
     assert_code(&o, 0);
@@ -978,4 +981,101 @@ fn socket_held_network_namespace() {
         "{ino} missing: {}",
         stdout(&o)
     );
+}
+
+/// Whether listns(2) (Linux 6.19) exists, from the kernel's symbol table
+/// (`__x64_sys_listns`, `__arm64_sys_listns`, ...); None when the table
+/// cannot be read.
+fn have_listns() -> Option<bool> {
+    let syms = std::fs::read_to_string("/proc/kallsyms").ok()?;
+    (!syms.is_empty()).then(|| syms.lines().any(|l| l.ends_with("sys_listns")))
+}
+
+/// A network namespace held only by a bind mount inside another mount
+/// namespace: /proc and our mountinfo do not show it, listns() does. With
+/// listns nsbox lists it (util-linux does not); without, neither does.
+#[test]
+fn namespace_seen_only_by_listns() {
+    if !have_unshare("namespace_seen_only_by_listns") {
+        return;
+    }
+    if !not_qemu_user("namespace_seen_only_by_listns", "run listns") {
+        return;
+    }
+    let Some(listns) = have_listns() else {
+        skip("namespace_seen_only_by_listns", "/proc/kallsyms unreadable");
+        return;
+    };
+    let d = TempDir::new("lsns-listns");
+    let (m, f) = (d.join("m"), d.join("ino"));
+    std::fs::create_dir(&m).unwrap();
+    let script = format!(
+        "mount -t tmpfs t {0} && touch {0}/n && unshare --net={0}/n true \
+         && stat -c %i {0}/n > {1}.t && mv {1}.t {1} && exec sleep 100",
+        m.display(),
+        f.display()
+    );
+    let mut c = Command::new("/usr/bin/unshare");
+    c.args(["--mount", "--propagation", "private", "sh", "-c", &script]);
+    let _ch = Child::spawn(&mut c);
+    wait_for(&f);
+    let ino = std::fs::read_to_string(&f).unwrap().trim().to_owned();
+    let l = Links::new();
+    let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,TYPE,NPROCS,PID"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let found = out.lines().filter(|x| x.split(' ').next() == Some(&ino));
+    let want: &[String] = if listns {
+        &[format!("{ino} net 0 ")]
+    } else {
+        &[]
+    };
+    assert_eq!(found.map(str::to_owned).collect::<Vec<_>>(), want, "{out}");
+}
+
+/// Wide characters under a UTF-8 locale, as libsmartcols (2.38 agrees):
+/// a CJK character takes two columns when padding, a column is cut
+/// before a character that would cross its edge, raw output escapes
+/// the bytes.
+#[test]
+fn wide_characters() {
+    if !have_unshare("wide_characters") {
+        return;
+    }
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        skip("wide_characters", "script(1) not installed");
+        return;
+    }
+    let l = Links::new();
+    let out = in_pid_ns(
+        &l,
+        r#"cd "$D" && cp /bin/sleep ./睡眠测试
+/usr/bin/unshare --uts ./睡眠测试 100 & S=$!
+sleep 0.2
+export S
+"$LSNS" -t uts -p $S -o COMMAND,NPROCS,TYPE; echo "|"
+"$LSNS" -n -t uts -p $S -o COMMAND,TYPE; echo "|"
+"$LSNS" -r -t uts -p $S -o COMMAND,TYPE; echo "|"
+for c in 19 20; do
+  script -qec "stty rows 24 cols $c; \"\$LSNS\" -t uts -p $S -o NPROCS,COMMAND,TYPE" /dev/null </dev/null
+  echo "|"
+done
+kill $S"#,
+        &[("LANG", "C.UTF-8")],
+    );
+    let got: Vec<String> = out
+        .replace("\r\n", "\n")
+        .split_inclusive("|\n")
+        .map(|s| s.trim_end_matches("|\n").to_owned())
+        .collect();
+    let want = [
+        "COMMAND        NPROCS TYPE\n./睡眠测试 100      1 uts\n",
+        "./睡眠测试 100 uts\n",
+        "COMMAND TYPE\n./\\xe7\\x9d\\xa1\\xe7\\x9c\\xa0\\xe6\\xb5\\x8b\\xe8\\xaf\\x95\\x20100 uts\n",
+        // COMMAND cut to 7 columns: 测 would take the 7th and the 8th.
+        "NPROCS COMMAND TYPE\n     1 ./睡眠  uts\n",
+        // To 8: it fits.
+        "NPROCS COMMAND  TYPE\n     1 ./睡眠测 uts\n",
+    ];
+    assert_eq!(got, want, "{out}");
 }

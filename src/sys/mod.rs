@@ -13,6 +13,8 @@
 //!   and masks with our own `rt_sigreturn` restorer, `personality`, environ.
 //! * [`ipc`]: SysV IPC and POSIX mqueue syscalls and the kernel's structs per
 //!   architecture, with compile-time size and offset checks.
+//! * [`listns`]: `listns` (Linux 6.19) and opening a listed namespace by
+//!   its ID.
 //! * [`nsfd`]: `setns` with flag sets, pidfd signals and liveness, nsfs file
 //!   handles.
 //! * [`nsioctl`]: the nsfs and pidfd namespace ioctls.
@@ -28,6 +30,7 @@ pub mod entry;
 // though the applets use only part of it.
 #[allow(dead_code)]
 pub mod ipc;
+pub mod listns;
 pub mod nsfd;
 pub mod nsioctl;
 pub mod proc;

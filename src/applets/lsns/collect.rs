@@ -1,5 +1,6 @@
 //! What the system has: processes and their namespaces from /proc,
-//! namespaces held by fds and nsfs mounts, the NS_GET_* relations, and
+//! namespaces held by fds, sockets and nsfs mounts, then (Linux 6.19)
+//! every other namespace listns() lists; the NS_GET_* relations, and
 //! RTM_GETNSID.
 
 use super::options::Opts;
@@ -8,7 +9,7 @@ use crate::cli;
 use crate::mountinfo;
 use crate::netlink;
 use crate::ns::KINDS;
-use crate::sys::nsioctl;
+use crate::sys::{listns, nsioctl};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{
     AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat, fstat, openat, readlinkat_raw, statat,
@@ -56,8 +57,11 @@ pub struct Ns {
     pub proc: u32,
     /// Where to open it when no process is in it (nsfs mount or fd).
     pub path: Vec<u8>,
-    /// An open fd of a namespace found only through an ioctl.
+    /// An open fd of a namespace found only through an ioctl or a socket.
     pub fd: Option<OwnedFd>,
+    /// The ID listns() gave a namespace only it found (0: none), to open
+    /// it by (no fd kept open: there may be thousands).
+    pub id: u64,
     /// Parent and owner namespace inodes (0: none or unknown).
     pub rel: [u64; 2],
     pub uid: u32,
@@ -76,6 +80,7 @@ impl Ns {
             proc,
             path: Vec::new(),
             fd: None,
+            id: 0,
             rel: [0; 2],
             uid: 0,
             netnsid: -2,
@@ -169,6 +174,13 @@ fn nsfs_name(b: &[u8]) -> Option<(u8, u64)> {
     let kind = KINDS.iter().position(|k| k.name.as_bytes() == &b[..p])?;
     let d = b[p + 1..].strip_prefix(b"[")?.strip_suffix(b"]")?;
     Some((kind as u8, dec(d)?))
+}
+
+/// The kind of the namespace `fd` is (NS_GET_NSTYPE, Linux 4.11).
+#[inline(never)]
+fn kind_of(fd: &OwnedFd) -> Option<u8> {
+    let flag = nsioctl::nstype(fd).ok()?;
+    KINDS.iter().position(|k| k.flag == flag).map(|k| k as u8)
 }
 
 /// The namespace a symlink names (`mnt:[4026531841]`), if it names one.
@@ -278,7 +290,45 @@ impl Ls {
                 self.ns.push(n);
             }
         }
+        self.listed(base);
         self.index();
+    }
+
+    /// Adds the namespaces listns() lists that the scan missed: held by
+    /// fds, sockets or mounts out of our sight, or only as the parent or
+    /// owner of another. Nothing before Linux 6.19 (ENOSYS): the scan is
+    /// all there is.
+    #[inline(never)]
+    fn listed(&mut self, base: usize) {
+        let types = (KINDS.iter().enumerate())
+            .filter(|(i, _)| self.types & 1 << i != 0)
+            .fold(0, |m, (_, k)| m | k.flag);
+        let mut ids = [0u64; 256];
+        let mut after = 0;
+        while let Ok(n) = listns::listns(after, types, &mut ids) {
+            for &id in &ids[..n] {
+                self.add_listed(id, base);
+            }
+            if n < ids.len() {
+                return;
+            }
+            after = ids[n - 1];
+        }
+    }
+
+    /// The namespace of listns() ID `id`, unless known already.
+    fn add_listed(&mut self, id: u64, base: usize) {
+        let Ok(fd) = listns::open_listed(id) else {
+            return;
+        };
+        let Ok(st) = fstat(&fd) else { return };
+        if let Some(kind) = kind_of(&fd)
+            && !self.known(st.st_ino, base)
+        {
+            let mut n = Ns::new(st.st_ino, kind, NONE);
+            n.id = id;
+            self.ns.push(n);
+        }
     }
 
     /// Rebuilds the sorted index of the namespaces.
@@ -379,9 +429,7 @@ impl Ls {
     ) {
         if Some(st.st_dev) == self.nsfs_dev {
             let kind = open(dir, name.to_bytes_with_nul(), OFlags::RDONLY)
-                .and_then(|f| nsioctl::nstype(&f).ok())
-                .and_then(|flag| KINDS.iter().position(|k| k.flag == flag))
-                .map(|k| k as u8)
+                .and_then(|f| kind_of(&f))
                 .or_else(|| ns_link(dir, name).ok().flatten().map(|l| l.0));
             if let Some(kind) = kind.filter(|&k| h.types & 1 << k != 0) {
                 let mut x = Ns::new(st.st_ino, kind, NONE);
@@ -434,6 +482,9 @@ impl Ls {
         // Held only by an fd of ours: a copy, for the next question too.
         if let Some(fd) = &ns.fd {
             return rustix::io::fcntl_dupfd_cloexec(fd, 0).ok();
+        }
+        if ns.id != 0 {
+            return listns::open_listed(ns.id).ok();
         }
         let path = match self.procs.get(ns.proc as usize) {
             Some(p) => proc_path(

@@ -1,5 +1,6 @@
 //! lsns: list namespaces, like util-linux 2.42's `lsns` without
-//! libsmartcols: the /proc scan (processes, nsfs fds, nsfs mounts), the
+//! libsmartcols: the /proc scan (processes, nsfs fds, sockets, nsfs
+//! mounts) completed by listns() where the kernel has it (6.19), the
 //! NS_GET_* relations, RTM_GETNSID, and one small table/tree/raw/JSON
 //! renderer with a filter (`-Q`) on top.
 //!

@@ -286,15 +286,17 @@ impl Tab {
                 }
                 continue;
             }
-            // Cut to the column width (truncated columns only exceed it).
+            // Cut to the column width (truncated columns only exceed it):
+            // a character that would cross it goes, as in mbs_truncate().
             let (mut k, mut seen) = (0, 0);
-            while let Some(&b) = s.get(k) {
-                let cont = b & 0xc0 == 0x80;
-                if seen == wc && !cont {
+            while k < s.len() {
+                let (c, n) = decode(&s[k..]);
+                let cw = char_width(c);
+                if seen + cw > wc {
                     break;
                 }
-                seen += !cont as usize;
-                k += 1;
+                seen += cw;
+                k += n;
             }
             let s = &s[..k];
             let mut fill = wc - seen;
@@ -460,24 +462,94 @@ impl Walk {
     }
 }
 
-/// Display width: characters, not bytes.
+/// Display width in terminal columns, as glibc's wcwidth() counts them:
+/// East Asian wide and fullwidth characters take two, combining marks
+/// none (encoded text: ASCII, or valid UTF-8 in a UTF-8 locale).
 fn width(s: &[u8]) -> usize {
-    s.iter().filter(|&&c| c & 0xc0 != 0x80).count()
+    let mut i = 0;
+    let mut w = 0;
+    while i < s.len() {
+        let (c, n) = decode(&s[i..]);
+        w += char_width(c);
+        i += n;
+    }
+    w
 }
 
-/// Length of the valid UTF-8 sequence starting `s`, or 0.
+/// The East Asian Wide (W) and Fullwidth (F) blocks: Hangul Jamo, CJK
+/// radicals to Yi, Hangul syllables, CJK compatibility, fullwidth forms,
+/// the emoji blocks, the supplementary ideographic planes.
+const WIDE: &[(u32, u32)] = &[
+    (0x1100, 0x115f),
+    (0x2e80, 0x303e),
+    (0x3041, 0x33ff),
+    (0x3400, 0x4dbf),
+    (0x4e00, 0x9fff),
+    (0xa000, 0xa4cf),
+    (0xac00, 0xd7a3),
+    (0xf900, 0xfaff),
+    (0xfe30, 0xfe4f),
+    (0xff00, 0xff60),
+    (0xffe0, 0xffe6),
+    (0x1f300, 0x1f64f),
+    (0x1f900, 0x1f9ff),
+    (0x20000, 0x3fffd),
+];
+
+/// Zero-width characters: the combining diacritical mark blocks, the
+/// zero-width space and joiners, variation selectors, combining half marks.
+const ZERO: &[(u32, u32)] = &[
+    (0x0300, 0x036f),
+    (0x1ab0, 0x1aff),
+    (0x1dc0, 0x1dff),
+    (0x200b, 0x200f),
+    (0x20d0, 0x20ff),
+    (0xfe00, 0xfe0f),
+    (0xfe20, 0xfe2f),
+];
+
+/// The columns character `c` takes.
+fn char_width(c: u32) -> usize {
+    let within = |t: &[(u32, u32)]| t.iter().any(|&(a, b)| (a..=b).contains(&c));
+    if within(ZERO) {
+        0
+    } else if within(WIDE) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The character `s` starts with and its length in bytes (a lead byte
+/// and the continuation bytes after it).
+fn decode(s: &[u8]) -> (u32, usize) {
+    let lead = s[0];
+    let (mut c, n) = match lead {
+        0xc0..=0xdf => (lead as u32 & 0x1f, 2),
+        0xe0..=0xef => (lead as u32 & 0x0f, 3),
+        0xf0..=0xf7 => (lead as u32 & 0x07, 4),
+        _ => return (lead as u32, 1),
+    };
+    let mut k = 1;
+    while k < n && s.get(k).is_some_and(|&b| b & 0xc0 == 0x80) {
+        c = c << 6 | (s[k] & 0x3f) as u32;
+        k += 1;
+    }
+    (c, k)
+}
+
+/// Length of the printable character (valid UTF-8, as mbrtowc() and
+/// iswprint() see it) starting `s`, or 0.
 fn utf8_len(s: &[u8]) -> usize {
-    let n = match s[0] {
-        0xc2..=0xdf => 2,
-        0xe0..=0xef => 3,
-        0xf0..=0xf4 => 4,
+    let (need, shortest) = match s[0] {
+        0xc0..=0xdf => (2, 0xa0), // from U+0080, but C1 controls do not print
+        0xe0..=0xef => (3, 0x800),
+        0xf0..=0xf7 => (4, 0x10000),
         _ => return 0,
     };
-    if s.len() >= n && s[1..n].iter().all(|&c| c & 0xc0 == 0x80) {
-        n
-    } else {
-        0
-    }
+    let (c, n) = decode(s);
+    let ok = n == need && c >= shortest && !(0xd800..0xe000).contains(&c) && c < 0x110000;
+    if ok { n } else { 0 }
 }
 
 /// Appends `s` made safe for a terminal like libsmartcols: unprintable
@@ -488,6 +560,8 @@ fn encode(v: &mut Vec<u8>, s: &[u8], raw: bool, utf8: bool, wrap: bool) {
         let b = s[i];
         let n = if raw {
             (b > b' ' && b < 0x7f && b != b'\\') as usize
+        } else if b == b'\\' && s.get(i + 1) == Some(&b'x') {
+            0 // "\x" itself, as libsmartcols: \x5cx
         } else if b == b'\n' && wrap || (b' '..0x7f).contains(&b) {
             1
         } else if b >= 0x80 && utf8 {
@@ -574,4 +648,29 @@ pub fn list_columns(o: &Opts) -> ! {
     t.print(&mut out);
     cli::ok(out.finish());
     cli::quit(cli::Exit(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// mbs_safe_encode_to_buffer() and wcwidth() as glibc's C.UTF-8 has
+    /// them: combining marks take no column, CJK two; C1 controls,
+    /// invalid sequences and a `\` before `x` are escaped.
+    #[test]
+    fn encode_and_width() {
+        let mut v = Vec::new();
+        encode(
+            &mut v,
+            "e\u{301}a\u{85}b\\\\x睡".as_bytes(),
+            false,
+            true,
+            false,
+        );
+        assert_eq!(v, "e\u{301}a\\xc2\\x85b\\\\x5cx睡".as_bytes());
+        assert_eq!(width(&v), 1 + 1 + 8 + 1 + 6 + 2);
+        v.clear();
+        encode(&mut v, b"\xe0\x80\x80\xed\xa0\x80\xff", false, true, false);
+        assert_eq!(v, b"\\xe0\\x80\\x80\\xed\\xa0\\x80\\xff");
+    }
 }
