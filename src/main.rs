@@ -5,7 +5,7 @@
 
 #![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
-// `unsafe` lives in src/sys/ only (it allows it), each block with its
+// Unsafe code lives in src/sys/ only (it allows it), each block with its
 // `// SAFETY:` reason.
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]

@@ -3,6 +3,7 @@
 //! relative to `FD_NSFS_ROOT` (Linux 6.18). Structs from the kernel's
 //! uapi `linux/nsfs.h` and `linux/fcntl.h`.
 
+use super::nsfd::NsHandle;
 use super::raw::{check, nr, syscall6};
 use rustix::fd::{FromRawFd, OwnedFd};
 use rustix::fs::OFlags;
@@ -57,17 +58,6 @@ pub fn listns(after: u64, types: u32, ids: &mut [u64]) -> Result<usize, Errno> {
         )
     };
     check(r)
-}
-
-/// `struct file_handle` holding a `struct nsfs_file_handle` (type and
-/// inode 0: any).
-#[repr(C)]
-struct NsHandle {
-    handle_bytes: u32,
-    handle_type: i32,
-    ns_id: u64,
-    ns_type: u32,
-    ns_inum: u32,
 }
 
 /// Opens the namespace of ID `id` (as listed by [`listns`]).

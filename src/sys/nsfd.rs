@@ -24,13 +24,14 @@ pub fn pidfd_alive(pidfd: BorrowedFd<'_>) -> Result<(), Errno> {
 
 /// `struct file_handle` holding nsfs's handle (`struct nsfs_file_handle`:
 /// the namespace id, its type, its inode; type and inode 0 match any).
+/// Shared with [`super::listns`], which opens listed IDs the same way.
 #[repr(C)]
-struct NsHandle {
-    handle_bytes: u32,
-    handle_type: i32,
-    ns_id: u64,
-    ns_type: u32,
-    ns_inum: u32,
+pub(super) struct NsHandle {
+    pub(super) handle_bytes: u32,
+    pub(super) handle_type: i32,
+    pub(super) ns_id: u64,
+    pub(super) ns_type: u32,
+    pub(super) ns_inum: u32,
 }
 
 /// Which step of [`open_by_id`] failed.
