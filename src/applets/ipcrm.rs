@@ -19,13 +19,28 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 const HELP_TEXT: &str = "\
-Usage: ipcrm [options]  or  ipcrm shm|msg|sem <id>...
-Remove IPC resources:
- -m, --shmem-id <id>      -M, --shmem-key <key>      --posix-shmem <name>
- -q, --queue-id <id>      -Q, --queue-key <key>      --posix-mqueue <name>
- -s, --semaphore-id <id>  -S, --semaphore-key <key>  --posix-semaphore <name>
- -a, --all[=shm|pshm|msg|pmsg|sem|psem]   all of them, or of one kind
- -v, --verbose            -h, --help                 -V, --version
+Usage:
+ ipcrm [options]
+ ipcrm shm|msg|sem <id>...
+
+Remove certain IPC resources.
+
+Options:
+ -m, --shmem-id <id>        remove shared memory segment by id
+ -M, --shmem-key <key>      remove shared memory segment by key
+     --posix-shmem <name>   remove POSIX shared memory segment by name
+ -q, --queue-id <id>        remove message queue by id
+ -Q, --queue-key <key>      remove message queue by key
+     --posix-mqueue <name>  remove POSIX message queue by name
+ -s, --semaphore-id <id>    remove semaphore by id
+ -S, --semaphore-key <key>  remove semaphore by key
+     --posix-semaphore <name>  remove POSIX semaphore by name
+ -a, --all[=shm|pshm|msg|pmsg|sem|psem]
+                            remove all (in the specified category)
+ -v, --verbose              explain what is being done
+
+ -h, --help                 display this help
+ -V, --version              display version
 ";
 const HELP: &[u8] = crate::packed!(HELP_TEXT);
 
