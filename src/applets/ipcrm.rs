@@ -61,63 +61,22 @@ enum Id {
     Version,
 }
 
-/// util-linux's table, in its order.
+/// util-linux's table, in its order, one row per option.
+#[rustfmt::skip]
 const OPTS: &[Opt<Id>] = &[
-    Opt::new(
-        'm',
-        "shmem-id",
-        Val::Required,
-        Id::Remove(Kind::Shm, By::Id),
-    ),
-    Opt::new(
-        'M',
-        "shmem-key",
-        Val::Required,
-        Id::Remove(Kind::Shm, By::Key),
-    ),
-    Opt::long(
-        "posix-shmem",
-        Val::Required,
-        Id::Remove(Kind::Shm, By::Name),
-    ),
-    Opt::new(
-        'q',
-        "queue-id",
-        Val::Required,
-        Id::Remove(Kind::Msg, By::Id),
-    ),
-    Opt::new(
-        'Q',
-        "queue-key",
-        Val::Required,
-        Id::Remove(Kind::Msg, By::Key),
-    ),
-    Opt::long(
-        "posix-mqueue",
-        Val::Required,
-        Id::Remove(Kind::Msg, By::Name),
-    ),
-    Opt::new(
-        's',
-        "semaphore-id",
-        Val::Required,
-        Id::Remove(Kind::Sem, By::Id),
-    ),
-    Opt::new(
-        'S',
-        "semaphore-key",
-        Val::Required,
-        Id::Remove(Kind::Sem, By::Key),
-    ),
-    Opt::long(
-        "posix-semaphore",
-        Val::Required,
-        Id::Remove(Kind::Sem, By::Name),
-    ),
-    Opt::new('a', "all", Val::Optional, Id::All),
-    Opt::new('v', "verbose", Val::None, Id::Verbose),
-    Opt::new('V', "version", Val::None, Id::Version),
-    Opt::new('h', "help", Val::None, Id::Help),
+    Opt::new('m', "shmem-id",        Val::Required, Id::Remove(Kind::Shm, By::Id)),
+    Opt::new('M', "shmem-key",       Val::Required, Id::Remove(Kind::Shm, By::Key)),
+    Opt::long(    "posix-shmem",     Val::Required, Id::Remove(Kind::Shm, By::Name)),
+    Opt::new('q', "queue-id",        Val::Required, Id::Remove(Kind::Msg, By::Id)),
+    Opt::new('Q', "queue-key",       Val::Required, Id::Remove(Kind::Msg, By::Key)),
+    Opt::long(    "posix-mqueue",    Val::Required, Id::Remove(Kind::Msg, By::Name)),
+    Opt::new('s', "semaphore-id",    Val::Required, Id::Remove(Kind::Sem, By::Id)),
+    Opt::new('S', "semaphore-key",   Val::Required, Id::Remove(Kind::Sem, By::Key)),
+    Opt::long(    "posix-semaphore", Val::Required, Id::Remove(Kind::Sem, By::Name)),
+    Opt::new('a', "all",             Val::Optional, Id::All),
+    Opt::new('v', "verbose",         Val::None,     Id::Verbose),
+    Opt::new('V', "version",         Val::None,     Id::Version),
+    Opt::new('h', "help",            Val::None,     Id::Help),
 ];
 
 /// The classes `-a` removes, in util-linux's order.
