@@ -274,6 +274,35 @@ pub fn not_qemu_user(test: &str, what: &str) -> bool {
     true
 }
 
+/// Of the namespace kinds KINDS (their /proc/self/ns names), those this
+/// kernel has, in the same order. A kernel may lack some: 32-bit ARM kernels
+/// have no time namespaces at all (no `/proc/self/ns/time`). When one is
+/// dropped, TEST notes it as a partial skip, so the gap is visible.
+pub fn kinds_here<'a>(test: &str, kinds: &[&'a str]) -> Vec<&'a str> {
+    let (here, missing): (Vec<&str>, Vec<&str>) = kinds
+        .iter()
+        .partition(|k| std::path::Path::new(&format!("/proc/self/ns/{k}")).exists());
+    if !missing.is_empty() {
+        skip(
+            test,
+            &format!(
+                "the kernel ({}) has no {} namespaces (no /proc/self/ns/{}): checked the other kinds",
+                kernel_release(),
+                missing.join(", "),
+                missing.join(", /proc/self/ns/")
+            ),
+        );
+    }
+    here
+}
+
+/// `uname -r`, for messages.
+pub fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "?".into())
+}
+
 /// `readlink /proc/PID/ns/KIND`, e.g. `uts:[4026531838]`.
 pub fn ns_link(pid: impl std::fmt::Display, kind: &str) -> String {
     std::fs::read_link(format!("/proc/{pid}/ns/{kind}"))
