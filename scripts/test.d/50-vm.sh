@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Stage sourced by scripts/test: the whole test suite inside real kernels
-# (x86_64 and aarch64) under QEMU, see cross/README.md. Each test that ran in
+# (x86_64, aarch64, armv7, riscv64; i686 in the x86_64 VM) under QEMU, see cross/README.md. Each test that ran in
 # a VM counts once in scripts/test's totals; a missing result, a kernel panic,
 # a timeout or a forbidden skip (qemu-user/root reasons; on the newest kernel
 # also missing kernel features) counts as a failure. Legitimate skips go to
@@ -8,8 +8,11 @@
 # The kernel matrix: Debian bookworm's 6.1, trixie's 6.12 and sid's newest,
 # each with the release build; the tiny build (scripts/build-tiny, stage 20),
 # the one the README recommends for images, on the newest.
+# armv7 (armmp-lpae) and riscv64 boot trixie's 6.12 (riscv64 is a Debian
+# release architecture from trixie on); i686 is the x86_64 VM running the
+# i686 binaries, on the oldest and the newest kernel.
 for vm_run in x86_64-bookworm aarch64-bookworm x86_64-trixie aarch64-trixie x86_64-sid aarch64-sid \
-    x86_64-sid-tiny aarch64-sid-tiny; do
+    x86_64-sid-tiny aarch64-sid-tiny armv7-trixie riscv64-trixie i686-bookworm i686-sid; do
     vm_arch=${vm_run%%-*}
     vm_suite=${vm_run#*-}
     vm_suite=${vm_suite%-tiny}
