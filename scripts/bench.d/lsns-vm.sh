@@ -1,0 +1,223 @@
+#!/bin/sh
+# lsns with 1,000 network namespaces held only by fds and bind mounts,
+# inside cross/vm's guest (POSIX sh for its dash; run by scripts/bench
+# --lsns-vm as VM_SCRIPT=this cross/vm test x86_64 sid). The guest has
+# perl-base (the binary, no modules) but no python or C compiler, so the
+# helpers are perl builtins with raw x86_64 syscall numbers.
+#
+#   1. NFD netns held only by fds: one perl process unshares the network
+#      namespace NFD times, keeping /proc/self/ns/net open each time, then
+#      setns()es back to the first one and sleeps (it holds only fds).
+#   2. NBIND netns held only by bind mounts: another perl process unshares
+#      and bind-mounts /proc/self/ns/net onto /run/nsb/bind/nI (a tmpfs),
+#      NBIND times, then exits.
+#   3. Counts what each lsns lists of those 1,000 (by inode), then times
+#      `lsns -t net` ROUNDS x REPS times per variant, the variants
+#      interleaved run by run (fork + exec from perl, stdout on /dev/null,
+#      CLOCK_MONOTONIC):
+#        nsbox       /bin/lsns (nsbox): listns(2) + the /proc scan
+#        nsbox-scan  the same binary with listns(2) answering ENOSYS (a
+#                    seccomp filter installed in the child before exec):
+#                    the /proc scan alone, as on a kernel before 6.19
+#        util-linux  /usr/bin/lsns (the guest's util-linux)
+#      Every child gets a one-rule seccomp filter (the scan variant on 470,
+#      listns; the others on a number no kernel has), so all pay the same.
+#
+# Output, one line each (parsed by scripts/bench):
+#   INFO KEY VALUE...            kernel, versions, listns availability, setup
+#   ROWS VARIANT TOTAL FD BIND   rows of `lsns -t net -n -o NS`; of them, how
+#                                many of the NFD fd-held / NBIND bind-mounted
+#   RES VARIANT WALL CPU         one round: mean ms per run (wall; user+sys)
+#   SYS VARIANT TOTAL LISTNS OBH syscalls of one run (strace -f -c): total,
+#                                listns, open_by_handle_at
+#   test lsns_vm::NAME ... ok|FAILED   checks (cross/init passes them on)
+set -u
+NFD=${NFD:-500}
+NBIND=${NBIND:-500}
+ROUNDS=${ROUNDS:-5}
+REPS=${REPS:-10}
+# The two lsns (the guest's; elsewhere for a trial run on a host).
+NS_LSNS=${NS_LSNS:-/bin/lsns}
+UL_LSNS=${UL_LSNS:-/usr/bin/lsns}
+# x86_64 only (the numbers below): unshare 272, setns 308, mount 165,
+# prctl 157, clock_gettime 228; listns is 470 on every architecture.
+[ "$(uname -m)" = x86_64 ] || { echo "INFO error this script is x86_64 only"; exit 1; }
+d=/run/nsb
+mkdir -p $d
+mount -t tmpfs tmpfs $d || exit 1
+mkdir -p $d/bind
+drv=$d/drv.pl
+cat >$drv <<'PERL'
+# No modules in the guest's perl: builtins and syscall() only.
+$CLONE_NEWNET = 0x40000000;
+sub die2 { print STDOUT "INFO error @_: $!\n"; exit 1 }
+sub now_ms {
+    my $b = "\0" x 16;
+    syscall(228, 1, $b) == 0 or die2("clock_gettime");
+    my ($s, $ns) = unpack("q q", $b);
+    return $s * 1e3 + $ns / 1e6;
+}
+# A one-rule seccomp filter: syscall NR fails with ENOSYS, all else runs.
+sub filter {
+    my $nr = shift;
+    my $prog = pack("S C C L", 0x20, 0, 0, 0)          # ld [nr]
+        . pack("S C C L", 0x15, 0, 1, $nr)             # jeq NR ? next : +1
+        . pack("S C C L", 0x06, 0, 0, 0x00050000 | 38) # ret ERRNO(ENOSYS)
+        . pack("S C C L", 0x06, 0, 0, 0x7fff0000);     # ret ALLOW
+    my $fprog = pack("S x6 P", 4, $prog);
+    syscall(157, 38, 1, 0, 0, 0) == 0 or die2("PR_SET_NO_NEW_PRIVS");
+    syscall(157, 22, 2, $fprog, 0, 0) == 0 or die2("PR_SET_SECCOMP");
+}
+$mode = shift @ARGV;
+if ($mode eq "hold") {
+    my ($n, $inos, $ready) = @ARGV;
+    open(my $orig, "<", "/proc/self/ns/net") or die2("open");
+    open(my $out, ">", $inos) or die2("open $inos");
+    my @held;
+    for my $i (1 .. $n) {
+        syscall(272, $CLONE_NEWNET) == 0 or die2("unshare");
+        open(my $f, "<", "/proc/self/ns/net") or die2("open");
+        push @held, $f;
+        print $out ((stat $f)[1], "\n");
+    }
+    syscall(308, fileno($orig), $CLONE_NEWNET) == 0 or die2("setns");
+    close $orig;
+    close $out;
+    open(my $r, ">", $ready) or die2("open $ready");
+    close $r;
+    open(STDIN, "<", "/dev/null");
+    open(STDOUT, ">", "/dev/null");
+    open(STDERR, ">", "/dev/null");
+    sleep while 1;
+} elsif ($mode eq "bind") {
+    my ($n, $dir, $inos) = @ARGV;
+    open(my $orig, "<", "/proc/self/ns/net") or die2("open");
+    open(my $out, ">", $inos) or die2("open $inos");
+    for my $i (1 .. $n) {
+        my $t = "$dir/n$i";
+        open(my $f, ">", $t) or die2("create $t");
+        close $f;
+        syscall(272, $CLONE_NEWNET) == 0 or die2("unshare");
+        # MS_BIND (4096); syscall() wants writable strings
+        my $src = "/proc/self/ns/net";
+        syscall(165, $src, $t, 0, 4096, 0) == 0 or die2("mount $t");
+        print $out ((stat $t)[1], "\n");
+    }
+    syscall(308, fileno($orig), $CLONE_NEWNET) == 0 or die2("setns");
+} elsif ($mode eq "listns") {
+    # Whether listns(2) answers: one network namespace ID asked for.
+    my $req = pack("L L Q L L Q", 32, 0, 0, $CLONE_NEWNET, 0, 0);
+    my $ids = "\0" x 8;
+    my $r = syscall(470, $req, $ids, 1, 0);
+    print $r >= 0 ? "yes\n" : "no ($!)\n";
+} elsif ($mode eq "exec") {
+    # exec NR CMD...: CMD under the filter on NR.
+    filter(shift @ARGV);
+    exec { $ARGV[0] } @ARGV;
+    die2("exec $ARGV[0]");
+} elsif ($mode eq "time") {
+    # time ROUNDS REPS NAME NR CMD... [-- NAME NR CMD...]...
+    my $rounds = shift @ARGV;
+    my $reps = shift @ARGV;
+    my @g = ([]);
+    for (@ARGV) { if ($_ eq "--") { push @g, [] } else { push @{ $g[-1] }, $_ } }
+    for my $r (1 .. $rounds) {
+        my (@wall, @cpu);
+        for my $it (0 .. $reps - 1) {
+            for my $k (0 .. $#g) {
+                my $gi = ($it + $k) % @g;
+                my ($name, $nr, @cmd) = @{ $g[$gi] };
+                my @c0 = times;
+                my $t0 = now_ms();
+                my $pid = fork;
+                defined $pid or die2("fork");
+                if ($pid == 0) {
+                    open(STDIN, "<", "/dev/null");
+                    open(STDOUT, ">", "/dev/null");
+                    filter($nr);
+                    exec { $cmd[0] } @cmd;
+                    exit 127;
+                }
+                waitpid($pid, 0);
+                $? == 0 or die2("$name exited " . ($? >> 8));
+                $wall[$gi] += now_ms() - $t0;
+                my @c1 = times;
+                $cpu[$gi] += ($c1[2] + $c1[3] - $c0[2] - $c0[3]) * 1e3;
+            }
+        }
+        for my $k (0 .. $#g) {
+            printf "RES %s %.3f %.3f\n", $g[$k][0], $wall[$k] / $reps, $cpu[$k] / $reps;
+        }
+    }
+}
+PERL
+
+echo "INFO kernel $(uname -r)"
+echo "INFO nsbox $($NS_LSNS --version)"
+echo "INFO util-linux $($UL_LSNS --version)"
+echo "INFO listns $(perl $drv listns)"
+echo "INFO reps $REPS"
+echo "INFO cpus $(nproc) mem $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
+
+t0=$(date +%s%N)
+perl $drv hold $NFD $d/fd.inos $d/ready &
+holder=$!
+while [ ! -e $d/ready ]; do
+    kill -0 $holder 2>/dev/null || { echo "INFO error the fd holder died"; exit 1; }
+    sleep 0.1
+done
+t1=$(date +%s%N)
+perl $drv bind $NBIND $d/bind $d/bind.inos || exit 1
+t2=$(date +%s%N)
+echo "INFO setup $NFD fd-held in $(((t1 - t0) / 1000000)) ms, $NBIND bind-mounted in $(((t2 - t1) / 1000000)) ms"
+echo "INFO holder pid $holder, $(ls /proc/$holder/fd | wc -l) fds; $(grep -c ' nsfs ' /proc/self/mountinfo) nsfs mounts"
+sort $d/fd.inos >$d/fd.sorted
+sort $d/bind.inos >$d/bind.sorted
+nfd=$(sort -u $d/fd.inos | wc -l)
+nbind=$(sort -u $d/bind.inos | wc -l)
+echo "INFO distinct inodes: $nfd fd-held, $nbind bind-mounted"
+
+ok() { echo "test lsns_vm::$1 ... ok"; }
+bad() {
+    echo "test lsns_vm::$1 ... FAILED"
+    shift
+    echo "INFO failure: $*"
+}
+
+# rows VARIANT NR LSNS: what that lsns lists of ours.
+rows() {
+    perl $drv exec "$2" "$3" -t net -n -o NS >$d/$1.ns 2>$d/$1.err
+    echo "rc=$?" >>$d/$1.err
+    sort $d/$1.ns >$d/$1.sorted
+    echo "ROWS $1 $(wc -l <$d/$1.ns) $(comm -12 $d/$1.sorted $d/fd.sorted | wc -l) $(comm -12 $d/$1.sorted $d/bind.sorted | wc -l)"
+}
+NONE=1023 # no kernel has this syscall: a filter that filters nothing
+rows nsbox $NONE $NS_LSNS
+rows nsbox-scan 470 $NS_LSNS
+rows util-linux $NONE $UL_LSNS
+for v in nsbox nsbox-scan; do
+    n=$(comm -12 $d/$v.sorted $d/fd.sorted | wc -l)
+    m=$(comm -12 $d/$v.sorted $d/bind.sorted | wc -l)
+    if [ "$n" = "$NFD" ] && [ "$m" = "$NBIND" ]; then ok "$(echo $v | tr - _)_lists_all"; else bad "$(echo $v | tr - _)_lists_all" "$v lists $n of $NFD fd-held, $m of $NBIND bind-mounted; $(head -c 300 $d/$v.err)"; fi
+done
+# Both nsbox paths print the same table.
+perl $drv exec $NONE $NS_LSNS -t net >$d/full.nsbox 2>&1
+perl $drv exec 470 $NS_LSNS -t net >$d/full.scan 2>&1
+if cmp -s $d/full.nsbox $d/full.scan; then ok same_table_both_paths; else bad same_table_both_paths "$(diff $d/full.nsbox $d/full.scan | head -n 5)"; fi
+echo "INFO util-linux stderr: $(head -c 200 $d/util-linux.err | tr '\n' ' ')"
+
+# Syscalls of one run, per variant.
+for spec in "nsbox $NONE $NS_LSNS" "nsbox-scan 470 $NS_LSNS" "util-linux $NONE $UL_LSNS"; do
+    set -- $spec
+    perl $drv exec "$2" strace -f -c -o $d/$1.strace "$3" -t net >/dev/null 2>&1
+    # strace 6.1 does not know listns: it names it syscall_0x1d6.
+    awk -v v="$1" '$NF == "total" { t = $4 } $NF == "syscall_0x1d6" { l = $4 } $NF == "open_by_handle_at" { o = $4 }
+        END { print "SYS", v, t + 0, l + 0, o + 0 }' $d/$1.strace
+done
+
+perl $drv time $ROUNDS $REPS nsbox $NONE $NS_LSNS -t net -- nsbox-scan 470 $NS_LSNS -t net \
+    -- util-linux $NONE $UL_LSNS -t net || exit 1
+echo "INFO took $((($(date +%s%N) - t0) / 1000000)) ms"
+kill $holder
+wait $holder 2>/dev/null
+exit 0
