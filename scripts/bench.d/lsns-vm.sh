@@ -33,12 +33,16 @@
 #   SYS VARIANT TOTAL LISTNS OBH syscalls of one run (strace): total,
 #                                listns, open_by_handle_at
 #   SYSTOP VARIANT NAME N, ...   its most frequent syscalls
+#   then the same for NPROC netns each with a process in it (variants
+#   proc-nsbox, proc-nsbox-scan, proc-util-linux; ROWS ... PROC 0)
 #   test lsns_vm::NAME ... ok|FAILED   checks (cross/init passes them on)
 set -u
 NFD=${NFD:-500}
 NBIND=${NBIND:-500}
 ROUNDS=${ROUNDS:-5}
 REPS=${REPS:-10}
+NPROC=${NPROC:-1000}
+REPS2=${REPS2:-6}
 # The two lsns (the guest's; elsewhere for a trial run on a host).
 NS_LSNS=${NS_LSNS:-/bin/lsns}
 UL_LSNS=${UL_LSNS:-/usr/bin/lsns}
@@ -107,6 +111,37 @@ if ($mode eq "hold") {
         print $out ((stat $t)[1], "\n");
     }
     syscall(308, fileno($orig), $CLONE_NEWNET) == 0 or die2("setns");
+} elsif ($mode eq "procs") {
+    # procs N INOS READY: N sleeping children, each in its own new netns;
+    # killed with this process (SIGTERM).
+    my ($n, $inos, $ready) = @ARGV;
+    pipe(my $rd, my $wr) or die2("pipe");
+    my @kids;
+    for my $i (1 .. $n) {
+        my $pid = fork;
+        defined $pid or die2("fork");
+        if ($pid == 0) {
+            close $rd;
+            syscall(272, $CLONE_NEWNET) == 0 or exit 1;
+            syswrite($wr, (stat "/proc/self/ns/net")[1] . "\n");
+            close $wr;
+            open(STDIN, "<", "/dev/null");
+            open(STDOUT, ">", "/dev/null");
+            open(STDERR, ">", "/dev/null");
+            sleep while 1;
+        }
+        push @kids, $pid;
+    }
+    close $wr;
+    open(my $out, ">", $inos) or die2("open $inos");
+    my $got = 0;
+    while (my $l = <$rd>) { print $out $l; $got++; }
+    close $out;
+    $got == $n or die2("only $got of $n children in their netns");
+    $SIG{TERM} = sub { kill "KILL", @kids; exit 0 };
+    open(my $r, ">", $ready) or die2("open $ready");
+    close $r;
+    sleep while 1;
 } elsif ($mode eq "listns") {
     # Whether listns(2) answers: one network namespace ID asked for.
     my $req = pack("L L Q L L Q", 32, 0, 0, $CLONE_NEWNET, 0, 0);
@@ -160,6 +195,7 @@ echo "INFO nsbox $($NS_LSNS --version)"
 echo "INFO util-linux $($UL_LSNS --version)"
 echo "INFO listns $(perl $drv listns)"
 echo "INFO reps $REPS"
+echo "INFO reps2 $REPS2"
 echo "INFO cpus $(nproc) mem $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
 
 t0=$(date +%s%N)
@@ -188,11 +224,12 @@ bad() {
 }
 
 # rows VARIANT NR LSNS: what that lsns lists of ours.
+# rows VARIANT NR LSNS [A B]: ... of the inodes in sorted files A and B.
 rows() {
     perl $drv exec "$2" "$3" -t net -n -o NS >$d/$1.ns 2>$d/$1.err
     echo "rc=$?" >>$d/$1.err
     sort $d/$1.ns >$d/$1.sorted
-    echo "ROWS $1 $(wc -l <$d/$1.ns) $(comm -12 $d/$1.sorted $d/fd.sorted | wc -l) $(comm -12 $d/$1.sorted $d/bind.sorted | wc -l)"
+    echo "ROWS $1 $(wc -l <$d/$1.ns) $(comm -12 $d/$1.sorted ${4:-$d/fd.sorted} | wc -l) $(comm -12 $d/$1.sorted ${5:-$d/bind.sorted} | wc -l)"
 }
 NONE=1023 # no kernel has this syscall: a filter that filters nothing
 rows nsbox $NONE $NS_LSNS
@@ -229,7 +266,31 @@ done
 
 perl $drv time $ROUNDS $REPS nsbox $NONE $NS_LSNS -t net -- nsbox-scan 470 $NS_LSNS -t net \
     -- util-linux $NONE $UL_LSNS -t net -- nsbox-few $NONE $NS_LSNS -t net -o NS,TYPE,NPROCS || exit 1
-echo "INFO took $((($(date +%s%N) - t0) / 1000000)) ms"
 kill $holder
 wait $holder 2>/dev/null
+for i in $(seq $NBIND); do umount $d/bind/n$i || exit 1; done
+
+# 4. The like-for-like case: NPROC netns, each with a process in it (a
+#    sleeping child of one perl process), which util-linux 2.38 lists too.
+t1=$(date +%s%N)
+perl $drv procs $NPROC $d/proc.inos $d/proc.ready &
+procs=$!
+while [ ! -e $d/proc.ready ]; do
+    kill -0 $procs 2>/dev/null || { echo "INFO error the process spawner died"; exit 1; }
+    sleep 0.1
+done
+echo "INFO proc-setup $NPROC processes, each in its own netns, in $((($(date +%s%N) - t1) / 1000000)) ms"
+sort $d/proc.inos >$d/proc.sorted
+: >$d/none.sorted
+rows proc-nsbox $NONE $NS_LSNS $d/proc.sorted $d/none.sorted
+rows proc-nsbox-scan 470 $NS_LSNS $d/proc.sorted $d/none.sorted
+rows proc-util-linux $NONE $UL_LSNS $d/proc.sorted $d/none.sorted
+n=$(comm -12 $d/proc-nsbox.sorted $d/proc.sorted | wc -l)
+m=$(comm -12 $d/proc-util-linux.sorted $d/proc.sorted | wc -l)
+if [ "$n" = "$NPROC" ] && [ "$m" = "$NPROC" ]; then ok proc_held_both_list_all; else bad proc_held_both_list_all "nsbox lists $n, util-linux $m of $NPROC"; fi
+perl $drv time $ROUNDS $REPS2 proc-nsbox $NONE $NS_LSNS -t net -- proc-nsbox-scan 470 $NS_LSNS -t net \
+    -- proc-util-linux $NONE $UL_LSNS -t net || exit 1
+kill $procs
+wait $procs 2>/dev/null
+echo "INFO took $((($(date +%s%N) - t0) / 1000000)) ms"
 exit 0
