@@ -19,11 +19,42 @@ fn ino(link: &str) -> String {
 }
 
 fn lsns(l: &Links, args: &[&str]) -> Output {
+    qemu_ioctls_forgiven(lsns_raw(l, args))
+}
+
+/// lsns exactly as it answered.
+fn lsns_raw(l: &Links, args: &[&str]) -> Output {
     run(l
         .cmd("lsns")
         .args(args)
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL"))
+}
+
+/// Under qemu-user lsns warns `Unsupported ioctl NS_GET_*` and exits 2 as
+/// soon as it asks the relations of a namespace without processes: qemu does
+/// not pass those ioctls on, and any test running in parallel may hold such a
+/// namespace (by fd or bind mount). That outcome is qemu's, not the test's:
+/// there the warning is dropped and exit 2 read as 0, so each test still
+/// checks its own rows exactly. Nothing changes outside qemu-user (the VMs
+/// run the real ioctls).
+fn qemu_ioctls_forgiven(mut o: Output) -> Output {
+    use std::os::unix::process::ExitStatusExt;
+    if !qemu_user() {
+        return o;
+    }
+    let e = stderr(&o);
+    let kept: String = e
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("lsns: Unsupported ioctl "))
+        .collect();
+    if kept.len() != e.len() {
+        if o.status.code() == Some(2) {
+            o.status = std::process::ExitStatus::from_raw(0);
+        }
+        o.stderr = kept.into_bytes();
+    }
+    o
 }
 
 /// A shell `sleep 100 & exec sleep 101` in fresh UTS and IPC namespaces:
@@ -336,7 +367,7 @@ fn json_parses_back() {
     let p = Pair::new();
     let pid = p.pid().to_string();
     let uts = ino(&ns_link(&pid, "uts"));
-    let o = lsns(&l, &["-J", "--output-all", "-p", &pid]);
+    let o = lsns_raw(&l, &["-J", "--output-all", "-p", &pid]);
     assert_code(&o, if qemu_user() { 2 } else { 0 });
     let py = r"import json,sys
 d=json.load(sys.stdin)['namespaces']
@@ -441,7 +472,7 @@ fn persistent_and_fd_held_namespaces() {
     let f = std::fs::File::open(format!("/proc/{}/ns/net", ch.pid())).unwrap();
     let net = ino(&ns_link(ch.pid(), "net"));
     drop(ch);
-    let o = lsns(&l, &["-r", "-n", "-t", "net", "-o", "NS,NPROCS,PID"]);
+    let o = lsns_raw(&l, &["-r", "-n", "-t", "net", "-o", "NS,NPROCS,PID"]);
     assert_code(&o, if qemu_user() { 2 } else { 0 });
     assert!(
         stdout(&o).contains(&format!("{net} 0 \n")),
@@ -563,7 +594,7 @@ fn parent_and_owner_namespaces() {
 fn ioctl_columns_under_qemu_user() {
     let l = Links::new();
     let me = std::process::id().to_string();
-    let o = lsns(
+    let o = lsns_raw(
         &l,
         &["-p", &me, "-r", "-n", "-o", "TYPE,PNS,ONS", "-t", "uts"],
     );
