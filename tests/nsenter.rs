@@ -1006,11 +1006,36 @@ fn namespace_by_id() {
     let missing = [
         "nsenter: failed to fill namespace file handle: Inappropriate ioctl for device (no PIDFD_GET_MNT_NAMESPACE: Linux 6.11 or later needed)\n".to_string(),
         "nsenter: failed to fill namespace file handle: Operation not supported (no nsfs file handles: Linux 6.18 or later needed)\n".into(),
-        format!("nsenter: cannot open namespace of id {id}: Stale file handle (this kernel opens nsfs file handles only with the namespace's type and inode too)\n"),
     ];
     assert!(missing.contains(&e), "{e}");
     assert_code(&o, 1);
     skip("namespace_by_id", e.trim_end());
+}
+
+/// An ID no namespace has: the kernel's answer, or, where it opens nsfs
+/// handles only with type and inode too (6.18), that no process has it.
+#[test]
+fn namespace_by_unknown_id() {
+    if !need_root("namespace_by_unknown_id") {
+        return;
+    }
+    let l = Links::new();
+    let Some(mine) = ns_id("/proc/self/ns/uts") else {
+        skip("namespace_by_unknown_id", "no NS_GET_ID on this kernel");
+        return;
+    };
+    let id = mine + (1 << 40);
+    let o = nsenter(&l, &[&format!("--uts=:{id}"), "hostname"]);
+    assert_code(&o, 1);
+    let e = stderr(&o);
+    let answers = [
+        format!("nsenter: cannot open namespace of id {id}: No such file or directory\n"),
+        format!("nsenter: cannot open namespace of id {id}: Stale file handle\n"),
+        format!(
+            "nsenter: cannot open namespace of id {id}: Stale file handle (this kernel opens nsfs file handles only with the namespace's type and inode too, and no process is in a uts namespace of that id)\n"
+        ),
+    ];
+    assert!(answers.contains(&e), "{e}");
 }
 
 #[test]

@@ -382,7 +382,7 @@ fn parse(o: &mut Opts, argv: Argv) {
                 let i = i as usize;
                 if let Some(file) = val {
                     let fd = match file.strip_prefix(b":") {
-                        Some(id) => open_by_id(id),
+                        Some(id) => open_by_id(&KINDS[i], id),
                         None => open_given(file),
                     };
                     o.set_fd(i, fd);
@@ -792,12 +792,16 @@ fn setns_failed(name: &str, flag: u32, fd: Fd, f: &[u8], e: Errno) -> ! {
 /// `--TYPE=:NSID`: the namespace of that ID (util-linux's messages; the
 /// kernel feature that is missing, when that is why).
 #[inline(never)]
-fn open_by_id(id: &[u8]) -> Fd {
+fn open_by_id(kind: &ns::NsKind, id: &[u8]) -> Fd {
     let Ok(n) = num::strtou64(id, 10) else {
         cli::die_parts(&[b"failed to parse nsid: ", id], None);
     };
     match nsfd::open_by_id(n) {
         Ok(fd) => keep(fd),
+        // Linux 6.18 opens nsfs handles only with the type and inode too
+        // (where util-linux stops): a namespace some process is in is still
+        // found, by its ID, among the processes' namespaces.
+        Err(ByIdError::IdOnlyUnsupported) if let Some(fd) = find_by_id(kind, n) => keep(fd),
         Err(ByIdError::Fill(e)) => {
             let hint: &[u8] = match e {
                 Errno::NOTTY => b" (no PIDFD_GET_MNT_NAMESPACE: Linux 6.11 or later needed)",
@@ -816,11 +820,35 @@ fn open_by_id(id: &[u8]) -> Fd {
                 n,
                 ": ",
                 Errno::STALE,
-                " (this kernel opens nsfs file handles only with the namespace's type and inode too)"
+                " (this kernel opens nsfs file handles only with the namespace's type and inode too, and no process is in a ",
+                kind.name,
+                " namespace of that id)"
             ),
             None,
         ),
     }
+}
+
+/// The namespace of kind `kind` whose `NS_GET_ID` is `id`, among those of
+/// the processes (`/proc/PID/ns/KIND`).
+fn find_by_id(kind: &ns::NsKind, id: u64) -> Option<OwnedFd> {
+    let dir = rfs::open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).ok()?;
+    let mut found = None;
+    let _ = crate::sys::ipc::dir_names(dir.as_fd(), |pid| {
+        if found.is_some() || !pid.to_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return;
+        }
+        let path = [b"/proc/", pid.to_bytes(), b"/ns/", kind.name.as_bytes()].concat();
+        if let Ok(fd) = rfs::open(
+            path.as_slice(),
+            OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) && nsioctl::ns_id(&fd) == Ok(id)
+        {
+            found = Some(fd);
+        }
+    });
+    found
 }
 
 /// `-t PID[:INODE]`: pins the target with a pidfd (checked against INODE

@@ -18,9 +18,9 @@ struct Call {
     arg: *mut c_void,
 }
 
-// SAFETY: the opcodes used below take either no argument or a pointer to a
-// `u32` (NS_GET_OWNER_UID, uid_t), which `arg` is; the output is the raw
-// return value and reads no memory.
+// SAFETY: the opcodes used below take either no argument or a pointer to
+// what `arg` points to: a `u32` (NS_GET_OWNER_UID, uid_t) or a `u64`
+// (NS_GET_ID); the output is the raw return value and reads no memory.
 unsafe impl Ioctl for Call {
     type Output = IoctlOutput;
     const IS_MUTATING: bool = true;
@@ -36,7 +36,8 @@ unsafe impl Ioctl for Call {
 }
 
 fn call(fd: impl AsFd, op: u32, arg: *mut c_void) -> Result<IoctlOutput, Errno> {
-    // SAFETY: see the `Ioctl` impl: `arg` is null or a valid `*mut u32`.
+    // SAFETY: see the `Ioctl` impl: `arg` is null or a valid pointer of the
+    // type `op` writes.
     unsafe { rustix::ioctl::ioctl(fd, Call { op, arg }) }
 }
 
@@ -113,6 +114,17 @@ pub fn owner_uid(fd: impl AsFd) -> Result<u32, Errno> {
     let mut uid: u32 = 0;
     call(fd, k::NS_GET_OWNER_UID, (&raw mut uid).cast())?;
     Ok(uid)
+}
+
+/// `NS_GET_ID` (linux/nsfs.h, Linux 6.18; not in linux-raw-sys 0.12:
+/// `_IOR(0xb7, 0xd, __u64)` in the generic asm/ioctl.h every nsbox target
+/// uses): the namespace's 64-bit ID, the one `listns` and nsfs file handles
+/// name.
+pub fn ns_id(fd: impl AsFd) -> Result<u64, Errno> {
+    const NS_GET_ID: u32 = 2 << 30 | 8 << 16 | 0xb7 << 8 | 0xd;
+    let mut id: u64 = 0;
+    call(fd, NS_GET_ID, (&raw mut id).cast())?;
+    Ok(id)
 }
 
 /// The kernel's `uid_t` is 4 bytes on both targets.
