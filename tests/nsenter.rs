@@ -632,6 +632,9 @@ fn net_namespace_of_a_socket() {
 
 #[test]
 fn user_parent_namespace() {
+    if !compat_nsfs_ioctls("user_parent_namespace") {
+        return;
+    }
     if !need_root("user_parent_namespace") {
         return;
     }
@@ -711,6 +714,9 @@ fn user_parent_namespace() {
 /// refuses (EPERM), with util-linux HEAD's message.
 #[test]
 fn user_parent_outside_our_namespace() {
+    if !compat_nsfs_ioctls("user_parent_outside_our_namespace") {
+        return;
+    }
     if !not_qemu_user("user_parent_outside_our_namespace", "do NS_GET_USERNS") {
         return;
     }
@@ -1040,6 +1046,9 @@ fn namespace_by_unknown_id() {
 
 #[test]
 fn wrong_namespace_files_are_explained() {
+    if !compat_nsfs_ioctls("wrong_namespace_files_are_explained") {
+        return;
+    }
     if !need_root("wrong_namespace_files_are_explained") {
         return;
     }

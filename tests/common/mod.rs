@@ -188,6 +188,35 @@ pub fn qemu_user() -> bool {
         .map_or(true, |exe| exe.to_string_lossy().contains("qemu"))
 }
 
+/// Whether nsfs's ioctls (`NS_GET_*`) answer this program: not under
+/// qemu-user, which does not pass them on, and not for a 32-bit program on
+/// a 64-bit kernel before Linux 6.3, whose nsfs had no compat_ioctl handler
+/// (ENOTTY; e.g. the i686 binaries on 6.1).
+pub fn nsfs_ioctls() -> bool {
+    let Ok(f) = std::fs::File::open("/proc/self/ns/uts") else {
+        return false;
+    };
+    // SAFETY: NS_GET_NSTYPE (_IO(0xb7, 3)) takes no argument.
+    unsafe { rustix::ioctl::ioctl(&f, rustix::ioctl::NoArg::<0xb703>::new()) }.is_ok()
+}
+
+/// For a test that needs nsfs ioctls on a real kernel: false (and the skip
+/// says why) where a 32-bit program gets none from a 64-bit kernel before
+/// 6.3. Under qemu-user it stays true: those tests check qemu's own answer.
+pub fn compat_nsfs_ioctls(test: &str) -> bool {
+    if qemu_user() || nsfs_ioctls() {
+        return true;
+    }
+    skip(
+        test,
+        &format!(
+            "the kernel ({}) gives a 32-bit program no nsfs ioctls (ENOTTY: nsfs's compat handler came in Linux 6.3)",
+            kernel_release()
+        ),
+    );
+    false
+}
+
 /// True under `CI=true`: root-only tests must run there, not skip.
 pub fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
