@@ -307,7 +307,7 @@ fn posix_names(kind: Kind) -> Vec<u8> {
             return names;
         }
     };
-    let _ = ipc::dir_names(fd.as_fd(), |name| {
+    let _ = crate::sys::dir::dir_names(fd.as_fd(), |name| {
         let n = name.to_bytes();
         let sem = n.strip_prefix(b"sem.").filter(|s| !s.is_empty());
         // What util-linux's fstatat / sem_open / open checks amount to.

@@ -834,7 +834,7 @@ fn open_by_id(kind: &ns::NsKind, id: &[u8]) -> Fd {
 fn find_by_id(kind: &ns::NsKind, id: u64) -> Option<OwnedFd> {
     let dir = rfs::open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).ok()?;
     let mut found = None;
-    let _ = crate::sys::ipc::dir_names(dir.as_fd(), |pid| {
+    let _ = crate::sys::dir::dir_names(dir.as_fd(), |pid| {
         if found.is_some() || !pid.to_bytes().first().is_some_and(u8::is_ascii_digit) {
             return;
         }

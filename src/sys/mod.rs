@@ -25,6 +25,7 @@
 #![allow(unsafe_code)]
 
 pub mod alloc;
+pub mod dir;
 pub mod entry;
 // The complete SysV/mq ABI surface is kept and unit-tested on every target,
 // though the applets use only part of it.
