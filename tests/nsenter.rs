@@ -323,10 +323,20 @@ fn exit_status_signals_and_stops_are_mirrored() {
     assert_eq!(o.status.code(), Some(42));
     let o = nsenter(&l, &["-t", &p, "-p", "sh", "-c", "kill -TERM $$"]);
     assert_eq!(o.status.signal(), Some(15), "{:?}", o.status);
-    let o = run(&mut l.sh(&format!(
-        "nsenter -t {p} -p sh -c 'kill -INT $$'; echo rc=$?"
-    )));
-    assert_eq!(stdout(&o), "rc=130\n");
+    // A shell that finds SIGINT ignored on entry can neither catch nor reset
+    // it, and a test run started as a background job of a script (`cmd &`,
+    // nohup) hands every child exactly that: `kill -INT $$` would then do
+    // nothing. env(1) gives the shells (and nsenter between them) the
+    // default action, which is what this case is about.
+    let mut c = Command::new("env");
+    c.args(["--default-signal=INT", "sh", "-c"])
+        .arg(format!(
+            "nsenter -t {p} -p sh -c 'kill -INT $$'; echo rc=$?"
+        ))
+        .env("PATH", l.path_env())
+        .stdin(Stdio::null());
+    let o = run(&mut c);
+    assert_eq!(stdout(&o), "rc=130\n", "{}", stderr(&o));
     // The child stops itself: nsenter stops too, and continues it when
     // continued.
     let mut c = l.cmd("nsenter");
