@@ -272,7 +272,10 @@ pub fn skip(test: &str, reason: &str) {
             .append(true)
             .open(log)
         {
-            let _ = writeln!(f, "{} {test}: {reason}", std::env::consts::ARCH);
+            // One write per record: parallel tests append to the same file,
+            // and writeln! would write the pieces one by one, interleaved.
+            let line = format!("{} {test}: {reason}\n", std::env::consts::ARCH);
+            let _ = f.write_all(line.as_bytes());
         }
     }
 }
